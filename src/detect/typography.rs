@@ -1,0 +1,389 @@
+//! `typography`: quotation marks and brackets that do not balance within a paragraph, and
+//! mojibake: UTF-8 bytes decoded with a legacy code page (Windows-1252, Latin-1, Windows-874),
+//! which turns "“" into "â€œ" or "โ€œ" and "é" into "Ã©".
+//!
+//! Flags: `Xi does not want Putin to fall.”` (a closing quote with no opening one) and
+//! `โ€œugly and inappropriateโ€`.
+//! Leaves alone: `“Because Xi will have to promise something,” says Galgamov.` and
+//! `Café owners in São Paulo (Brazil) agreed.`
+//!
+//! Quotes continuing into the next paragraph follow the English convention: a paragraph may
+//! leave a quotation open when the next paragraph starts with an opening mark.
+
+use super::{Detector, Hit};
+use crate::finding::{Category, Severity};
+use crate::segment::Document;
+
+pub struct Typography;
+
+impl Detector for Typography {
+    fn id(&self) -> &'static str {
+        "typography"
+    }
+
+    fn description(&self) -> &'static str {
+        "unbalanced quotation marks and brackets within a paragraph; mojibake and lost characters"
+    }
+
+    fn categories(&self) -> &'static [Category] {
+        &[Category::Typography]
+    }
+
+    fn check(&self, doc: &Document) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        for (pi, _) in doc.paragraphs.iter().enumerate() {
+            quotes(doc, pi, &mut hits);
+            brackets(doc, pi, &mut hits);
+        }
+        mojibake(doc, &mut hits);
+        hits.sort_by_key(|h| (h.start, h.end));
+        hits
+    }
+}
+
+/// The sentence around a mark: from the sentence start to the mark for a closing one, from the
+/// mark to the sentence end for an opening one.
+fn around(doc: &Document, pos: usize, len: usize, closing: bool) -> (usize, usize) {
+    let s = doc.sentence_at(pos).map(|i| &doc.sentences[i]);
+    match (s, closing) {
+        (Some(s), true) => (s.start.min(pos), pos + len),
+        (Some(s), false) => (pos, s.end.max(pos + len)),
+        (None, _) => (pos, pos + len),
+    }
+}
+
+/// The original character behind a normalised position.
+fn original_char(doc: &Document, pos: usize) -> char {
+    doc.original[doc.norm.map.start(pos)..]
+        .chars()
+        .next()
+        .unwrap_or(' ')
+}
+
+fn next_paragraph_opens_quote(doc: &Document, pi: usize) -> bool {
+    doc.paragraphs.get(pi + 1).is_some_and(|p| {
+        doc.text(p.start, p.end).starts_with('"')
+            && matches!(original_char(doc, p.start), '“' | '"' | '„' | '«')
+    })
+}
+
+fn quotes(doc: &Document, pi: usize, hits: &mut Vec<Hit>) {
+    let p = &doc.paragraphs[pi];
+    let text = doc.text(p.start, p.end);
+    // Curly (directional) marks are checked as a stack; straight ones by parity.
+    let mut open_curly: Vec<usize> = Vec::new();
+    let mut straight: Vec<usize> = Vec::new();
+    for (i, c) in text.char_indices() {
+        if c != '"' {
+            continue;
+        }
+        let pos = p.start + i;
+        match original_char(doc, pos) {
+            '“' if open_curly.is_empty() || !is_low_open(doc, *open_curly.last().unwrap_or(&0)) => {
+                open_curly.push(pos)
+            }
+            '„' | '«' => open_curly.push(pos),
+            '”' | '“' | '»' => {
+                if open_curly.pop().is_none() {
+                    let (start, end) = around(doc, pos, 1, true);
+                    hits.push(quote_hit(start, end, "closing quotation mark with no opening one"));
+                }
+            }
+            _ => straight.push(pos),
+        }
+    }
+    let continues = next_paragraph_opens_quote(doc, pi);
+    if let Some(&pos) = open_curly.first()
+        && !continues
+    {
+        let (start, end) = around(doc, pos, 1, false);
+        hits.push(quote_hit(start, end, "opening quotation mark that is never closed"));
+    }
+    if straight.len() % 2 == 1 && !continues {
+        let pos = straight[straight.len() - 1];
+        let closing = pos > p.start && !doc.norm.text[..pos].ends_with(char::is_whitespace);
+        let (start, end) = around(doc, pos, 1, closing);
+        hits.push(quote_hit(start, end, "quotation mark without its pair"));
+    }
+}
+
+fn is_low_open(doc: &Document, pos: usize) -> bool {
+    original_char(doc, pos) == '„'
+}
+
+fn quote_hit(start: usize, end: usize, what: &str) -> Hit {
+    Hit {
+        start,
+        end,
+        category: Category::Typography,
+        rule: "typography.unbalanced-quote".into(),
+        severity: Severity::Minor,
+        confidence: 0.7,
+        explanation: format!(
+            "A {what} in this paragraph: the quotation was cut or pasted from elsewhere."
+        ),
+        suggestion: Some("add the missing quotation mark or remove the stray one".into()),
+    }
+}
+
+fn brackets(doc: &Document, pi: usize, hits: &mut Vec<Hit>) {
+    let p = &doc.paragraphs[pi];
+    let text = doc.text(p.start, p.end);
+    let mut open: Vec<(usize, char)> = Vec::new();
+    for (i, c) in text.char_indices() {
+        let pos = p.start + i;
+        match c {
+            '(' | '[' => open.push((pos, c)),
+            ')' | ']' => {
+                let want = if c == ')' { '(' } else { '[' };
+                if open.last().is_some_and(|&(_, o)| o == want) {
+                    open.pop();
+                } else if !is_list_marker_or_smiley(&text[..i]) {
+                    let (start, end) = around(doc, pos, 1, true);
+                    hits.push(bracket_hit(start, end, "closing bracket with no opening one"));
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(&(pos, _)) = open.first() {
+        let (start, end) = around(doc, pos, 1, false);
+        hits.push(bracket_hit(start, end, "opening bracket that is never closed"));
+    }
+}
+
+/// "a) first", "2) second", ":)".
+fn is_list_marker_or_smiley(before: &str) -> bool {
+    if before.ends_with([':', ';']) {
+        return true;
+    }
+    let marker: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric())
+        .collect();
+    let rest = &before[..before.len() - marker.len()];
+    (1..=2).contains(&marker.chars().count()) && (rest.is_empty() || rest.ends_with(char::is_whitespace))
+}
+
+fn bracket_hit(start: usize, end: usize, what: &str) -> Hit {
+    Hit {
+        start,
+        end,
+        category: Category::Typography,
+        rule: "typography.unbalanced-bracket".into(),
+        severity: Severity::Minor,
+        confidence: 0.6,
+        explanation: format!("A {what} in this paragraph."),
+        suggestion: Some("add the missing bracket or remove the stray one".into()),
+    }
+}
+
+/// The byte a character stands for when UTF-8 was decoded as Windows-1252 / Latin-1 (and its C1
+/// controls) or Windows-874 (Thai).
+fn legacy_byte(c: char) -> Option<u8> {
+    let u = c as u32;
+    Some(match c {
+        '€' => 0x80,
+        '‚' => 0x82,
+        'ƒ' => 0x83,
+        '„' => 0x84,
+        '…' => 0x85,
+        '†' => 0x86,
+        '‡' => 0x87,
+        'ˆ' => 0x88,
+        '‰' => 0x89,
+        'Š' => 0x8A,
+        '‹' => 0x8B,
+        'Œ' => 0x8C,
+        'Ž' => 0x8E,
+        '‘' => 0x91,
+        '’' => 0x92,
+        '“' => 0x93,
+        '”' => 0x94,
+        '•' => 0x95,
+        '–' => 0x96,
+        '—' => 0x97,
+        '˜' => 0x98,
+        '™' => 0x99,
+        'š' => 0x9A,
+        '›' => 0x9B,
+        'œ' => 0x9C,
+        'ž' => 0x9E,
+        'Ÿ' => 0x9F,
+        _ if (0x80..=0xFF).contains(&u) => u as u8,
+        // Windows-874 maps 0xA1..=0xFB to Thai U+0E01..=U+0E5B.
+        _ if (0x0E01..=0x0E5B).contains(&u) => (u - 0x0E01 + 0xA1) as u8,
+        _ => return None,
+    })
+}
+
+/// Decoded characters that real mojibake produces: Latin, punctuation, currency, Greek and
+/// Cyrillic, the BOM. Other decodings are coincidences ("ß”" is not NKo).
+fn plausible(c: char) -> bool {
+    matches!(c as u32, 0xA0..=0x24F | 0x370..=0x4FF | 0x2000..=0x20CF | 0x2100..=0x218F | 0x2190..=0x21FF | 0xFEFF)
+}
+
+fn mojibake(doc: &Document, hits: &mut Vec<Hit>) {
+    let text = doc.original;
+    let chars: Vec<(usize, char)> = text
+        .char_indices()
+        .filter(|&(_, c)| !c.is_ascii())
+        .collect();
+    // Work only on runs of adjacent non-ASCII characters; ASCII text costs one filter pass.
+    let mut found: Vec<(usize, usize, String)> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let (off, c) = chars[i];
+        if c == '\u{FFFD}' {
+            found.push((off, off + c.len_utf8(), "?".into()));
+            i += 1;
+            continue;
+        }
+        let Some(lead) = legacy_byte(c).filter(|b| (0xC2..=0xF4).contains(b)) else {
+            i += 1;
+            continue;
+        };
+        let need = match lead {
+            0xC2..=0xDF => 1,
+            0xE0..=0xEF => 2,
+            _ => 3,
+        };
+        let mut bytes = vec![lead];
+        let mut end = off + c.len_utf8();
+        let mut k = i + 1;
+        while bytes.len() <= need && k < chars.len() && chars[k].0 == end {
+            match legacy_byte(chars[k].1).filter(|b| (0x80..=0xBF).contains(b)) {
+                Some(b) => {
+                    bytes.push(b);
+                    end += chars[k].1.len_utf8();
+                    k += 1;
+                }
+                None => break,
+            }
+        }
+        let decoded = if bytes.len() == need + 1 {
+            std::str::from_utf8(&bytes).ok().map(str::to_string)
+        } else if bytes == [0xE2, 0x80] {
+            // "â€" + a byte Windows-1252 leaves undefined (0x9D) that the decoder dropped:
+            // almost always a right double quotation mark.
+            Some("”".to_string())
+        } else {
+            None
+        };
+        match decoded.filter(|d| d.chars().all(plausible)) {
+            Some(d) => {
+                match found.last_mut() {
+                    Some(last) if last.1 == off => {
+                        last.1 = end;
+                        last.2.push_str(&d);
+                    }
+                    _ => found.push((off, end, d)),
+                }
+                i = k;
+            }
+            None => i += 1,
+        }
+    }
+    for (start, end, fix) in found {
+        let lost = fix == "?";
+        hits.push(Hit {
+            start: doc.norm.map.to_norm(start),
+            end: doc.norm.map.to_norm(end),
+            category: Category::Typography,
+            rule: if lost { "typography.replacement-character" } else { "typography.mojibake" }.into(),
+            severity: Severity::Major,
+            confidence: 0.95,
+            explanation: if lost {
+                "A replacement character (U+FFFD): a character was lost when the text was decoded.".into()
+            } else {
+                format!("Mojibake: UTF-8 bytes decoded with a legacy code page; this was '{fix}'.")
+            },
+            suggestion: (!lost).then_some(fix),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::spans;
+
+    fn rules(text: &str) -> Vec<(String, String, Option<String>)> {
+        let doc = Document::new(text);
+        Typography
+            .check(&doc)
+            .into_iter()
+            .map(|h| {
+                let (s, e) = doc.original_span(h.start, h.end);
+                (h.rule, text[s..e].to_string(), h.suggestion)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn unbalanced_quotes() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "“Because Xi must promise,” says Galgamov. It cannot be. Xi does not want Putin to fall.”",
+                &["Xi does not want Putin to fall.\""],
+            ),
+            ("He said “no and left. Then he came back.", &["\"no and left."]),
+            ("He said \"no and left.", &["\"no and left."]),
+            ("They called it a “personal friend”.", &[]),
+            ("He said: „Wir schaffen das“ and left.", &[]),
+            ("\"Straight quotes\" are fine.", &[]),
+            ("“The first paragraph of a long quote.\n“The second one.”", &[]),
+            ("«Bonjour», dit-il.", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(spans(&Typography, text), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn unbalanced_brackets() {
+        let cases: &[(&str, &[&str])] = &[
+            ("The court (ICC issued a warrant.", &["(ICC issued a warrant."]),
+            ("The court ICC) issued a warrant.", &["The court ICC)"]),
+            ("The court (ICC) issued [a] warrant.", &[]),
+            ("Options: a) stay b) go.", &[]),
+            ("Nice :)", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(spans(&Typography, text), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn mojibake_is_decoded() {
+        let r = rules("The party called it โ€œugly and inappropriateโ€. CafÃ© owners said â€™no.");
+        let got: Vec<(&str, Option<&str>)> = r
+            .iter()
+            .filter(|x| x.0 == "typography.mojibake")
+            .map(|x| (x.1.as_str(), x.2.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [("โ€œ", Some("“")), ("โ€", Some("”")), ("Ã©", Some("é")), ("â€™", Some("’"))]
+        );
+    }
+
+    #[test]
+    fn native_accents_and_symbols_are_not_mojibake() {
+        for text in [
+            "Café owners in São Paulo (Brazil) agreed.",
+            "It cost £5 — or €6 — at 20°C, said Müller.",
+            "„Gruß” from Zürich; naïve façade; Ægir; ½ price.",
+            "Thai script: ภาษาไทย is fine.",
+        ] {
+            assert!(rules(text).is_empty(), "{text}: {:?}", rules(text));
+        }
+    }
+
+    #[test]
+    fn replacement_characters_are_flagged() {
+        let r = rules("Caf\u{FFFD} owners");
+        assert_eq!(r[0].0, "typography.replacement-character");
+    }
+}

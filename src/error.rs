@@ -1,0 +1,64 @@
+//! The library's error type: every variant names the file (and line, where there is one).
+
+use std::path::PathBuf;
+
+/// Errors the library reports. Each names the input it concerns so a user can act on it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file or directory could not be read.
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The input is not valid UTF-8.
+    #[error("{path}:{line}:{column}: not valid UTF-8 (byte offset {offset}); convert it to UTF-8 first")]
+    NotUtf8 {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        offset: usize,
+    },
+    /// The input looks like a binary file (NUL bytes).
+    #[error("{path}: looks like a binary file (NUL byte at offset {offset}), not text")]
+    Binary { path: PathBuf, offset: usize },
+    /// A line of a JSON Lines file is not a JSON object with a string `text`.
+    #[error("{path}:{line}: {message}")]
+    JsonLine {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    /// A CSV file (input, labels or lexicon) has a malformed row.
+    #[error("{path}:{line}: {message}")]
+    Csv {
+        path: PathBuf,
+        line: u64,
+        message: String,
+    },
+    /// A lexicon entry is invalid.
+    #[error("{path}:{line}:{column}: {message}")]
+    Lexicon {
+        path: String,
+        line: u64,
+        column: usize,
+        message: String,
+    },
+    /// A report could not be written.
+    #[error("{path}: cannot write report: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Writing a report would overwrite one of the inputs.
+    #[error("{path}: refusing to write a report over an input file; choose another --report-dir")]
+    WouldOverwriteInput { path: PathBuf },
+    /// A command-line value is not valid.
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,375 @@
+//! Phrase patterns over match words (see `lexicons/FORMAT.md`), and a [`PatternSet`] that finds
+//! all of them in one pass: each pattern's longest literal run is an anchor in one Aho-Corasick
+//! automaton over [`Document::stream`]; a hit is then verified around its anchor.
+//!
+//! ```
+//! use mtlint::lexicon::{Classes, pattern::{Pattern, PatternSet}};
+//! use mtlint::segment::Document;
+//! let classes = Classes::default_embedded();
+//! let set = PatternSet::new(vec![Pattern::parse("{be} not waiting for", &classes).unwrap()]);
+//! let doc = Document::new("Xi isn't waiting for a democracy. He is waiting for the bus.");
+//! let hits = set.find(&doc);
+//! assert_eq!(hits.len(), 1);
+//! assert_eq!((hits[0].sentence, hits[0].words.clone()), (0, 1..5));
+//! ```
+
+use super::Classes;
+use crate::segment::Document;
+use aho_corasick::AhoCorasick;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// One token of a pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// A literal word.
+    Lit(String),
+    /// Any of several literal words (`a|b`) or a `{class}`.
+    Any(Arc<[String]>),
+    /// Any word starting with this (`creak*`).
+    Prefix(String),
+    /// 0 to N arbitrary words.
+    Gap(usize),
+}
+
+/// A parsed pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pattern {
+    steps: Vec<Step>,
+    at_start: bool,
+    at_end: bool,
+    /// Steps `anchor.clone()` are the longest run of literals.
+    anchor: Range<usize>,
+    source: String,
+}
+
+/// A pattern syntax error: message and 1-based character column within the pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatternError {
+    pub column: usize,
+    pub message: String,
+}
+
+const MAX_GAP: usize = 6;
+
+impl Pattern {
+    /// Parses the syntax of `lexicons/FORMAT.md`.
+    pub fn parse(src: &str, classes: &Classes) -> Result<Pattern, PatternError> {
+        let mut steps = Vec::new();
+        let (mut at_start, mut at_end) = (false, false);
+        let raw: Vec<&str> = src.split(' ').collect();
+        let mut col = 1;
+        for (i, tok) in raw.iter().enumerate() {
+            let err = |message: String| PatternError {
+                column: col,
+                message,
+            };
+            if tok.is_empty() {
+                return Err(err("empty token: use single spaces between words".into()));
+            }
+            if *tok != tok.to_lowercase() {
+                return Err(err(format!("'{tok}' is not lowercase")));
+            }
+            match *tok {
+                "^" if i == 0 => at_start = true,
+                "$" if i + 1 == raw.len() => at_end = true,
+                "^" | "$" => return Err(err(format!("'{tok}' only at the start/end"))),
+                t if t.starts_with('*') => {
+                    let n = if t.len() == 1 {
+                        3
+                    } else {
+                        t[1..]
+                            .parse::<usize>()
+                            .map_err(|_| err(format!("bad gap '{t}'")))?
+                    };
+                    if n == 0 || n > MAX_GAP {
+                        return Err(err(format!("gap '{t}' must be *1 to *{MAX_GAP}")));
+                    }
+                    steps.push(Step::Gap(n));
+                }
+                t if t.starts_with('{') => {
+                    let name = t
+                        .strip_prefix('{')
+                        .and_then(|t| t.strip_suffix('}'))
+                        .ok_or_else(|| err(format!("unclosed class '{t}'")))?;
+                    let words = classes
+                        .get(name)
+                        .ok_or_else(|| err(format!("unknown class '{{{name}}}'")))?;
+                    steps.push(Step::Any(words));
+                }
+                t if t.contains('|') => {
+                    let alts: Vec<String> = t.split('|').map(str::to_string).collect();
+                    if alts.iter().any(|a| !is_word(a)) {
+                        return Err(err(format!("bad alternatives '{t}'")));
+                    }
+                    steps.push(Step::Any(alts.into()));
+                }
+                t if t.ends_with('*') => {
+                    let stem = &t[..t.len() - 1];
+                    if !is_word(stem) {
+                        return Err(err(format!("bad prefix '{t}'")));
+                    }
+                    steps.push(Step::Prefix(stem.to_string()));
+                }
+                t if is_word(t) => {
+                    if t.ends_with("n't") || t == "cannot" {
+                        return Err(err(format!("write '{t}' expanded ('is not', 'can not')")));
+                    }
+                    steps.push(Step::Lit(t.to_string()));
+                }
+                t => return Err(err(format!("'{t}' is not a word"))),
+            }
+            col += tok.chars().count() + 1;
+        }
+        let err = |message: &str| PatternError {
+            column: 1,
+            message: message.to_string(),
+        };
+        if matches!(steps.first(), Some(Step::Gap(_))) || matches!(steps.last(), Some(Step::Gap(_)))
+        {
+            return Err(err("a pattern cannot start or end with a gap"));
+        }
+        let anchor = longest_literal_run(&steps).ok_or_else(|| err("no literal word to index"))?;
+        Ok(Pattern {
+            steps,
+            at_start,
+            at_end,
+            anchor,
+            source: src.to_string(),
+        })
+    }
+
+    /// The pattern as written.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The anchor as it appears in [`Document::stream`]: `" word word "`.
+    fn anchor_text(&self) -> String {
+        let mut s = String::from(" ");
+        for step in &self.steps[self.anchor.clone()] {
+            if let Step::Lit(w) = step {
+                s.push_str(w);
+                s.push(' ');
+            }
+        }
+        s
+    }
+
+    /// Minimum and maximum number of words the steps before the anchor consume.
+    fn prefix_len(&self) -> (usize, usize) {
+        self.steps[..self.anchor.start]
+            .iter()
+            .fold((0, 0), |(lo, hi), s| match s {
+                Step::Gap(n) => (lo, hi + n),
+                _ => (lo + 1, hi + 1),
+            })
+    }
+
+    /// Matches the pattern starting exactly at word `start` of `words`; returns the end.
+    pub fn match_at(&self, words: &[&str], start: usize) -> Option<usize> {
+        if self.at_start && start != 0 {
+            return None;
+        }
+        self.match_steps(0, words, start)
+    }
+
+    fn match_steps(&self, step: usize, words: &[&str], pos: usize) -> Option<usize> {
+        let Some(s) = self.steps.get(step) else {
+            return (!self.at_end || pos == words.len()).then_some(pos);
+        };
+        if let Step::Gap(n) = s {
+            return (0..=*n)
+                .take_while(|g| pos + g <= words.len())
+                .find_map(|g| self.match_steps(step + 1, words, pos + g));
+        }
+        let w = words.get(pos)?;
+        let ok = match s {
+            Step::Lit(l) => l == w,
+            Step::Any(alts) => alts.iter().any(|a| a == w),
+            Step::Prefix(p) => w.starts_with(p.as_str()),
+            Step::Gap(_) => false,
+        };
+        if ok {
+            self.match_steps(step + 1, words, pos + 1)
+        } else {
+            None
+        }
+    }
+}
+
+fn is_word(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '\'' | '.'))
+        && s.chars().any(char::is_alphanumeric)
+}
+
+fn longest_literal_run(steps: &[Step]) -> Option<Range<usize>> {
+    let mut best: Option<Range<usize>> = None;
+    let mut i = 0;
+    while i < steps.len() {
+        if matches!(steps[i], Step::Lit(_)) {
+            let start = i;
+            while i < steps.len() && matches!(steps[i], Step::Lit(_)) {
+                i += 1;
+            }
+            if best.as_ref().is_none_or(|b| i - start > b.len()) {
+                best = Some(start..i);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    best
+}
+
+/// Where a pattern matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatternHit {
+    /// Index of the pattern in the set.
+    pub pattern: usize,
+    /// Index into [`Document::sentences`].
+    pub sentence: usize,
+    /// Word range within the sentence's words.
+    pub words: Range<usize>,
+}
+
+/// Many patterns, compiled once, found in one pass.
+#[derive(Debug, Clone)]
+pub struct PatternSet {
+    patterns: Vec<Pattern>,
+    automaton: AhoCorasick,
+    /// For each automaton pattern (distinct anchor), the patterns sharing it.
+    by_anchor: Vec<Vec<usize>>,
+}
+
+impl PatternSet {
+    pub fn new(patterns: Vec<Pattern>) -> PatternSet {
+        let mut anchors: Vec<String> = Vec::new();
+        let mut by_anchor: Vec<Vec<usize>> = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        for (i, p) in patterns.iter().enumerate() {
+            let a = p.anchor_text();
+            let slot = *index.entry(a.clone()).or_insert_with(|| {
+                anchors.push(a);
+                by_anchor.push(Vec::new());
+                anchors.len() - 1
+            });
+            by_anchor[slot].push(i);
+        }
+        let automaton = AhoCorasick::new(&anchors).expect("anchors are short literal strings");
+        PatternSet {
+            patterns,
+            automaton,
+            by_anchor,
+        }
+    }
+
+    pub fn patterns(&self) -> &[Pattern] {
+        &self.patterns
+    }
+
+    /// Every match in the document, by sentence order then position. One hit per pattern and
+    /// anchor occurrence.
+    pub fn find(&self, doc: &Document) -> Vec<PatternHit> {
+        let mut hits = Vec::new();
+        let mut words: Vec<&str> = Vec::new();
+        let mut words_of: Option<usize> = None;
+        for m in self.automaton.find_overlapping_iter(&doc.stream) {
+            // The anchor's first word starts one byte after the match (the leading space).
+            let pos = m.start() + 1;
+            let wi = doc.words.partition_point(|w| w.pos < pos);
+            let si = doc.sentences.partition_point(|s| s.words.end <= wi);
+            let Some(sentence) = doc.sentences.get(si) else {
+                continue;
+            };
+            if words_of != Some(si) {
+                words.clear();
+                words.extend(doc.sentence_words(sentence).iter().map(|w| doc.match_word(w)));
+                words_of = Some(si);
+            }
+            let local = wi - sentence.words.start;
+            for &pi in &self.by_anchor[m.pattern().as_usize()] {
+                let p = &self.patterns[pi];
+                let (lo, hi) = p.prefix_len();
+                let first = local.saturating_sub(hi);
+                let Some(last) = local.checked_sub(lo) else {
+                    continue;
+                };
+                if let Some((start, end)) =
+                    (first..=last).find_map(|s| p.match_at(&words, s).map(|e| (s, e)))
+                {
+                    hits.push(PatternHit {
+                        pattern: pi,
+                        sentence: si,
+                        words: start..end,
+                    });
+                }
+            }
+        }
+        hits.sort_by_key(|h| (h.sentence, h.words.start, h.pattern));
+        hits.dedup();
+        hits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(pattern: &str, text: &str) -> Vec<String> {
+        let classes = Classes::default_embedded();
+        let set = PatternSet::new(vec![Pattern::parse(pattern, &classes).unwrap()]);
+        let doc = Document::new(text);
+        set.find(&doc)
+            .iter()
+            .map(|h| {
+                let s = &doc.sentences[h.sentence];
+                let w = &doc.sentence_words(s)[h.words.clone()];
+                let (a, b) = (&doc.tokens[w[0].token], &doc.tokens[w[w.len() - 1].token]);
+                doc.text(a.start, b.end).to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn match_table() {
+        let cases: &[(&str, &str, &[&str])] = &[
+            ("{be} not waiting for", "Xi isn't waiting for it.", &["isn't waiting for"]),
+            ("{be} not waiting for", "Xi is NOT waiting for it.", &["is NOT waiting for"]),
+            ("{be} not waiting for", "Xi is waiting for it.", &[]),
+            ("is * not waiting for", "He is really not waiting for it.", &["is really not waiting for"]),
+            ("is * not waiting for", "He is not waiting for it.", &["is not waiting for"]),
+            ("creak* and creak*", "It creaks and creaks.", &["creaks and creaks"]),
+            ("huge|big serving", "Big serving", &["Big serving"]),
+            ("^ which can $", "Free access? Which can!", &["Which can"]),
+            ("^ which can $", "Which can help.", &[]),
+            ("small beer", "It's a small. Beer is fine.", &[]),
+            ("think group", "Think-group chairman", &["Think-group"]),
+            ("russia 's defeat", "Russia’s defeat", &["Russia's defeat"]),
+        ];
+        for (pattern, text, want) in cases {
+            assert_eq!(find(pattern, text), *want, "{pattern:?} on {text:?}");
+        }
+    }
+
+    #[test]
+    fn syntax_errors_name_the_column() {
+        let classes = Classes::default_embedded();
+        let cases: &[(&str, usize)] = &[
+            ("is  not", 4),
+            ("{nope} here", 1),
+            ("* lead", 1),
+            ("isn't it", 1),
+            ("ok Upper", 4),
+            ("{be} *", 1),
+            ("a *9 b", 3),
+            ("{be} {have}", 1),
+        ];
+        for (src, col) in cases {
+            let e = Pattern::parse(src, &classes).unwrap_err();
+            assert_eq!(e.column, *col, "{src:?}: {}", e.message);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! mtlint finds the artifacts of machine translation in English text.
+//!
+//! The pipeline, one module per stage: [`ingest`] → [`normalise`] → [`segment`] → [`detect`] →
+//! [`score`] → [`report`]; [`check`] runs it over many articles.
+
+pub mod detect;
+pub mod error;
+pub mod finding;
+pub mod lexicon;
+pub mod normalise;
+pub mod segment;
+
+pub use error::{Error, Result};
+pub use finding::{Category, Finding, Severity};

@@ -1,0 +1,567 @@
+//! Segmentation: paragraphs, sentences and word tokens, all as byte ranges of the normalised text.
+//!
+//! A paragraph is a line, or several lines when the text is hard-wrapped. Short lines without
+//! final punctuation (headlines, sub-headings, datelines) are headings and form one segment.
+//! Sentences end at `.`, `!` or `?` followed by a capitalised word, but not after abbreviations
+//! ("Mr.", "U.S."), initials or inside numbers ("3.5", "No. 10").
+//!
+//! ```
+//! let doc = mtlint::segment::Document::new("Huge serving\nMr. Xi met Dr. Li in the U.S. Senate. It cost $3.5 million!");
+//! let s: Vec<_> = doc.sentences.iter().map(|s| doc.text(s.start, s.end)).collect();
+//! assert_eq!(s, ["Huge serving", "Mr. Xi met Dr. Li in the U.S. Senate.", "It cost $3.5 million!"]);
+//! assert!(doc.sentences[0].heading);
+//! ```
+
+use crate::normalise::{Normalised, normalise};
+
+/// A word, number or punctuation mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// Byte range in the normalised text.
+    pub start: usize,
+    pub end: usize,
+    pub kind: TokenKind,
+}
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Letters (possibly with digits, internal apostrophes or abbreviation dots).
+    Word,
+    /// Starts with a digit.
+    Number,
+    /// One punctuation or symbol character.
+    Punct,
+}
+
+/// A sentence, or a whole heading.
+#[derive(Debug, Clone)]
+pub struct Sentence {
+    pub start: usize,
+    pub end: usize,
+    /// Indices into [`Document::tokens`].
+    pub tokens: std::ops::Range<usize>,
+    /// Indices into [`Document::words`]: the sentence's words as patterns see them.
+    pub words: std::ops::Range<usize>,
+    /// Index into [`Document::paragraphs`].
+    pub paragraph: usize,
+    /// A headline or sub-heading rather than running text.
+    pub heading: bool,
+}
+
+/// A word as phrase patterns see it: lowercased, contractions expanded ("isn't" → `is`, `not`),
+/// stored in [`Document::stream`].
+#[derive(Debug, Clone, Copy)]
+pub struct MatchWord {
+    /// Byte range of the word in [`Document::stream`].
+    pub pos: usize,
+    pub len: usize,
+    /// The token it comes from (both halves of "isn't" point at the same token).
+    pub token: usize,
+}
+
+/// A paragraph: a line, or hard-wrapped lines joined.
+#[derive(Debug, Clone)]
+pub struct Paragraph {
+    pub start: usize,
+    pub end: usize,
+    /// Indices into [`Document::sentences`].
+    pub sentences: std::ops::Range<usize>,
+    pub heading: bool,
+}
+
+/// An article ready for detection: original text, normalised text and its segments.
+#[derive(Debug, Clone)]
+pub struct Document<'a> {
+    pub original: &'a str,
+    pub norm: Normalised,
+    pub paragraphs: Vec<Paragraph>,
+    pub sentences: Vec<Sentence>,
+    pub tokens: Vec<Token>,
+    /// Every sentence's match words, space-separated, with a space at both ends of each word and
+    /// a newline between sentences, so that `" not waiting for "` can only match whole words of
+    /// one sentence.
+    pub stream: String,
+    pub words: Vec<MatchWord>,
+    /// Byte offsets in the original where lines start; built on first use.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
+}
+
+/// Words after which a full stop does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "gen", "sen", "rep", "gov", "lt", "col",
+    "capt", "sgt", "cpl", "adm", "maj", "insp", "supt", "inc", "ltd", "co", "corp", "bros", "vs",
+    "no", "nos", "fig", "vol", "jan", "feb", "apr", "aug", "sep", "sept", "oct", "nov", "dec", "mt",
+    "ft", "rev", "hon", "dept", "univ", "approx", "est", "e.g", "i.e", "cf", "al", "pp", "p",
+];
+
+/// Capitalised words that usually start a sentence, so "U.S. The" is two sentences.
+const SENTENCE_STARTERS: &[&str] = &[
+    "the", "a", "an", "he", "she", "it", "they", "we", "i", "but", "and", "this", "that", "these",
+    "in", "on", "at", "however", "there", "his", "her", "their", "its", "as", "for", "after",
+];
+
+impl<'a> Document<'a> {
+    /// Normalises and segments `original`.
+    pub fn new(original: &'a str) -> Self {
+        let norm = normalise(original);
+        let mut doc = Document {
+            original,
+            norm,
+            paragraphs: Vec::new(),
+            sentences: Vec::new(),
+            tokens: Vec::new(),
+            stream: String::from(" "),
+            words: Vec::new(),
+            line_starts: std::sync::OnceLock::new(),
+        };
+        for (start, end) in paragraph_ranges(&doc.norm.text) {
+            doc.push_paragraph(start, end);
+        }
+        doc
+    }
+
+    /// Normalised text (case kept) of a byte range.
+    pub fn text(&self, start: usize, end: usize) -> &str {
+        &self.norm.text[start..end]
+    }
+
+    /// Lowercased normalised text of a byte range.
+    pub fn folded(&self, start: usize, end: usize) -> &str {
+        &self.norm.folded[start..end]
+    }
+
+    /// Lowercased text of a token.
+    pub fn word(&self, t: &Token) -> &str {
+        &self.norm.folded[t.start..t.end]
+    }
+
+    /// Text of a match word.
+    pub fn match_word(&self, w: &MatchWord) -> &str {
+        &self.stream[w.pos..w.pos + w.len]
+    }
+
+    /// The match words of a sentence.
+    pub fn sentence_words(&self, s: &Sentence) -> &[MatchWord] {
+        &self.words[s.words.clone()]
+    }
+
+    /// The original text behind a normalised range.
+    pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
+        let s = self.norm.map.start(start);
+        (s, self.norm.map.end(end).max(s))
+    }
+
+    /// Offsets in the original where lines start. A line ends at `\n`, or at a `\r` that is not
+    /// followed by `\n`.
+    pub fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let bytes = self.original.as_bytes();
+            let mut starts = vec![0];
+            for (i, &b) in bytes.iter().enumerate() {
+                if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                    starts.push(i + 1);
+                }
+            }
+            starts
+        })
+    }
+
+    /// 1-based line of an original byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_starts().partition_point(|&s| s <= offset)
+    }
+
+    /// Number of word and number tokens.
+    pub fn word_count(&self) -> usize {
+        self.tokens
+            .iter()
+            .filter(|t| t.kind != TokenKind::Punct)
+            .count()
+    }
+
+    /// Index of the sentence containing normalised offset `pos` (the last one starting at or before it).
+    pub fn sentence_at(&self, pos: usize) -> Option<usize> {
+        let i = self.sentences.partition_point(|s| s.start <= pos);
+        i.checked_sub(1)
+    }
+
+    fn push_paragraph(&mut self, start: usize, end: usize) {
+        let first_token = self.tokens.len();
+        tokenize(&self.norm.text, start, end, &mut self.tokens);
+        let tokens_end = self.tokens.len();
+        if first_token == tokens_end {
+            return;
+        }
+        let pi = self.paragraphs.len();
+        let first_sentence = self.sentences.len();
+        let heading = is_heading(&self.norm.text[start..end], &self.tokens[first_token..]);
+        if heading {
+            self.push_sentence(first_token..tokens_end, pi, true);
+        } else {
+            let mut s = first_token;
+            let mut i = first_token;
+            while i < tokens_end {
+                if let Some(next) = self.sentence_end(i, tokens_end) {
+                    self.push_sentence(s..next, pi, false);
+                    s = next;
+                    i = next;
+                } else {
+                    i += 1;
+                }
+            }
+            if s < tokens_end {
+                self.push_sentence(s..tokens_end, pi, false);
+            }
+        }
+        self.paragraphs.push(Paragraph {
+            start: self.tokens[first_token].start,
+            end: self.tokens[tokens_end - 1].end,
+            sentences: first_sentence..self.sentences.len(),
+            heading,
+        });
+    }
+
+    fn push_sentence(&mut self, tokens: std::ops::Range<usize>, paragraph: usize, heading: bool) {
+        let first_word = self.words.len();
+        for ti in tokens.clone() {
+            let t = self.tokens[ti];
+            if t.kind == TokenKind::Punct {
+                continue;
+            }
+            let word = &self.norm.folded[t.start..t.end];
+            let (a, b) = expand_contraction(word);
+            for part in [Some(a), b].into_iter().flatten() {
+                let pos = self.stream.len();
+                self.stream.push_str(part);
+                self.stream.push(' ');
+                self.words.push(MatchWord {
+                    pos,
+                    len: part.len(),
+                    token: ti,
+                });
+            }
+        }
+        self.stream.push_str("\n ");
+        self.sentences.push(Sentence {
+            start: self.tokens[tokens.start].start,
+            end: self.tokens[tokens.end - 1].end,
+            tokens,
+            words: first_word..self.words.len(),
+            paragraph,
+            heading,
+        });
+    }
+
+    /// If token `i` ends a sentence, the index of the first token after it (closing quotes and
+    /// brackets included in the sentence).
+    fn sentence_end(&self, i: usize, end: usize) -> Option<usize> {
+        let text = &self.norm.text;
+        let t = self.tokens[i];
+        if t.kind != TokenKind::Punct {
+            return None;
+        }
+        let c = text[t.start..t.end].chars().next()?;
+        if !matches!(c, '.' | '!' | '?' | '\u{3002}') {
+            return None;
+        }
+        // Runs like "?!" or "..." end together.
+        let mut j = i + 1;
+        while j < end && is_punct_in(text, &self.tokens[j], &['.', '!', '?']) {
+            j += 1;
+        }
+        while j < end && is_punct_in(text, &self.tokens[j], &['"', '\'', ')', ']', '}']) {
+            j += 1;
+        }
+        if j >= end {
+            return Some(end);
+        }
+        let next = self.tokens[j];
+        // No space after the mark: "3.5", "example.com", "U.S".
+        if next.start == self.tokens[j - 1].end {
+            return None;
+        }
+        let next_text = &text[next.start..next.end];
+        let next_char = next_text.chars().next()?;
+        let starts_sentence = next_char.is_uppercase()
+            || next_char.is_ascii_digit()
+            || matches!(next_char, '"' | '\'' | '(' | '[' | '-' | '*');
+        if !starts_sentence {
+            return None;
+        }
+        if c == '.' && j == i + 1 && i > 0 {
+            let prev = self.tokens[i - 1];
+            if prev.end == t.start && prev.kind == TokenKind::Word {
+                let word = &self.norm.folded[prev.start..prev.end];
+                let next_lower = &self.norm.folded[next.start..next.end];
+                let starter = SENTENCE_STARTERS.contains(&next_lower);
+                if word == "no" {
+                    // "No. 10" but "The answer was no. Then…"
+                    if next.kind == TokenKind::Number {
+                        return None;
+                    }
+                } else if ABBREVIATIONS.contains(&word) {
+                    return None;
+                } else if word.contains('.') || is_initial(&text[prev.start..prev.end]) {
+                    // "U.S. Senate", "J. Smith"; but "in the U.S. The …" ends.
+                    if !starter {
+                        return None;
+                    }
+                }
+            }
+        }
+        Some(j)
+    }
+}
+
+/// Splits a contraction into the words patterns are written with: "isn't" → ("is", "not"),
+/// "won't" → ("will", "not"), "cannot" → ("can", "not"), "Russia's" → ("russia", "'s").
+pub fn expand_contraction(word: &str) -> (&str, Option<&str>) {
+    if word == "cannot" {
+        return ("can", Some("not"));
+    }
+    if let Some(base) = word.strip_suffix("n't") {
+        let base = match base {
+            "wo" => "will",
+            "ca" => "can",
+            "sha" => "shall",
+            "" => return (word, None),
+            b => b,
+        };
+        return (base, Some("not"));
+    }
+    for suffix in ["'s", "'re", "'m", "'ll", "'ve", "'d"] {
+        if let Some(base) = word.strip_suffix(suffix)
+            && !base.is_empty()
+        {
+            return (base, Some(suffix));
+        }
+    }
+    (word, None)
+}
+
+fn is_initial(word: &str) -> bool {
+    let mut chars = word.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if c.is_uppercase())
+}
+
+fn is_punct_in(text: &str, t: &Token, set: &[char]) -> bool {
+    t.kind == TokenKind::Punct && text[t.start..t.end].chars().next().is_some_and(|c| set.contains(&c))
+}
+
+/// A short block with no final punctuation: a headline, sub-heading or dateline.
+fn is_heading(block: &str, tokens: &[Token]) -> bool {
+    let trimmed = block.trim_end();
+    if trimmed.trim_start().starts_with('#') {
+        return true;
+    }
+    let words = tokens.iter().filter(|t| t.kind != TokenKind::Punct).count();
+    let last = trimmed
+        .trim_end_matches(['"', '\'', ')', ']', '*'])
+        .trim_end();
+    words <= 20 && !trimmed.contains('\n') && !last.ends_with(['.', '!', '?', ':', ';', ','])
+}
+
+/// Byte ranges of paragraphs in normalised text. Lines are joined when the text is hard-wrapped:
+/// the next line continues in lowercase, or the line breaks after a comma, or a long line stops
+/// without final punctuation.
+fn paragraph_ranges(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut current: Option<(usize, usize)> = None;
+    let mut pos = 0;
+    for line in text.split('\n') {
+        let (start, end) = (pos, pos + line.len());
+        pos = end + 1;
+        let content = line.trim();
+        if content.is_empty() {
+            out.extend(current.take());
+            continue;
+        }
+        current = match current {
+            Some((ps, pe)) if continues(&text[ps..pe], content) => Some((ps, end)),
+            Some(prev) => {
+                out.push(prev);
+                Some((start, end))
+            }
+            None => Some((start, end)),
+        };
+    }
+    out.extend(current);
+    out
+}
+
+fn continues(prev: &str, next: &str) -> bool {
+    let last_line = prev.rsplit('\n').next().unwrap_or(prev).trim_end();
+    let first = next.chars().next().unwrap_or(' ');
+    if matches!(first, '#' | '>' | '|') || next.starts_with("- ") || next.starts_with("* ") {
+        return false;
+    }
+    if last_line.trim_start().starts_with('#') {
+        return false;
+    }
+    if first.is_lowercase() || last_line.ends_with([',', '-']) {
+        return true;
+    }
+    last_line.chars().count() >= 60
+        && !last_line.ends_with(['.', '!', '?', ':', ';', '"', '\'', ')'])
+}
+
+/// Appends the tokens of `text[start..end]`.
+fn tokenize(text: &str, start: usize, end: usize, out: &mut Vec<Token>) {
+    let slice = &text[start..end];
+    let mut iter = slice.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if !c.is_alphanumeric() {
+            out.push(Token {
+                start: start + i,
+                end: start + i + c.len_utf8(),
+                kind: TokenKind::Punct,
+            });
+            continue;
+        }
+        let numeric = c.is_ascii_digit();
+        let mut tok_end = i + c.len_utf8();
+        while let Some(&(j, d)) = iter.peek() {
+            if d.is_alphanumeric() || unicode_normalization::char::is_combining_mark(d) {
+                tok_end = j + d.len_utf8();
+                iter.next();
+                continue;
+            }
+            // Joiners stay inside a token only between two alphanumerics: "isn't", "U.S",
+            // "3.5", "1,000".
+            let joins = match d {
+                '\'' => !numeric,
+                '.' => numeric || is_abbrev_dot(&slice[i..j]),
+                ',' => numeric,
+                _ => false,
+            };
+            let after = slice[j + d.len_utf8()..].chars().next();
+            if joins && after.is_some_and(char::is_alphanumeric) {
+                tok_end = j + d.len_utf8();
+                iter.next();
+                continue;
+            }
+            break;
+        }
+        out.push(Token {
+            start: start + i,
+            end: start + tok_end,
+            kind: if numeric {
+                TokenKind::Number
+            } else {
+                TokenKind::Word
+            },
+        });
+    }
+}
+
+/// "U.S", "e.g": single letters joined by dots.
+fn is_abbrev_dot(word_so_far: &str) -> bool {
+    word_so_far
+        .split('.')
+        .all(|part| part.chars().count() == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentences(text: &str) -> Vec<String> {
+        let doc = Document::new(text);
+        doc.sentences
+            .iter()
+            .map(|s| doc.text(s.start, s.end).to_string())
+            .collect()
+    }
+
+    fn words(text: &str) -> Vec<String> {
+        let doc = Document::new(text);
+        doc.tokens
+            .iter()
+            .filter(|t| t.kind != TokenKind::Punct)
+            .map(|t| doc.text(t.start, t.end).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn sentence_table() {
+        let cases: &[(&str, &[&str])] = &[
+            ("One. Two! Three?", &["One.", "Two!", "Three?"]),
+            ("Mr. Smith met Dr. Jones.", &["Mr. Smith met Dr. Jones."]),
+            ("He lives in the U.S. The weather is fine.", &["He lives in the U.S.", "The weather is fine."]),
+            ("The U.S. Senate voted.", &["The U.S. Senate voted."]),
+            ("J. R. R. Tolkien wrote it.", &["J. R. R. Tolkien wrote it."]),
+            ("It rose 3.5 percent. Then fell.", &["It rose 3.5 percent.", "Then fell."]),
+            ("He lives at No. 10 Downing Street.", &["He lives at No. 10 Downing Street."]),
+            ("The answer was no. Then he left.", &["The answer was no.", "Then he left."]),
+            ("\"Go home.\" She left.", &["\"Go home.\"", "She left."]),
+            ("Really?! Yes.", &["Really?!", "Yes."]),
+            ("Wait... What?", &["Wait...", "What?"]),
+            ("Visit example.com today. Now.", &["Visit example.com today.", "Now."]),
+            ("e.g. this one.", &["e.g. this one."]),
+            ("It ended (finally.) Next.", &["It ended (finally.)", "Next."]),
+            ("Huge serving\nBut Xi is here.", &["Huge serving", "But Xi is here."]),
+            ("Which can! Log in.", &["Which can!", "Log in."]),
+        ];
+        for (input, want) in cases {
+            assert_eq!(sentences(input), *want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn token_table() {
+        let cases: &[(&str, &[&str])] = &[
+            ("isn't it", &["isn't", "it"]),
+            ("Putin’s war", &["Putin's", "war"]),
+            ("Think-group chairman", &["Think", "group", "chairman"]),
+            ("1,000 people, 3.5%", &["1,000", "people", "3.5"]),
+            ("the U.S. and U.K.", &["the", "U.S", "and", "U.K"]),
+            ("D66 minister", &["D66", "minister"]),
+            ("'quoted'", &["quoted"]),
+            ("café naïve", &["café", "naïve"]),
+        ];
+        for (input, want) in cases {
+            assert_eq!(words(input), *want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn paragraph_table() {
+        let cases: &[(&str, usize)] = &[
+            ("One line.\nAnother line.", 2),
+            ("A long hard-wrapped line of running text that goes on and on until\nit wraps here.", 1),
+            ("Ends with a comma,\nand continues.", 1),
+            ("Para one.\n\nPara two.", 2),
+            ("# Heading\nBody text.", 2),
+            ("\n\n\n", 0),
+            ("Line one.\r\nLine two.\r\n", 2),
+        ];
+        for (input, want) in cases {
+            assert_eq!(Document::new(input).paragraphs.len(), *want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn headings() {
+        let doc = Document::new("Guns and drones\nUS-British news site Politico reported it.\nWatch our videos below:");
+        let h: Vec<bool> = doc.sentences.iter().map(|s| s.heading).collect();
+        assert_eq!(h, [true, false, false]);
+    }
+
+    #[test]
+    fn match_words_expand_contractions() {
+        let doc = Document::new("Xi isn’t waiting. Russia's can't-do won't.");
+        let w: Vec<&str> = doc.words.iter().map(|w| doc.match_word(w)).collect();
+        assert_eq!(w, ["xi", "is", "not", "waiting", "russia", "'s", "can", "not", "do", "will", "not"]);
+        assert_eq!(doc.stream, " xi is not waiting \n russia 's can not do will not \n ");
+        assert_eq!(doc.sentence_words(&doc.sentences[1]).len(), 7);
+    }
+
+    #[test]
+    fn word_count_ignores_punctuation() {
+        assert_eq!(Document::new("Hello, world! It's 3.5 — ok.").word_count(), 5);
+    }
+}
