@@ -12,3 +12,9 @@ pub mod segment;
 
 pub use error::{Error, Result};
 pub use finding::{Category, Finding, Severity};
+pub mod check;
+pub mod ingest;
+pub mod report;
+pub mod score;
+pub mod run;
+pub mod eval;

@@ -173,20 +173,26 @@ fn hits(doc: &Document, original: &[Option<(usize, bool)>]) -> Vec<Hit> {
         let whole = p.sentences.start == i && p.sentences.end == j;
         let (start, end) = (doc.sentences[i].start, doc.sentences[j - 1].end);
         let first_line = doc.line_of(doc.norm.map.start(doc.sentences[first].start));
-        let what = match (whole && doc.sentences[i..j].len() > 1, j - i > 1) {
-            (true, _) => "paragraph",
-            (false, true) => "sentences",
-            _ => "sentence",
+        let paragraph = whole && j - i > 1;
+        let what = match (paragraph, j - i > 1) {
+            (true, _) => "This paragraph",
+            (false, true) => "These sentences",
+            _ => "This sentence",
         };
-        let how = if all_exact { "repeats" } else { "nearly repeats" };
+        let how = match (all_exact, j - i > 1 && !paragraph) {
+            (true, false) => "repeats",
+            (true, true) => "repeat",
+            (false, false) => "nearly repeats",
+            (false, true) => "nearly repeat",
+        };
         out.push(Hit {
             start,
             end,
             category: Category::Duplicate,
-            rule: format!("duplicate.{}", if what == "paragraph" { "paragraph" } else { "sentence" }),
+            rule: format!("duplicate.{}", if paragraph { "paragraph" } else { "sentence" }),
             severity: Severity::Major,
             confidence: if all_exact { 0.95 } else { 0.8 },
-            explanation: format!("This {what} {how} text from line {first_line}; MT pipelines often paste a teaser or sub-heading back into the body."),
+            explanation: format!("{what} {how} text from line {first_line}; MT pipelines often paste a teaser or sub-heading back into the body."),
             suggestion: Some("delete the repetition".into()),
         });
         i = j;

@@ -12,7 +12,7 @@ use crate::segment::{Document, TokenKind};
 
 /// Doubled words that English grammar allows ("had had", "that that") or that speech keeps.
 const DOUBLING_ALLOWED: &[&str] = &[
-    "had", "that", "is", "do", "bye", "no", "so", "ha", "very", "really", "yeah", "well", "knock",
+    "had", "that", "is", "do", "bye", "no", "so", "ha", "very", "really", "yeah", "well", "knock", "aye",
     "tut", "go", "now", "there", "hear",
 ];
 
@@ -23,7 +23,7 @@ const REDUPLICATION_ALLOWED: &[&str] = &[
     "centuries", "minutes", "hundreds", "thousands", "millions", "billions", "dozens", "rows", "layers", "piles", "dollars", "pages", "one", "two", "far",
     "forever", "often", "much", "many", "few", "better", "worse", "further", "farther", "deeper",
     "higher", "lower", "bigger", "smaller", "louder", "faster", "slower", "stronger", "weaker",
-    "closer", "wider", "longer", "shorter", "larger", "greater", "worse", "nearer", "tighter",
+    "closer", "wider", "longer", "shorter", "larger", "greater", "nearer", "tighter", "fewer",
 ];
 
 pub struct Repetition;
@@ -69,8 +69,13 @@ impl Detector for Repetition {
                         suggestion: Some(doc.text(t.start, t.end).to_string()),
                     });
                 }
-                // "creaks and creaks".
+                // "creaks and creaks", but not "re-posts and posts" (the first is the tail of a
+                // compound) or "air quality and quality of life" (the second heads a new phrase).
+                let after_hyphen = k > 0 && doc.text(toks[k - 1].start, toks[k - 1].end) == "-";
+                let heads_phrase = toks.get(k + 3).is_some_and(|t| doc.word(t) == "of");
                 if let (Some(and), Some(n)) = (toks.get(k + 1), toks.get(k + 2))
+                    && !after_hyphen
+                    && !heads_phrase
                     && doc.word(and) == "and"
                     && n.kind == TokenKind::Word
                     && doc.word(n) == w
@@ -134,6 +139,9 @@ mod tests {
             "Johnson and Johnson reported profits.",
             "He said: the, the and the.",
             "Thousands and thousands",
+            "Hosts must remove re-posts and posts with the same content.",
+            "It will improve air quality and quality of life.",
+            "Over time, fewer and fewer males find mates.",
         ];
         for text in cases {
             assert!(spans(&Repetition, text).is_empty(), "{text}");

@@ -1,0 +1,276 @@
+//! Runs the pipeline on one article: segment, detect, map hits back to the original text, score.
+//!
+//! ```
+//! use mtlint::check::{Checker, Selection};
+//! use mtlint::ingest::Article;
+//! let checker = Checker::new(Selection::default(), Default::default());
+//! let article = Article { id: "a".into(), text: "The economy creaks and creaks.".into(), ..Default::default() };
+//! let checked = checker.check(&article, "a");
+//! assert_eq!(checked.findings[0].span, "creaks and creaks");
+//! assert_eq!((checked.findings[0].line, checked.findings[0].column), (1, 13));
+//! ```
+
+use crate::detect::{Detector, Hit, registry};
+use crate::error::{Error, Result};
+use crate::finding::{Category, Finding};
+use crate::ingest::Article;
+use crate::score::{Summary, Thresholds, summarise};
+use crate::segment::Document;
+
+/// A sentence longer than this is shown as a window around the span.
+const MAX_SENTENCE_BYTES: usize = 600;
+
+/// Which detectors, categories or rules to run (`--only`) and not to run (`--skip`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Selection {
+    only: Vec<String>,
+    skip: Vec<String>,
+}
+
+impl Selection {
+    /// Validates comma-separated lists of detector ids, categories and rule ids. An unknown name
+    /// is an error that suggests the closest known one.
+    pub fn parse(only: &[String], skip: &[String]) -> Result<Selection> {
+        let detectors = registry();
+        let split = |items: &[String]| -> Result<Vec<String>> {
+            let mut out = Vec::new();
+            for item in items.iter().flat_map(|s| s.split(',')) {
+                let item = item.trim();
+                if item.is_empty() {
+                    continue;
+                }
+                validate(item, &detectors)?;
+                out.push(item.to_string());
+            }
+            Ok(out)
+        };
+        Ok(Selection {
+            only: split(only)?,
+            skip: split(skip)?,
+        })
+    }
+
+    fn runs(&self, d: &dyn Detector) -> bool {
+        let mentions = |item: &str| {
+            item == d.id()
+                || item.starts_with(&format!("{}.", d.id()))
+                || d.categories().iter().any(|c| {
+                    item == c.as_str() || item.starts_with(&format!("{}.", c.as_str()))
+                })
+        };
+        !self.skip.iter().any(|s| s == d.id())
+            && (self.only.is_empty() || self.only.iter().any(|i| mentions(i)))
+    }
+
+    fn keeps(&self, detector: &str, hit: &Hit) -> bool {
+        let matches = |item: &String| {
+            item == detector
+                || item == hit.category.as_str()
+                || hit.rule == *item
+                || hit.rule.starts_with(&format!("{item}."))
+        };
+        !self.skip.iter().any(matches) && (self.only.is_empty() || self.only.iter().any(matches))
+    }
+}
+
+fn validate(item: &str, detectors: &[Box<dyn Detector>]) -> Result<()> {
+    let mut known: Vec<&str> = detectors.iter().map(|d| d.id()).collect();
+    known.extend(Category::ALL.iter().map(|c| c.as_str()));
+    let head = item.split('.').next().unwrap_or(item);
+    if known.contains(&head) {
+        return Ok(());
+    }
+    let closest = known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(k, head), *k))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .filter(|(score, _)| *score > 0.7)
+        .map(|(_, k)| format!(" (did you mean '{k}'?)"))
+        .unwrap_or_default();
+    Err(Error::Usage(format!(
+        "unknown detector, category or rule '{item}'{closest}; known: {}",
+        known.join(", ")
+    )))
+}
+
+/// The result of checking one article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    pub summary: Summary,
+    /// Sorted by position.
+    pub findings: Vec<Finding>,
+}
+
+/// The detectors, compiled once and shared by all threads.
+pub struct Checker {
+    detectors: Vec<Box<dyn Detector>>,
+    selection: Selection,
+    thresholds: Thresholds,
+}
+
+impl Checker {
+    pub fn new(selection: Selection, thresholds: Thresholds) -> Checker {
+        let detectors = registry()
+            .into_iter()
+            .filter(|d| selection.runs(d.as_ref()))
+            .collect();
+        Checker {
+            detectors,
+            selection,
+            thresholds,
+        }
+    }
+
+    /// Ids of the detectors that run.
+    pub fn detector_ids(&self) -> Vec<&'static str> {
+        self.detectors.iter().map(|d| d.id()).collect()
+    }
+
+    /// Checks one article; `id` is the (unique) id to report it under.
+    pub fn check(&self, article: &Article, id: &str) -> Checked {
+        let doc = Document::new(&article.text);
+        let mut hits: Vec<Hit> = Vec::new();
+        for d in &self.detectors {
+            hits.extend(
+                d.check(&doc)
+                    .into_iter()
+                    .filter(|h| self.selection.keeps(d.id(), h)),
+            );
+        }
+        let findings = to_findings(&doc, id, hits);
+        let mut summary = summarise(
+            id,
+            &article.path,
+            doc.word_count(),
+            doc.sentences.len(),
+            &findings,
+            &self.thresholds,
+        );
+        summary.title = article.title.clone();
+        summary.url = article.url.clone();
+        Checked { summary, findings }
+    }
+}
+
+/// Maps hits back to the original text, adds line, column and sentence; sorted, deduplicated.
+fn to_findings(doc: &Document, article: &str, mut hits: Vec<Hit>) -> Vec<Finding> {
+    hits.sort_by(|a, b| {
+        (a.start, b.severity, a.end, &a.rule).cmp(&(b.start, a.severity, b.end, &b.rule))
+    });
+    hits.dedup_by(|b, a| a.start == b.start && a.end == b.end && a.rule == b.rule);
+    let original = doc.original;
+    let lines = doc.line_starts();
+    // Columns are counted incrementally in position order, so many findings on one huge line
+    // cost one pass over it, not one pass each.
+    let (mut line_idx, mut col_pos, mut col) = (0usize, 0usize, 1usize);
+    let mut out = Vec::with_capacity(hits.len());
+    for h in hits {
+        let (start, end) = doc.original_span(h.start, h.end);
+        while line_idx + 1 < lines.len() && lines[line_idx + 1] <= start {
+            line_idx += 1;
+            (col_pos, col) = (lines[line_idx], 1);
+        }
+        if col_pos < lines[line_idx] {
+            (col_pos, col) = (lines[line_idx], 1);
+        }
+        col += original[col_pos..start].chars().count();
+        col_pos = start;
+        out.push(Finding {
+            article: article.to_string(),
+            line: line_idx + 1,
+            column: col,
+            start,
+            end,
+            category: h.category,
+            rule: h.rule,
+            severity: h.severity,
+            confidence: (h.confidence * 100.0).round() / 100.0,
+            span: original[start..end].to_string(),
+            suggestion: h.suggestion,
+            explanation: h.explanation,
+            sentence: sentence_context(doc, h.start, h.end),
+        });
+    }
+    out
+}
+
+/// The original text of the sentences a normalised range touches, or a window around the range
+/// when that is very long.
+fn sentence_context(doc: &Document, start: usize, end: usize) -> String {
+    let first = doc.sentence_at(start).map_or(start, |i| doc.sentences[i].start);
+    let last = doc
+        .sentence_at(end.saturating_sub(1).max(start))
+        .map_or(end, |i| doc.sentences[i].end.max(end));
+    let (s, e) = doc.original_span(first.min(start), last.max(end));
+    let (span_s, span_e) = doc.original_span(start, end);
+    let text = doc.original;
+    if e - s <= MAX_SENTENCE_BYTES {
+        return text[s..e].to_string();
+    }
+    let margin = MAX_SENTENCE_BYTES / 2;
+    let mut ws = span_s.saturating_sub(margin).max(s);
+    while !text.is_char_boundary(ws) {
+        ws -= 1;
+    }
+    let mut we = (span_e.min(span_s + margin) + margin).min(e);
+    while !text.is_char_boundary(we) {
+        we += 1;
+    }
+    format!(
+        "{}{}{}",
+        if ws > s { "…" } else { "" },
+        &text[ws..we],
+        if we < e { "…" } else { "" }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str, only: &[&str], skip: &[&str]) -> Vec<Finding> {
+        let own = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let sel = Selection::parse(&own(only), &own(skip)).unwrap();
+        let article = Article {
+            text: text.into(),
+            ..Default::default()
+        };
+        Checker::new(sel, Thresholds::default()).check(&article, "a").findings
+    }
+
+    #[test]
+    fn offsets_lines_and_columns_point_into_the_original() {
+        let text = "\u{FEFF}Title line\r\n“Quoted” café—and the the end.\r\nIt creaks and creaks.";
+        let f = check(text, &[], &[]);
+        let got: Vec<(usize, usize, &str)> = f.iter().map(|f| (f.line, f.column, f.span.as_str())).collect();
+        assert_eq!(got, [(2, 19, "the the"), (3, 4, "creaks and creaks")]);
+        for x in &f {
+            assert_eq!(&text[x.start..x.end], x.span);
+        }
+    }
+
+    #[test]
+    fn only_and_skip_filter_by_detector_category_and_rule() {
+        let text = "The the economy creaks and creaks.\nHe said “no.";
+        let rules = |f: Vec<Finding>| f.into_iter().map(|f| f.rule).collect::<Vec<_>>();
+        assert_eq!(rules(check(text, &["typography"], &[])), ["typography.unbalanced-quote"]);
+        assert_eq!(rules(check(text, &["repetition.doubled-word"], &[])), ["repetition.doubled-word"]);
+        assert_eq!(rules(check(text, &[], &["repetition,typography"])), Vec::<String>::new());
+        assert_eq!(rules(check(text, &["repetition"], &["repetition.reduplication"])), ["repetition.doubled-word"]);
+    }
+
+    #[test]
+    fn unknown_names_suggest_the_closest() {
+        let e = Selection::parse(&["typograhpy".into()], &[]).unwrap_err();
+        assert!(e.to_string().contains("did you mean 'typography'"), "{e}");
+    }
+
+    #[test]
+    fn long_sentences_are_windowed() {
+        let filler = |n: usize| (0..n).map(|i| format!("w{i} ")).collect::<String>();
+        let text = format!("{} the the {}.", filler(500), filler(500));
+        let f = check(&text, &["repetition"], &[]);
+        assert!(f[0].sentence.len() < 700 && f[0].sentence.contains("the the"));
+        assert!(f[0].sentence.starts_with('…') && f[0].sentence.ends_with('…'));
+    }
+}

@@ -1,0 +1,327 @@
+//! `mtlint eval`: recall against labelled machine translation, and false positives per 1,000
+//! words of native English. The numbers every detection change is judged by.
+//!
+//! Labels are CSV with a `span` column (exact text; `\n` for a newline) and a `category`, plus
+//! either `article` (the article id, i.e. file stem: the dev-set format, every occurrence counts)
+//! or `occurrence` (1 = first time the span appears: the seed format, the labels file names its
+//! article, `xi.labels.csv` → `xi`).
+
+use crate::check::{Checked, Checker};
+use crate::error::{Error, Result};
+use crate::finding::Finding;
+use crate::ingest::{Article, Articles, InputFormat, expand};
+use crate::report::IdAllocator;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// One labelled artifact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub article: Option<String>,
+    pub span: String,
+    pub occurrence: Option<usize>,
+    pub category: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct LabelRow {
+    article: Option<String>,
+    span: String,
+    occurrence: Option<usize>,
+    category: String,
+}
+
+/// Reads a labels file.
+pub fn load_labels(path: &Path) -> Result<Vec<Label>> {
+    let text = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = crate::ingest::decode(path, text)?;
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let mut labels = Vec::new();
+    for row in rdr.deserialize::<LabelRow>() {
+        let row = row.map_err(|e| Error::Csv {
+            path: path.to_path_buf(),
+            line: e.position().map_or(0, |p| p.line()),
+            message: e.to_string(),
+        })?;
+        labels.push(Label {
+            article: row.article.filter(|a| !a.is_empty()),
+            span: row.span.replace("\\n", "\n"),
+            occurrence: row.occurrence,
+            category: row.category,
+        });
+    }
+    Ok(labels)
+}
+
+/// Does a finding cover a labelled range? They must overlap by at least half of the shorter one,
+/// and the finding must not be far larger than the label (a whole-paragraph duplicate finding
+/// does not "find" a calque inside it).
+fn covers(f: &Finding, (ls, le): (usize, usize)) -> bool {
+    let inter = f.end.min(le).saturating_sub(f.start.max(ls));
+    let (flen, llen) = (f.end - f.start, le - ls);
+    inter > 0 && 2 * inter >= flen.min(llen) && flen <= 4 * llen + 40
+}
+
+/// Recall for one category.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recall {
+    pub labels: usize,
+    pub found: usize,
+}
+
+/// Findings of one rule on native text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NativeRule {
+    pub count: usize,
+    pub examples: Vec<String>,
+}
+
+/// Everything `mtlint eval` measured.
+#[derive(Debug, Clone, Default)]
+pub struct EvalReport {
+    pub recall: BTreeMap<String, Recall>,
+    /// Labels not found: (article, category, span).
+    pub missed: Vec<(String, String, String)>,
+    /// Labels whose span does not occur in the article.
+    pub unlocated: Vec<(String, String)>,
+    pub labelled_articles: usize,
+    pub findings_on_labelled: usize,
+    pub findings_matching_labels: usize,
+    pub native_articles: usize,
+    pub native_words: usize,
+    pub native_findings: BTreeMap<String, NativeRule>,
+}
+
+impl EvalReport {
+    pub fn total_recall(&self) -> Recall {
+        self.recall.values().fold(Recall::default(), |a, r| Recall {
+            labels: a.labels + r.labels,
+            found: a.found + r.found,
+        })
+    }
+
+    pub fn native_per_1000(&self) -> f64 {
+        let n: usize = self.native_findings.values().map(|r| r.count).sum();
+        if self.native_words == 0 {
+            0.0
+        } else {
+            n as f64 * 1000.0 / self.native_words as f64
+        }
+    }
+}
+
+/// Reads articles from inputs, reporting unreadable ones.
+fn read(inputs: &[String], errors: &mut Vec<Error>) -> Vec<(String, Article)> {
+    let (sources, errs) = expand(inputs);
+    errors.extend(errs);
+    let mut ids = IdAllocator::default();
+    let mut out = Vec::new();
+    for a in Articles::new(sources, InputFormat::Auto) {
+        match a {
+            Ok(a) => out.push((ids.allocate(&a.id), a)),
+            Err(e) => errors.push(e),
+        }
+    }
+    out
+}
+
+/// Runs the evaluation. `labels_file` names the article for labels without an `article` column.
+pub fn evaluate(
+    checker: &Checker,
+    labels: &[Label],
+    labels_file: &Path,
+    files: &[String],
+    native: &[String],
+    errors: &mut Vec<Error>,
+) -> EvalReport {
+    let mut report = EvalReport::default();
+    let labelled = read(files, errors);
+    let checked: Vec<Checked> = labelled.par_iter().map(|(id, a)| checker.check(a, id)).collect();
+    let default_article = labels_file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.split('.').next())
+        .unwrap_or_default()
+        .to_string();
+    report.labelled_articles = labelled.len();
+    let mut matched = vec![Vec::<bool>::new(); labelled.len()];
+    for (i, c) in checked.iter().enumerate() {
+        matched[i] = vec![false; c.findings.len()];
+        report.findings_on_labelled += c.findings.len();
+    }
+    for label in labels {
+        let wanted = label.article.clone().unwrap_or_else(|| default_article.clone());
+        let idx = labelled
+            .iter()
+            .position(|(_, a)| a.id == wanted)
+            .or_else(|| (labelled.len() == 1 && label.article.is_none()).then_some(0));
+        let Some(idx) = idx else {
+            continue;
+        };
+        let text = &labelled[idx].1.text;
+        let entry = report.recall.entry(label.category.clone()).or_default();
+        entry.labels += 1;
+        let ranges: Vec<(usize, usize)> = text
+            .match_indices(label.span.as_str())
+            .map(|(s, m)| (s, s + m.len()))
+            .collect();
+        let ranges: Vec<(usize, usize)> = match label.occurrence {
+            Some(n) => ranges.get(n.saturating_sub(1)).copied().into_iter().collect(),
+            None => ranges,
+        };
+        if ranges.is_empty() {
+            report.unlocated.push((wanted, label.span.clone()));
+            continue;
+        }
+        let mut found = false;
+        for (fi, f) in checked[idx].findings.iter().enumerate() {
+            if ranges.iter().any(|&r| covers(f, r)) {
+                matched[idx][fi] = true;
+                found = true;
+            }
+        }
+        if found {
+            entry.found += 1;
+        } else {
+            report
+                .missed
+                .push((wanted, label.category.clone(), label.span.clone()));
+        }
+    }
+    report.findings_matching_labels = matched.iter().flatten().filter(|&&m| m).count();
+
+    let native_articles = read(native, errors);
+    report.native_articles = native_articles.len();
+    let native_checked: Vec<Checked> = native_articles
+        .par_iter()
+        .map(|(id, a)| checker.check(a, id))
+        .collect();
+    for c in native_checked {
+        report.native_words += c.summary.words;
+        for f in c.findings {
+            let r = report.native_findings.entry(f.rule.clone()).or_default();
+            r.count += 1;
+            if r.examples.len() < 3 {
+                r.examples.push(format!("{}: {}", f.article, f.span.replace('\n', " ")));
+            }
+        }
+    }
+    report
+}
+
+impl std::fmt::Display for EvalReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut s = String::new();
+        if self.labelled_articles > 0 {
+            let _ = writeln!(s, "Recall on {} labelled article(s)", self.labelled_articles);
+            let _ = writeln!(s, "  {:<22} {:>6} {:>6} {:>7}", "category", "labels", "found", "recall");
+            let row = |name: &str, r: &Recall| {
+                let recall = if r.labels == 0 { 0.0 } else { r.found as f64 / r.labels as f64 };
+                format!("  {name:<22} {:>6} {:>6} {:>7.2}\n", r.labels, r.found, recall)
+            };
+            for (cat, r) in &self.recall {
+                s.push_str(&row(cat, r));
+            }
+            s.push_str(&row("all", &self.total_recall()));
+            let _ = writeln!(
+                s,
+                "  findings: {} on labelled articles, {} of them on a label (labels are conservative: the rest are not certified false)",
+                self.findings_on_labelled, self.findings_matching_labels
+            );
+            if !self.missed.is_empty() {
+                let _ = writeln!(s, "  missed:");
+                for (a, c, span) in &self.missed {
+                    let _ = writeln!(s, "    {a} [{c}] {}", span.replace('\n', "\\n"));
+                }
+            }
+            for (a, span) in &self.unlocated {
+                let _ = writeln!(s, "  warning: label span not found in {a}: {}", span.replace('\n', "\\n"));
+            }
+        }
+        if self.native_articles > 0 {
+            let n: usize = self.native_findings.values().map(|r| r.count).sum();
+            let _ = writeln!(
+                s,
+                "Native text: {} article(s), {} words, {} finding(s) = {:.3} per 1,000 words",
+                self.native_articles,
+                self.native_words,
+                n,
+                self.native_per_1000()
+            );
+            let mut rules: Vec<_> = self.native_findings.iter().collect();
+            rules.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(b.0)));
+            for (rule, r) in rules {
+                let _ = writeln!(s, "  {:<40} {:>5}  e.g. {}", rule, r.count, r.examples.join(" | "));
+            }
+        }
+        f.write_str(&s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Selection;
+
+    #[test]
+    fn recall_and_native_rate() {
+        let dir = tempfile::tempdir().unwrap();
+        let mt = dir.path().join("mt.txt");
+        std::fs::write(&mt, "The economy creaks and creaks.\nHe said the the thing.\nA small beer.").unwrap();
+        let labels_path = dir.path().join("mt.labels.csv");
+        std::fs::write(
+            &labels_path,
+            "span,occurrence,category\ncreaks and creaks,1,calque\nsmall beer,1,calque\nthe the,1,repetition\nabsent,1,x\n",
+        )
+        .unwrap();
+        let native = dir.path().join("native.txt");
+        std::fs::write(&native, "It was a fine day and the the sun shone.").unwrap();
+        let labels = load_labels(&labels_path).unwrap();
+        let checker = Checker::new(Selection::default(), Default::default());
+        let mut errors = Vec::new();
+        let r = evaluate(
+            &checker,
+            &labels,
+            &labels_path,
+            &[mt.display().to_string()],
+            &[native.display().to_string()],
+            &mut errors,
+        );
+        assert!(errors.is_empty());
+        assert_eq!(r.recall["calque"], Recall { labels: 2, found: 1 });
+        assert_eq!(r.recall["repetition"], Recall { labels: 1, found: 1 });
+        assert_eq!(r.unlocated.len(), 1);
+        assert_eq!(r.native_words, 10);
+        assert!((r.native_per_1000() - 100.0).abs() < 1e-9);
+        let text = r.to_string();
+        assert!(text.contains("missed:\n    mt [calque] small beer"), "{text}");
+    }
+
+    #[test]
+    fn covering_rule() {
+        let f = |start, end| Finding {
+            article: String::new(),
+            line: 1,
+            column: 1,
+            start,
+            end,
+            category: crate::finding::Category::Duplicate,
+            rule: String::new(),
+            severity: crate::finding::Severity::Minor,
+            confidence: 1.0,
+            span: String::new(),
+            suggestion: None,
+            explanation: String::new(),
+            sentence: String::new(),
+        };
+        assert!(covers(&f(10, 20), (10, 20)));
+        assert!(covers(&f(12, 20), (10, 30)));
+        assert!(!covers(&f(0, 1000), (10, 20)), "a huge finding does not claim a small label");
+        assert!(!covers(&f(0, 11), (10, 30)));
+    }
+}

@@ -1,0 +1,450 @@
+//! Ingest: turns command-line inputs (files, directories, stdin, JSON Lines, CSV, `.xz`) into
+//! [`Article`]s, one at a time, so memory stays bounded whatever the feed size.
+//!
+//! Every failure is an [`Error`] that names the file (and line): a bad line of a JSON Lines dump
+//! is reported and the next line is still read.
+
+use crate::error::{Error, Result};
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// One article to check.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Article {
+    /// Id as read (file stem, JSON `id`); the report stage makes it a unique, safe file name.
+    pub id: String,
+    /// Where it came from, for messages: a path, `-`, or `dump.jsonl#<line>`.
+    pub path: String,
+    /// The text whose byte offsets findings report.
+    pub text: String,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    /// Other keys of a JSON Lines record, kept for machine-readable output.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// How to read an input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InputFormat {
+    /// By extension: `.jsonl`/`.ndjson` JSON Lines, `.csv` CSV, anything else text (`.xz` is
+    /// decompressed first and the inner extension decides).
+    #[default]
+    Auto,
+    Text,
+    JsonLines,
+    Csv,
+}
+
+/// Extensions collected when a directory is given.
+const TEXT_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "text"];
+
+/// An input named on the command line, after expanding directories.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Stdin,
+    File {
+        path: PathBuf,
+        /// Id derived from the path (relative to the directory it was found in).
+        id: String,
+    },
+}
+
+/// Expands inputs: `-` is stdin, a directory contributes every text file below it (sorted, so
+/// runs are reproducible), a file is itself. Unreadable directories are errors; the rest go on.
+pub fn expand(inputs: &[String]) -> (Vec<Source>, Vec<Error>) {
+    let mut sources = Vec::new();
+    let mut errors = Vec::new();
+    for input in inputs {
+        if input == "-" {
+            sources.push(Source::Stdin);
+            continue;
+        }
+        let path = PathBuf::from(input);
+        if path.is_dir() {
+            let mut found = Vec::new();
+            walk(&path, &mut found, &mut errors);
+            found.sort();
+            for f in found {
+                let rel = f.strip_prefix(&path).unwrap_or(&f).with_extension("");
+                sources.push(Source::File {
+                    id: rel.to_string_lossy().into_owned(),
+                    path: f,
+                });
+            }
+        } else {
+            sources.push(Source::File {
+                id: stem(&path),
+                path,
+            });
+        }
+    }
+    (sources, errors)
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>, errors: &mut Vec<Error>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(source) => {
+            errors.push(Error::Read {
+                path: dir.to_path_buf(),
+                source,
+            });
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        // Symlinked directories are not followed, so a link loop cannot hang the walk.
+        let Ok(kind) = entry.file_type() else { continue };
+        if kind.is_dir() {
+            walk(&path, found, errors);
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| TEXT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        {
+            found.push(path);
+        }
+    }
+}
+
+/// File name without directories and extensions (`a/b.labels.csv.xz` → `b.labels`).
+fn stem(path: &Path) -> String {
+    let mut p = path.to_path_buf();
+    if p.extension().is_some_and(|e| e == "xz") {
+        p.set_extension("");
+    }
+    p.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "article".into())
+}
+
+/// Articles from sources, read lazily in order.
+pub struct Articles {
+    sources: VecDeque<Source>,
+    format: InputFormat,
+    current: Option<Box<dyn Iterator<Item = Result<Article>>>>,
+}
+
+impl Articles {
+    pub fn new(sources: Vec<Source>, format: InputFormat) -> Articles {
+        Articles {
+            sources: sources.into(),
+            format,
+            current: None,
+        }
+    }
+}
+
+impl Iterator for Articles {
+    type Item = Result<Article>;
+
+    fn next(&mut self) -> Option<Result<Article>> {
+        loop {
+            if let Some(it) = self.current.as_mut() {
+                match it.next() {
+                    Some(item) => return Some(item),
+                    None => self.current = None,
+                }
+            }
+            let source = self.sources.pop_front()?;
+            match open(&source, self.format) {
+                Ok(it) => self.current = Some(it),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+}
+
+fn open(source: &Source, format: InputFormat) -> Result<Box<dyn Iterator<Item = Result<Article>>>> {
+    let (path, id, display) = match source {
+        Source::Stdin => (PathBuf::from("<stdin>"), "stdin".to_string(), "<stdin>".to_string()),
+        Source::File { path, id } => (path.clone(), id.clone(), path.display().to_string()),
+    };
+    let read_err = |source| Error::Read {
+        path: path.clone(),
+        source,
+    };
+    let mut reader: Box<dyn BufRead> = match source {
+        Source::Stdin => Box::new(BufReader::new(std::io::stdin())),
+        Source::File { path, .. } => {
+            let f = std::fs::File::open(path).map_err(read_err)?;
+            if f.metadata().map_err(read_err)?.is_dir() {
+                return Err(Error::Read {
+                    path: path.clone(),
+                    source: std::io::Error::other("is a directory"),
+                });
+            }
+            Box::new(BufReader::new(f))
+        }
+    };
+    let mut name = path.clone();
+    if name.extension().is_some_and(|e| e == "xz") {
+        let mut out = Vec::new();
+        lzma_rs::xz_decompress(&mut reader, &mut out).map_err(|e| Error::Read {
+            path: path.clone(),
+            source: std::io::Error::other(format!("not a valid .xz file: {e}")),
+        })?;
+        reader = Box::new(std::io::Cursor::new(out));
+        name.set_extension("");
+    }
+    let ext = name
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let format = match format {
+        InputFormat::Auto => match ext.as_deref() {
+            Some("jsonl" | "ndjson") => InputFormat::JsonLines,
+            Some("csv") => InputFormat::Csv,
+            _ => InputFormat::Text,
+        },
+        f => f,
+    };
+    match format {
+        InputFormat::JsonLines => Ok(Box::new(JsonLines {
+            reader,
+            path,
+            stem: id,
+            line: 0,
+            buf: Vec::new(),
+        })),
+        InputFormat::Csv => csv_articles(reader, path, id),
+        _ => {
+            let mut bytes = Vec::new();
+            reader.read_to_end(&mut bytes).map_err(read_err)?;
+            let text = decode(&path, bytes)?;
+            Ok(Box::new(std::iter::once(Ok(Article {
+                id,
+                path: display,
+                text,
+                ..Article::default()
+            }))))
+        }
+    }
+}
+
+/// Checks that bytes are UTF-8 text (not binary) and returns them as a `String`.
+pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
+    if let Some(offset) = bytes.iter().take(8192).position(|&b| b == 0) {
+        return Err(Error::Binary {
+            path: path.to_path_buf(),
+            offset,
+        });
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let before = &e.as_bytes()[..offset];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+        // `before` is valid UTF-8 up to `offset`, so this counts characters.
+        let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+        Error::NotUtf8 {
+            path: path.to_path_buf(),
+            line,
+            column,
+            offset,
+        }
+    })
+}
+
+/// One article per line: `{"id", "title", "text", "url", …}`.
+struct JsonLines {
+    reader: Box<dyn BufRead>,
+    path: PathBuf,
+    stem: String,
+    line: usize,
+    buf: Vec<u8>,
+}
+
+impl Iterator for JsonLines {
+    type Item = Result<Article>;
+
+    fn next(&mut self) -> Option<Result<Article>> {
+        loop {
+            self.buf.clear();
+            match self.reader.read_until(b'\n', &mut self.buf) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(source) => {
+                    return Some(Err(Error::Read {
+                        path: self.path.clone(),
+                        source,
+                    }));
+                }
+            }
+            self.line += 1;
+            if self.buf.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            return Some(self.parse_line());
+        }
+    }
+}
+
+impl JsonLines {
+    fn parse_line(&self) -> Result<Article> {
+        let err = |message: String| Error::JsonLine {
+            path: self.path.clone(),
+            line: self.line,
+            message,
+        };
+        let value: serde_json::Value =
+            serde_json::from_slice(&self.buf).map_err(|e| err(format!("invalid JSON: {e}")))?;
+        let serde_json::Value::Object(mut map) = value else {
+            return Err(err("expected a JSON object with a \"text\" field".into()));
+        };
+        let text = match map.remove("text") {
+            Some(serde_json::Value::String(t)) => t,
+            Some(_) => return Err(err("\"text\" must be a string".into())),
+            None => return Err(err("missing \"text\" field".into())),
+        };
+        let id = match map.remove("id") {
+            Some(serde_json::Value::String(s)) if !s.is_empty() => s,
+            Some(serde_json::Value::Number(n)) => n.to_string(),
+            _ => format!("{}-{}", self.stem, self.line),
+        };
+        let mut string_field = |key: &str| match map.remove(key) {
+            Some(serde_json::Value::String(s)) => Some(s),
+            Some(other) => {
+                map.insert(key.to_string(), other);
+                None
+            }
+            None => None,
+        };
+        let title = string_field("title");
+        let url = string_field("url");
+        Ok(Article {
+            path: format!("{}#{}", self.path.display(), self.line),
+            id,
+            text,
+            title,
+            url,
+            extra: map,
+        })
+    }
+}
+
+/// CSV with a header that has a `text` column (and optionally `id`, `title`, `url`).
+fn csv_articles(
+    reader: Box<dyn BufRead>,
+    path: PathBuf,
+    stem: String,
+) -> Result<Box<dyn Iterator<Item = Result<Article>>>> {
+    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(reader);
+    let headers = rdr
+        .headers()
+        .map_err(|e| Error::Csv {
+            path: path.clone(),
+            line: 1,
+            message: e.to_string(),
+        })?
+        .clone();
+    let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let Some(text_col) = col("text") else {
+        return Err(Error::Csv {
+            path,
+            line: 1,
+            message: "no \"text\" column in the header".into(),
+        });
+    };
+    let (id_col, title_col, url_col) = (col("id"), col("title"), col("url"));
+    let mut row = 0;
+    Ok(Box::new(rdr.into_records().map(move |rec| {
+        row += 1;
+        let rec = rec.map_err(|e| Error::Csv {
+            path: path.clone(),
+            line: e.position().map_or(0, |p| p.line()),
+            message: e.to_string(),
+        })?;
+        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).map(str::to_string);
+        let line = rec.position().map_or(0, |p| p.line());
+        Ok(Article {
+            id: get(id_col)
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| format!("{stem}-{row}")),
+            path: format!("{}#{}", path.display(), line),
+            text: get(Some(text_col)).unwrap_or_default(),
+            title: get(title_col),
+            url: get(url_col),
+            extra: serde_json::Map::new(),
+        })
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn read_all(path: &Path) -> Vec<Result<Article>> {
+        let (sources, errors) = expand(&[path.display().to_string()]);
+        assert!(errors.is_empty());
+        Articles::new(sources, InputFormat::Auto).collect()
+    }
+
+    #[test]
+    fn text_file_and_utf8_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.txt");
+        std::fs::write(&p, "Hello\nwor\u{e9}ld").unwrap();
+        let got = read_all(&p);
+        assert_eq!(got[0].as_ref().unwrap().id, "a");
+        std::fs::write(&p, b"ok\nab\xff").unwrap();
+        let e = read_all(&p).remove(0).unwrap_err().to_string();
+        assert!(e.ends_with("a.txt:2:3: not valid UTF-8 (byte offset 5); convert it to UTF-8 first"), "{e}");
+        std::fs::write(&p, b"\0\0\0").unwrap();
+        let e = read_all(&p).remove(0).unwrap_err().to_string();
+        assert!(e.contains("binary"), "{e}");
+    }
+
+    #[test]
+    fn json_lines_keep_going_after_a_bad_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("d.jsonl");
+        let mut f = std::fs::File::create(&p).unwrap();
+        writeln!(f, r#"{{"id":"one","text":"First.","url":"https://x.nl/1","lang":"nl"}}"#).unwrap();
+        writeln!(f, "{{not json").unwrap();
+        writeln!(f).unwrap();
+        writeln!(f, r#"{{"text":"Third."}}"#).unwrap();
+        writeln!(f, r#"{{"id":"x"}}"#).unwrap();
+        drop(f);
+        let got = read_all(&p);
+        assert_eq!(got.len(), 4);
+        let a = got[0].as_ref().unwrap();
+        assert_eq!((a.id.as_str(), a.url.as_deref()), ("one", Some("https://x.nl/1")));
+        assert_eq!(a.extra["lang"], "nl");
+        assert!(got[1].as_ref().unwrap_err().to_string().contains("d.jsonl:2: invalid JSON"));
+        assert_eq!(got[2].as_ref().unwrap().id, "d-4");
+        assert!(got[3].as_ref().unwrap_err().to_string().contains("d.jsonl:5: missing \"text\""));
+    }
+
+    #[test]
+    fn directories_are_walked_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("nl")).unwrap();
+        std::fs::write(dir.path().join("nl/b.md"), "B").unwrap();
+        std::fs::write(dir.path().join("a.txt"), "A").unwrap();
+        std::fs::write(dir.path().join("skip.png"), "x").unwrap();
+        let (sources, _) = expand(&[dir.path().display().to_string()]);
+        let ids: Vec<String> = sources
+            .iter()
+            .map(|s| match s {
+                Source::File { id, .. } => id.clone(),
+                Source::Stdin => unreachable!(),
+            })
+            .collect();
+        assert_eq!(ids, ["a", "nl/b"]);
+    }
+
+    #[test]
+    fn csv_needs_a_text_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.csv");
+        std::fs::write(&p, "url,title,text\nhttps://a,T,\"Body, with comma.\"\n").unwrap();
+        let a = read_all(&p).remove(0).unwrap();
+        assert_eq!((a.id.as_str(), a.text.as_str()), ("c-1", "Body, with comma."));
+        std::fs::write(&p, "url,body\nx,y\n").unwrap();
+        assert!(read_all(&p).remove(0).unwrap_err().to_string().contains("no \"text\" column"));
+    }
+}

@@ -1,0 +1,366 @@
+//! Reports: a CSV per article and `summary.csv` under the report directory, written atomically
+//! (temporary file, then rename) with spreadsheet-formula cells neutralised; and the human view
+//! on stdout.
+
+use crate::error::{Error, Result};
+use crate::finding::Finding;
+use crate::score::Summary;
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Columns of the per-article report, in order.
+pub const FINDING_COLUMNS: &[&str] = &[
+    "article", "line", "column", "start", "end", "category", "rule", "severity", "confidence",
+    "span", "suggestion", "explanation", "sentence",
+];
+
+/// Columns of `summary.csv`, in order.
+pub const SUMMARY_COLUMNS: &[&str] = &[
+    "article", "path", "words", "sentences", "findings", "minor", "major", "critical", "score",
+    "verdict", "title", "url",
+];
+
+/// File names the run writes itself; an article cannot take them.
+const RESERVED: &[&str] = &["summary"];
+
+/// Makes an article id a safe, unique file name: only `[A-Za-z0-9._-]`, no leading dot (so no
+/// `..` or hidden files), at most 100 bytes, unique case-insensitively within the run.
+#[derive(Debug, Default)]
+pub struct IdAllocator {
+    used: HashSet<String>,
+}
+
+impl IdAllocator {
+    pub fn allocate(&mut self, raw: &str) -> String {
+        let base = sanitize(raw);
+        let mut id = base.clone();
+        let mut n = 1;
+        while RESERVED.contains(&id.to_ascii_lowercase().as_str())
+            || !self.used.insert(id.to_ascii_lowercase())
+        {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        id
+    }
+}
+
+fn sanitize(raw: &str) -> String {
+    let mut out = String::new();
+    for c in raw.chars() {
+        let keep = c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_');
+        let c = if keep { c } else { '_' };
+        // Collapse runs of replacement characters.
+        if c == '_' && out.ends_with('_') {
+            continue;
+        }
+        out.push(c);
+        if out.len() >= 100 {
+            break;
+        }
+    }
+    let trimmed = out.trim_start_matches(['.', '_']).trim_end_matches('_');
+    if trimmed.is_empty() || trimmed.chars().all(|c| c == '.') {
+        "article".into()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// A cell a spreadsheet would run as a formula gets a leading apostrophe.
+pub fn safe_cell(s: &str) -> Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// Writes the CSV rows of findings (header included) to any writer.
+pub fn write_findings_csv<W: Write>(w: W, findings: &[Finding]) -> csv::Result<()> {
+    let mut wr = csv::Writer::from_writer(w);
+    wr.write_record(FINDING_COLUMNS)?;
+    for f in findings {
+        wr.write_record([
+            safe_cell(&f.article).as_ref(),
+            &f.line.to_string(),
+            &f.column.to_string(),
+            &f.start.to_string(),
+            &f.end.to_string(),
+            f.category.as_str(),
+            &safe_cell(&f.rule),
+            f.severity.as_str(),
+            &f.confidence.to_string(),
+            &safe_cell(&f.span),
+            &safe_cell(f.suggestion.as_deref().unwrap_or("")),
+            &safe_cell(&f.explanation),
+            &safe_cell(&f.sentence),
+        ])?;
+    }
+    wr.flush()?;
+    Ok(())
+}
+
+fn summary_record(s: &Summary) -> Vec<String> {
+    vec![
+        safe_cell(&s.article).into_owned(),
+        safe_cell(&s.path).into_owned(),
+        s.words.to_string(),
+        s.sentences.to_string(),
+        s.findings.to_string(),
+        s.minor.to_string(),
+        s.major.to_string(),
+        s.critical.to_string(),
+        format!("{:.1}", s.score),
+        s.verdict.as_str().to_string(),
+        safe_cell(s.title.as_deref().unwrap_or("")).into_owned(),
+        safe_cell(s.url.as_deref().unwrap_or("")).into_owned(),
+    ]
+}
+
+/// Writes reports into a directory. Every file appears complete or not at all.
+pub struct ReportDir {
+    dir: PathBuf,
+    /// Canonical paths of the inputs, which a report must never replace.
+    inputs: HashSet<PathBuf>,
+    summary: Option<(PathBuf, csv::Writer<std::fs::File>)>,
+}
+
+impl ReportDir {
+    /// Creates the directory if needed and starts `summary.csv` (as a temporary file).
+    pub fn create(dir: &Path, inputs: &[PathBuf]) -> Result<ReportDir> {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let inputs = inputs
+            .iter()
+            .filter_map(|p| std::fs::canonicalize(p).ok())
+            .collect();
+        let mut rd = ReportDir {
+            dir: dir.to_path_buf(),
+            inputs,
+            summary: None,
+        };
+        let target = rd.target("summary.csv")?;
+        let tmp = temp_path(&target);
+        let file = std::fs::File::create(&tmp).map_err(|source| Error::Write {
+            path: tmp.clone(),
+            source,
+        })?;
+        let mut wr = csv::Writer::from_writer(file);
+        wr.write_record(SUMMARY_COLUMNS)
+            .map_err(|e| write_error(&tmp, e))?;
+        rd.summary = Some((tmp, wr));
+        Ok(rd)
+    }
+
+    /// The final path of a report file, refused if it is one of the inputs.
+    fn target(&self, name: &str) -> Result<PathBuf> {
+        let path = self.dir.join(name);
+        if let Ok(canon) = std::fs::canonicalize(&path)
+            && self.inputs.contains(&canon)
+        {
+            return Err(Error::WouldOverwriteInput { path });
+        }
+        Ok(path)
+    }
+
+    /// Writes `<id>.csv` atomically and appends the summary row.
+    pub fn write_article(&mut self, summary: &Summary, findings: &[Finding]) -> Result<PathBuf> {
+        let path = self.target(&format!("{}.csv", summary.article))?;
+        let tmp = temp_path(&path);
+        let result = std::fs::File::create(&tmp)
+            .map_err(|source| Error::Write {
+                path: tmp.clone(),
+                source,
+            })
+            .and_then(|f| {
+                let mut bw = std::io::BufWriter::new(f);
+                write_findings_csv(&mut bw, findings).map_err(|e| write_error(&tmp, e))?;
+                bw.into_inner()
+                    .map_err(|e| Error::Write {
+                        path: tmp.clone(),
+                        source: e.into_error(),
+                    })?
+                    .sync_all()
+                    .map_err(|source| Error::Write {
+                        path: tmp.clone(),
+                        source,
+                    })
+            })
+            .and_then(|()| {
+                std::fs::rename(&tmp, &path).map_err(|source| Error::Write {
+                    path: path.clone(),
+                    source,
+                })
+            });
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result?;
+        if let Some((tmp, wr)) = self.summary.as_mut() {
+            wr.write_record(summary_record(summary))
+                .map_err(|e| write_error(tmp, e))?;
+        }
+        Ok(path)
+    }
+
+    /// Completes `summary.csv` (rename into place).
+    pub fn finish(mut self) -> Result<PathBuf> {
+        let target = self.target("summary.csv")?;
+        let (tmp, wr) = self.summary.take().expect("summary writer exists until finish");
+        let file = wr.into_inner().map_err(|e| Error::Write {
+            path: tmp.clone(),
+            source: e.into_error(),
+        })?;
+        file.sync_all().map_err(|source| Error::Write {
+            path: tmp.clone(),
+            source,
+        })?;
+        std::fs::rename(&tmp, &target).map_err(|source| Error::Write {
+            path: target.clone(),
+            source,
+        })?;
+        Ok(target)
+    }
+}
+
+impl Drop for ReportDir {
+    /// An unfinished run leaves no partial summary behind.
+    fn drop(&mut self) {
+        if let Some((tmp, _)) = self.summary.take() {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
+fn temp_path(target: &Path) -> PathBuf {
+    let name = target.file_name().map_or_else(
+        || "report".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    target.with_file_name(format!(".{name}.tmp{}", std::process::id()))
+}
+
+fn write_error(path: &Path, e: csv::Error) -> Error {
+    Error::Write {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(e.to_string()),
+    }
+}
+
+/// Writes summary rows (header included) to any writer: `--format csv --summary` and tests.
+pub fn write_summary_csv<W: Write>(w: W, rows: &[Summary]) -> csv::Result<()> {
+    let mut wr = csv::Writer::from_writer(w);
+    wr.write_record(SUMMARY_COLUMNS)?;
+    for s in rows {
+        wr.write_record(summary_record(s))?;
+    }
+    wr.flush()?;
+    Ok(())
+}
+
+/// The human view: `path:line:col: severity category: message (suggestion)` and the sentence with
+/// the span underlined (in colour on a terminal).
+pub fn write_human<W: Write>(mut w: W, path: &str, findings: &[Finding], color: bool) -> std::io::Result<()> {
+    let (bold, red, dim, reset) = if color {
+        ("\x1b[1m", "\x1b[31m", "\x1b[2m", "\x1b[0m")
+    } else {
+        ("", "", "", "")
+    };
+    for f in findings {
+        let suggestion = f
+            .suggestion
+            .as_deref()
+            .map(|s| format!(" (suggestion: {s})"))
+            .unwrap_or_default();
+        writeln!(
+            w,
+            "{bold}{path}:{}:{}:{reset} {red}{}{reset} {}: {}{suggestion}",
+            f.line, f.column, f.severity, f.category, f.explanation
+        )?;
+        let (before, span, after) = split_sentence(&f.sentence, &f.span);
+        let before = one_line(before);
+        let span_line = one_line(span);
+        let after = one_line(after);
+        if color {
+            writeln!(w, "    {dim}|{reset} {before}{bold}{red}{span_line}{reset}{after}")?;
+        } else {
+            writeln!(w, "    | {before}{span_line}{after}")?;
+            let pad = before.chars().count();
+            let len = span_line.chars().count().max(1);
+            writeln!(w, "    | {}{}", " ".repeat(pad), "^".repeat(len))?;
+        }
+    }
+    Ok(())
+}
+
+/// Splits the sentence around the span's first occurrence (the whole sentence is the span when it
+/// does not occur).
+fn split_sentence<'a>(sentence: &'a str, span: &'a str) -> (&'a str, &'a str, &'a str) {
+    match sentence.find(span) {
+        Some(i) if !span.is_empty() => (&sentence[..i], span, &sentence[i + span.len()..]),
+        _ => ("", sentence, ""),
+    }
+}
+
+fn one_line(s: &str) -> Cow<'_, str> {
+    if s.contains(['\n', '\r', '\t']) {
+        Cow::Owned(s.replace("\r\n", " ⏎ ").replace(['\n', '\r'], " ⏎ ").replace('\t', " "))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_become_safe_unique_file_names() {
+        let mut ids = IdAllocator::default();
+        let cases = [
+            ("xi-putin-moscow", "xi-putin-moscow"),
+            ("../../etc/passwd", "etc_passwd"),
+            ("..", "article"),
+            ("nl/b", "nl_b"),
+            ("a b:c*?", "a_b_c"),
+            ("Xi-Putin-Moscow", "Xi-Putin-Moscow-2"),
+            ("summary", "summary-2"),
+            ("", "article-2"),
+            ("C:\\Windows\\x", "C_Windows_x"),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(ids.allocate(raw), want, "{raw}");
+        }
+        assert_eq!(ids.allocate(&"x".repeat(300)).len(), 100);
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        for (cell, want) in [("=SUM(A1)", "'=SUM(A1)"), ("+1", "'+1"), ("-x", "'-x"), ("@a", "'@a"), ("ok", "ok")] {
+            assert_eq!(safe_cell(cell), want);
+        }
+    }
+
+    #[test]
+    fn reports_are_complete_or_absent() {
+        let dir = tempfile::tempdir().unwrap();
+        let rd = ReportDir::create(dir.path(), &[]).unwrap();
+        drop(rd);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no partial summary");
+    }
+
+    #[test]
+    fn inputs_are_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("summary.csv");
+        std::fs::write(&input, "precious").unwrap();
+        let e = ReportDir::create(dir.path(), &[input.clone()]).err().unwrap();
+        assert!(matches!(e, Error::WouldOverwriteInput { .. }));
+        assert_eq!(std::fs::read_to_string(input).unwrap(), "precious");
+    }
+}

@@ -1,0 +1,149 @@
+//! Scoring: severity-weighted points per 1,000 words (MQM weights 1, 5, 10), and a verdict.
+
+use crate::finding::{Finding, Severity};
+use serde::{Deserialize, Serialize};
+
+/// Articles shorter than this count as this long, so one flag in a two-line item does not
+/// outrank a whole machine-translated article.
+pub const MIN_SCORED_WORDS: usize = 200;
+
+/// What an editor should do with an article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Pass,
+    Review,
+    Fail,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Review => "review",
+            Verdict::Fail => "fail",
+        }
+    }
+}
+
+/// Score thresholds for the verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    /// Score at or above which an article needs review (or any major finding).
+    pub review: f64,
+    /// Score at or above which an article fails (or any critical finding).
+    pub fail: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            review: 5.0,
+            fail: 20.0,
+        }
+    }
+}
+
+/// Per-article totals: a row of `summary.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub article: String,
+    pub path: String,
+    pub words: usize,
+    pub sentences: usize,
+    pub findings: usize,
+    pub minor: usize,
+    pub major: usize,
+    pub critical: usize,
+    /// Penalty points per 1,000 words.
+    pub score: f64,
+    pub verdict: Verdict,
+    pub title: Option<String>,
+    pub url: Option<String>,
+}
+
+/// Scores an article's findings.
+pub fn summarise(
+    article: &str,
+    path: &str,
+    words: usize,
+    sentences: usize,
+    findings: &[Finding],
+    thresholds: &Thresholds,
+) -> Summary {
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let (minor, major, critical) = (
+        count(Severity::Minor),
+        count(Severity::Major),
+        count(Severity::Critical),
+    );
+    let points: u32 = findings.iter().map(|f| f.severity.weight()).sum();
+    let score = f64::from(points) * 1000.0 / words.max(MIN_SCORED_WORDS) as f64;
+    let score = (score * 10.0).round() / 10.0;
+    let verdict = if critical > 0 || score >= thresholds.fail {
+        Verdict::Fail
+    } else if major > 0 || score >= thresholds.review {
+        Verdict::Review
+    } else {
+        Verdict::Pass
+    };
+    Summary {
+        article: article.to_string(),
+        path: path.to_string(),
+        words,
+        sentences,
+        findings: findings.len(),
+        minor,
+        major,
+        critical,
+        score,
+        verdict,
+        title: None,
+        url: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Category;
+
+    fn finding(severity: Severity) -> Finding {
+        Finding {
+            article: "a".into(),
+            line: 1,
+            column: 1,
+            start: 0,
+            end: 1,
+            category: Category::Typography,
+            rule: "r".into(),
+            severity,
+            confidence: 0.5,
+            span: "x".into(),
+            suggestion: None,
+            explanation: "e".into(),
+            sentence: "x".into(),
+        }
+    }
+
+    #[test]
+    fn score_and_verdict() {
+        let t = Thresholds::default();
+        let cases: &[(&[Severity], usize, f64, Verdict)] = &[
+            (&[], 500, 0.0, Verdict::Pass),
+            (&[Severity::Minor], 500, 2.0, Verdict::Pass),
+            (&[Severity::Minor; 3], 500, 6.0, Verdict::Review),
+            (&[Severity::Major], 1000, 5.0, Verdict::Review),
+            (&[Severity::Major, Severity::Major, Severity::Minor], 500, 22.0, Verdict::Fail),
+            (&[Severity::Critical], 5000, 2.0, Verdict::Fail),
+            (&[Severity::Minor], 10, 5.0, Verdict::Review),
+            (&[], 0, 0.0, Verdict::Pass),
+        ];
+        for (sevs, words, score, verdict) in cases {
+            let f: Vec<Finding> = sevs.iter().map(|&s| finding(s)).collect();
+            let s = summarise("a", "a.txt", *words, 1, &f, &t);
+            assert_eq!((s.score, s.verdict), (*score, *verdict), "{sevs:?} in {words} words");
+        }
+    }
+}
