@@ -54,9 +54,9 @@ impl Selection {
         let mentions = |item: &str| {
             item == d.id()
                 || item.starts_with(&format!("{}.", d.id()))
-                || d.categories().iter().any(|c| {
-                    item == c.as_str() || item.starts_with(&format!("{}.", c.as_str()))
-                })
+                || d.categories()
+                    .iter()
+                    .any(|c| item == c.as_str() || item.starts_with(&format!("{}.", c.as_str())))
         };
         !self.skip.iter().any(|s| s == d.id())
             && (self.only.is_empty() || self.only.iter().any(|i| mentions(i)))
@@ -76,6 +76,8 @@ impl Selection {
 fn validate(item: &str, detectors: &[Box<dyn Detector>]) -> Result<()> {
     let mut known: Vec<&str> = detectors.iter().map(|d| d.id()).collect();
     known.extend(Category::ALL.iter().map(|c| c.as_str()));
+    let mut seen = std::collections::HashSet::new();
+    known.retain(|k| seen.insert(*k));
     let head = item.split('.').next().unwrap_or(item);
     if known.contains(&head) {
         return Ok(());
@@ -197,7 +199,9 @@ fn to_findings(doc: &Document, article: &str, mut hits: Vec<Hit>) -> Vec<Finding
 /// The original text of the sentences a normalised range touches, or a window around the range
 /// when that is very long.
 fn sentence_context(doc: &Document, start: usize, end: usize) -> String {
-    let first = doc.sentence_at(start).map_or(start, |i| doc.sentences[i].start);
+    let first = doc
+        .sentence_at(start)
+        .map_or(start, |i| doc.sentences[i].start);
     let last = doc
         .sentence_at(end.saturating_sub(1).max(start))
         .map_or(end, |i| doc.sentences[i].end.max(end));
@@ -235,14 +239,19 @@ mod tests {
             text: text.into(),
             ..Default::default()
         };
-        Checker::new(sel, Thresholds::default()).check(&article, "a").findings
+        Checker::new(sel, Thresholds::default())
+            .check(&article, "a")
+            .findings
     }
 
     #[test]
     fn offsets_lines_and_columns_point_into_the_original() {
         let text = "\u{FEFF}Title line\r\n“Quoted” café—and the the end.\r\nIt creaks and creaks.";
         let f = check(text, &[], &[]);
-        let got: Vec<(usize, usize, &str)> = f.iter().map(|f| (f.line, f.column, f.span.as_str())).collect();
+        let got: Vec<(usize, usize, &str)> = f
+            .iter()
+            .map(|f| (f.line, f.column, f.span.as_str()))
+            .collect();
         assert_eq!(got, [(2, 19, "the the"), (3, 4, "creaks and creaks")]);
         for x in &f {
             assert_eq!(&text[x.start..x.end], x.span);
@@ -253,10 +262,22 @@ mod tests {
     fn only_and_skip_filter_by_detector_category_and_rule() {
         let text = "The the economy creaks and creaks.\nHe said “no.";
         let rules = |f: Vec<Finding>| f.into_iter().map(|f| f.rule).collect::<Vec<_>>();
-        assert_eq!(rules(check(text, &["typography"], &[])), ["typography.unbalanced-quote"]);
-        assert_eq!(rules(check(text, &["repetition.doubled-word"], &[])), ["repetition.doubled-word"]);
-        assert_eq!(rules(check(text, &[], &["repetition,typography"])), Vec::<String>::new());
-        assert_eq!(rules(check(text, &["repetition"], &["repetition.reduplication"])), ["repetition.doubled-word"]);
+        assert_eq!(
+            rules(check(text, &["typography"], &[])),
+            ["typography.unbalanced-quote"]
+        );
+        assert_eq!(
+            rules(check(text, &["repetition.doubled-word"], &[])),
+            ["repetition.doubled-word"]
+        );
+        assert_eq!(
+            rules(check(text, &[], &["repetition,typography"])),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            rules(check(text, &["repetition"], &["repetition.reduplication"])),
+            ["repetition.doubled-word"]
+        );
     }
 
     #[test]

@@ -13,7 +13,9 @@ pub enum Error {
         source: std::io::Error,
     },
     /// The input is not valid UTF-8.
-    #[error("{path}:{line}:{column}: not valid UTF-8 (byte offset {offset}); convert it to UTF-8 first")]
+    #[error(
+        "{path}:{line}:{column}: not valid UTF-8 (byte offset {offset}); convert it to UTF-8 first"
+    )]
     NotUtf8 {
         path: PathBuf,
         line: usize,

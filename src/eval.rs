@@ -141,7 +141,10 @@ pub fn evaluate(
 ) -> EvalReport {
     let mut report = EvalReport::default();
     let labelled = read(files, errors);
-    let checked: Vec<Checked> = labelled.par_iter().map(|(id, a)| checker.check(a, id)).collect();
+    let checked: Vec<Checked> = labelled
+        .par_iter()
+        .map(|(id, a)| checker.check(a, id))
+        .collect();
     let default_article = labels_file
         .file_name()
         .and_then(|n| n.to_str())
@@ -155,7 +158,10 @@ pub fn evaluate(
         report.findings_on_labelled += c.findings.len();
     }
     for label in labels {
-        let wanted = label.article.clone().unwrap_or_else(|| default_article.clone());
+        let wanted = label
+            .article
+            .clone()
+            .unwrap_or_else(|| default_article.clone());
         let idx = labelled
             .iter()
             .position(|(_, a)| a.id == wanted)
@@ -171,7 +177,11 @@ pub fn evaluate(
             .map(|(s, m)| (s, s + m.len()))
             .collect();
         let ranges: Vec<(usize, usize)> = match label.occurrence {
-            Some(n) => ranges.get(n.saturating_sub(1)).copied().into_iter().collect(),
+            Some(n) => ranges
+                .get(n.saturating_sub(1))
+                .copied()
+                .into_iter()
+                .collect(),
             None => ranges,
         };
         if ranges.is_empty() {
@@ -207,7 +217,8 @@ pub fn evaluate(
             let r = report.native_findings.entry(f.rule.clone()).or_default();
             r.count += 1;
             if r.examples.len() < 3 {
-                r.examples.push(format!("{}: {}", f.article, f.span.replace('\n', " ")));
+                r.examples
+                    .push(format!("{}: {}", f.article, f.span.replace('\n', " ")));
             }
         }
     }
@@ -218,11 +229,26 @@ impl std::fmt::Display for EvalReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut s = String::new();
         if self.labelled_articles > 0 {
-            let _ = writeln!(s, "Recall on {} labelled article(s)", self.labelled_articles);
-            let _ = writeln!(s, "  {:<22} {:>6} {:>6} {:>7}", "category", "labels", "found", "recall");
+            let _ = writeln!(
+                s,
+                "Recall on {} labelled article(s)",
+                self.labelled_articles
+            );
+            let _ = writeln!(
+                s,
+                "  {:<22} {:>6} {:>6} {:>7}",
+                "category", "labels", "found", "recall"
+            );
             let row = |name: &str, r: &Recall| {
-                let recall = if r.labels == 0 { 0.0 } else { r.found as f64 / r.labels as f64 };
-                format!("  {name:<22} {:>6} {:>6} {:>7.2}\n", r.labels, r.found, recall)
+                let recall = if r.labels == 0 {
+                    0.0
+                } else {
+                    r.found as f64 / r.labels as f64
+                };
+                format!(
+                    "  {name:<22} {:>6} {:>6} {:>7.2}\n",
+                    r.labels, r.found, recall
+                )
             };
             for (cat, r) in &self.recall {
                 s.push_str(&row(cat, r));
@@ -240,7 +266,11 @@ impl std::fmt::Display for EvalReport {
                 }
             }
             for (a, span) in &self.unlocated {
-                let _ = writeln!(s, "  warning: label span not found in {a}: {}", span.replace('\n', "\\n"));
+                let _ = writeln!(
+                    s,
+                    "  warning: label span not found in {a}: {}",
+                    span.replace('\n', "\\n")
+                );
             }
         }
         if self.native_articles > 0 {
@@ -256,7 +286,13 @@ impl std::fmt::Display for EvalReport {
             let mut rules: Vec<_> = self.native_findings.iter().collect();
             rules.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(b.0)));
             for (rule, r) in rules {
-                let _ = writeln!(s, "  {:<40} {:>5}  e.g. {}", rule, r.count, r.examples.join(" | "));
+                let _ = writeln!(
+                    s,
+                    "  {:<40} {:>5}  e.g. {}",
+                    rule,
+                    r.count,
+                    r.examples.join(" | ")
+                );
             }
         }
         f.write_str(&s)
@@ -272,7 +308,11 @@ mod tests {
     fn recall_and_native_rate() {
         let dir = tempfile::tempdir().unwrap();
         let mt = dir.path().join("mt.txt");
-        std::fs::write(&mt, "The economy creaks and creaks.\nHe said the the thing.\nA small beer.").unwrap();
+        std::fs::write(
+            &mt,
+            "The economy creaks and creaks.\nHe said the the thing.\nA small beer.",
+        )
+        .unwrap();
         let labels_path = dir.path().join("mt.labels.csv");
         std::fs::write(
             &labels_path,
@@ -293,13 +333,28 @@ mod tests {
             &mut errors,
         );
         assert!(errors.is_empty());
-        assert_eq!(r.recall["calque"], Recall { labels: 2, found: 1 });
-        assert_eq!(r.recall["repetition"], Recall { labels: 1, found: 1 });
+        assert_eq!(
+            r.recall["calque"],
+            Recall {
+                labels: 2,
+                found: 1
+            }
+        );
+        assert_eq!(
+            r.recall["repetition"],
+            Recall {
+                labels: 1,
+                found: 1
+            }
+        );
         assert_eq!(r.unlocated.len(), 1);
         assert_eq!(r.native_words, 10);
         assert!((r.native_per_1000() - 100.0).abs() < 1e-9);
         let text = r.to_string();
-        assert!(text.contains("missed:\n    mt [calque] small beer"), "{text}");
+        assert!(
+            text.contains("missed:\n    mt [calque] small beer"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -321,7 +376,10 @@ mod tests {
         };
         assert!(covers(&f(10, 20), (10, 20)));
         assert!(covers(&f(12, 20), (10, 30)));
-        assert!(!covers(&f(0, 1000), (10, 20)), "a huge finding does not claim a small label");
+        assert!(
+            !covers(&f(0, 1000), (10, 20)),
+            "a huge finding does not claim a small label"
+        );
         assert!(!covers(&f(0, 11), (10, 30)));
     }
 }

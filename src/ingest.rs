@@ -96,7 +96,9 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, errors: &mut Vec<Error>) {
     for entry in entries.flatten() {
         let path = entry.path();
         // Symlinked directories are not followed, so a link loop cannot hang the walk.
-        let Ok(kind) = entry.file_type() else { continue };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         if kind.is_dir() {
             walk(&path, found, errors);
         } else if path
@@ -159,7 +161,11 @@ impl Iterator for Articles {
 
 fn open(source: &Source, format: InputFormat) -> Result<Box<dyn Iterator<Item = Result<Article>>>> {
     let (path, id, display) = match source {
-        Source::Stdin => (PathBuf::from("<stdin>"), "stdin".to_string(), "<stdin>".to_string()),
+        Source::Stdin => (
+            PathBuf::from("<stdin>"),
+            "stdin".to_string(),
+            "<stdin>".to_string(),
+        ),
         Source::File { path, id } => (path.clone(), id.clone(), path.display().to_string()),
     };
     let read_err = |source| Error::Read {
@@ -236,9 +242,15 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
         let offset = e.utf8_error().valid_up_to();
         let before = &e.as_bytes()[..offset];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
         // `before` is valid UTF-8 up to `offset`, so this counts characters.
-        let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count()
+            + 1;
         Error::NotUtf8 {
             path: path.to_path_buf(),
             line,
@@ -331,7 +343,9 @@ fn csv_articles(
     path: PathBuf,
     stem: String,
 ) -> Result<Box<dyn Iterator<Item = Result<Article>>>> {
-    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(reader);
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(reader);
     let headers = rdr
         .headers()
         .map_err(|e| Error::Csv {
@@ -392,7 +406,10 @@ mod tests {
         assert_eq!(got[0].as_ref().unwrap().id, "a");
         std::fs::write(&p, b"ok\nab\xff").unwrap();
         let e = read_all(&p).remove(0).unwrap_err().to_string();
-        assert!(e.ends_with("a.txt:2:3: not valid UTF-8 (byte offset 5); convert it to UTF-8 first"), "{e}");
+        assert!(
+            e.ends_with("a.txt:2:3: not valid UTF-8 (byte offset 5); convert it to UTF-8 first"),
+            "{e}"
+        );
         std::fs::write(&p, b"\0\0\0").unwrap();
         let e = read_all(&p).remove(0).unwrap_err().to_string();
         assert!(e.contains("binary"), "{e}");
@@ -403,7 +420,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("d.jsonl");
         let mut f = std::fs::File::create(&p).unwrap();
-        writeln!(f, r#"{{"id":"one","text":"First.","url":"https://x.nl/1","lang":"nl"}}"#).unwrap();
+        writeln!(
+            f,
+            r#"{{"id":"one","text":"First.","url":"https://x.nl/1","lang":"nl"}}"#
+        )
+        .unwrap();
         writeln!(f, "{{not json").unwrap();
         writeln!(f).unwrap();
         writeln!(f, r#"{{"text":"Third."}}"#).unwrap();
@@ -412,11 +433,26 @@ mod tests {
         let got = read_all(&p);
         assert_eq!(got.len(), 4);
         let a = got[0].as_ref().unwrap();
-        assert_eq!((a.id.as_str(), a.url.as_deref()), ("one", Some("https://x.nl/1")));
+        assert_eq!(
+            (a.id.as_str(), a.url.as_deref()),
+            ("one", Some("https://x.nl/1"))
+        );
         assert_eq!(a.extra["lang"], "nl");
-        assert!(got[1].as_ref().unwrap_err().to_string().contains("d.jsonl:2: invalid JSON"));
+        assert!(
+            got[1]
+                .as_ref()
+                .unwrap_err()
+                .to_string()
+                .contains("d.jsonl:2: invalid JSON")
+        );
         assert_eq!(got[2].as_ref().unwrap().id, "d-4");
-        assert!(got[3].as_ref().unwrap_err().to_string().contains("d.jsonl:5: missing \"text\""));
+        assert!(
+            got[3]
+                .as_ref()
+                .unwrap_err()
+                .to_string()
+                .contains("d.jsonl:5: missing \"text\"")
+        );
     }
 
     #[test]
@@ -443,8 +479,17 @@ mod tests {
         let p = dir.path().join("c.csv");
         std::fs::write(&p, "url,title,text\nhttps://a,T,\"Body, with comma.\"\n").unwrap();
         let a = read_all(&p).remove(0).unwrap();
-        assert_eq!((a.id.as_str(), a.text.as_str()), ("c-1", "Body, with comma."));
+        assert_eq!(
+            (a.id.as_str(), a.text.as_str()),
+            ("c-1", "Body, with comma.")
+        );
         std::fs::write(&p, "url,body\nx,y\n").unwrap();
-        assert!(read_all(&p).remove(0).unwrap_err().to_string().contains("no \"text\" column"));
+        assert!(
+            read_all(&p)
+                .remove(0)
+                .unwrap_err()
+                .to_string()
+                .contains("no \"text\" column")
+        );
     }
 }

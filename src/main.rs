@@ -13,7 +13,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "mtlint", version, about = "Find the artifacts of machine translation in English text")]
+#[command(
+    name = "mtlint",
+    version,
+    about = "Find the artifacts of machine translation in English text"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -183,7 +187,9 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         color: match args.color {
             Color::Always => true,
             Color::Never => false,
-            Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            Color::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
         },
         fail_on: match args.fail_on {
             FailOn::Minor => Some(Severity::Minor),

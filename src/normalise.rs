@@ -7,8 +7,8 @@
 //! let n = mtlint::normalise::normalise("\u{FEFF}“Huge\u{00AD}serving” — Which can!");
 //! assert_eq!(n.text, "\"Hugeserving\" - Which can!");
 //! assert_eq!(n.folded, "\"hugeserving\" - which can!");
-//! // "Which" starts at normalised byte 16, original byte 26 (BOM, curly quote, soft hyphen, dash).
-//! assert_eq!(n.map.start(16), 26);
+//! // "Which" starts at normalised byte 16, original byte 27 (BOM, curly quotes, soft hyphen, dash).
+//! assert_eq!(n.map.start(16), 27);
 //! ```
 
 use unicode_normalization::char::canonical_combining_class;
@@ -80,7 +80,8 @@ fn is_invisible(c: char) -> bool {
     matches!(
         c,
         '\u{00AD}' // soft hyphen
-            | '\u{200B}'..='\u{200D}' // zero-width space, non-joiner, joiner
+            | '\u{200B}'
+            ..='\u{200D}' // zero-width space, non-joiner, joiner
             | '\u{2060}' // word joiner
             | '\u{FEFF}' // BOM / zero-width no-break space
             | '\u{180E}' // Mongolian vowel separator
@@ -156,8 +157,8 @@ pub fn normalise(input: &str) -> Normalised {
         let combining_next = || {
             bytes.get(i + 1).is_some_and(|b| !b.is_ascii())
                 && input[i + 1..]
-                .chars()
-                .next()
+                    .chars()
+                    .next()
                     .is_some_and(|c| canonical_combining_class(c) != 0)
         };
         if byte.is_ascii() && !combining_next() {
@@ -231,7 +232,11 @@ mod tests {
     /// (input, normalised text, folded text)
     const CASES: &[(&str, &str, &str)] = &[
         ("plain ASCII", "plain ASCII", "plain ascii"),
-        ("“quoted” ‘single’", "\"quoted\" 'single'", "\"quoted\" 'single'"),
+        (
+            "“quoted” ‘single’",
+            "\"quoted\" 'single'",
+            "\"quoted\" 'single'",
+        ),
         ("isn’t", "isn't", "isn't"),
         ("a – b — c − d", "a - b - c - d", "a - b - c - d"),
         ("soft\u{00AD}hyphen", "softhyphen", "softhyphen"),

@@ -12,14 +12,35 @@ use std::path::{Path, PathBuf};
 
 /// Columns of the per-article report, in order.
 pub const FINDING_COLUMNS: &[&str] = &[
-    "article", "line", "column", "start", "end", "category", "rule", "severity", "confidence",
-    "span", "suggestion", "explanation", "sentence",
+    "article",
+    "line",
+    "column",
+    "start",
+    "end",
+    "category",
+    "rule",
+    "severity",
+    "confidence",
+    "span",
+    "suggestion",
+    "explanation",
+    "sentence",
 ];
 
 /// Columns of `summary.csv`, in order.
 pub const SUMMARY_COLUMNS: &[&str] = &[
-    "article", "path", "words", "sentences", "findings", "minor", "major", "critical", "score",
-    "verdict", "title", "url",
+    "article",
+    "path",
+    "words",
+    "sentences",
+    "findings",
+    "minor",
+    "major",
+    "critical",
+    "score",
+    "verdict",
+    "title",
+    "url",
 ];
 
 /// File names the run writes itself; an article cannot take them.
@@ -211,7 +232,10 @@ impl ReportDir {
     /// Completes `summary.csv` (rename into place).
     pub fn finish(mut self) -> Result<PathBuf> {
         let target = self.target("summary.csv")?;
-        let (tmp, wr) = self.summary.take().expect("summary writer exists until finish");
+        let (tmp, wr) = self
+            .summary
+            .take()
+            .expect("summary writer exists until finish");
         let file = wr.into_inner().map_err(|e| Error::Write {
             path: tmp.clone(),
             source: e.into_error(),
@@ -238,10 +262,9 @@ impl Drop for ReportDir {
 }
 
 fn temp_path(target: &Path) -> PathBuf {
-    let name = target.file_name().map_or_else(
-        || "report".into(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let name = target
+        .file_name()
+        .map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
     target.with_file_name(format!(".{name}.tmp{}", std::process::id()))
 }
 
@@ -265,7 +288,12 @@ pub fn write_summary_csv<W: Write>(w: W, rows: &[Summary]) -> csv::Result<()> {
 
 /// The human view: `path:line:col: severity category: message (suggestion)` and the sentence with
 /// the span underlined (in colour on a terminal).
-pub fn write_human<W: Write>(mut w: W, path: &str, findings: &[Finding], color: bool) -> std::io::Result<()> {
+pub fn write_human<W: Write>(
+    mut w: W,
+    path: &str,
+    findings: &[Finding],
+    color: bool,
+) -> std::io::Result<()> {
     let (bold, red, dim, reset) = if color {
         ("\x1b[1m", "\x1b[31m", "\x1b[2m", "\x1b[0m")
     } else {
@@ -287,7 +315,10 @@ pub fn write_human<W: Write>(mut w: W, path: &str, findings: &[Finding], color: 
         let span_line = one_line(span);
         let after = one_line(after);
         if color {
-            writeln!(w, "    {dim}|{reset} {before}{bold}{red}{span_line}{reset}{after}")?;
+            writeln!(
+                w,
+                "    {dim}|{reset} {before}{bold}{red}{span_line}{reset}{after}"
+            )?;
         } else {
             writeln!(w, "    | {before}{span_line}{after}")?;
             let pad = before.chars().count();
@@ -309,7 +340,11 @@ fn split_sentence<'a>(sentence: &'a str, span: &'a str) -> (&'a str, &'a str, &'
 
 fn one_line(s: &str) -> Cow<'_, str> {
     if s.contains(['\n', '\r', '\t']) {
-        Cow::Owned(s.replace("\r\n", " ⏎ ").replace(['\n', '\r'], " ⏎ ").replace('\t', " "))
+        Cow::Owned(
+            s.replace("\r\n", " ⏎ ")
+                .replace(['\n', '\r'], " ⏎ ")
+                .replace('\t', " "),
+        )
     } else {
         Cow::Borrowed(s)
     }
@@ -341,7 +376,13 @@ mod tests {
 
     #[test]
     fn formula_cells_are_neutralised() {
-        for (cell, want) in [("=SUM(A1)", "'=SUM(A1)"), ("+1", "'+1"), ("-x", "'-x"), ("@a", "'@a"), ("ok", "ok")] {
+        for (cell, want) in [
+            ("=SUM(A1)", "'=SUM(A1)"),
+            ("+1", "'+1"),
+            ("-x", "'-x"),
+            ("@a", "'@a"),
+            ("ok", "ok"),
+        ] {
             assert_eq!(safe_cell(cell), want);
         }
     }
@@ -351,7 +392,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let rd = ReportDir::create(dir.path(), &[]).unwrap();
         drop(rd);
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no partial summary");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "no partial summary"
+        );
     }
 
     #[test]
@@ -359,7 +404,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("summary.csv");
         std::fs::write(&input, "precious").unwrap();
-        let e = ReportDir::create(dir.path(), &[input.clone()]).err().unwrap();
+        let e = ReportDir::create(dir.path(), std::slice::from_ref(&input))
+            .err()
+            .unwrap();
         assert!(matches!(e, Error::WouldOverwriteInput { .. }));
         assert_eq!(std::fs::read_to_string(input).unwrap(), "precious");
     }

@@ -54,7 +54,12 @@ pub struct Outcome {
 
 /// Runs `mtlint check`. Input errors are reported on `err` and counted, and the run goes on; only
 /// a report that cannot be written stops it.
-pub fn run(checker: &Checker, opts: &RunOptions, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome> {
+pub fn run(
+    checker: &Checker,
+    opts: &RunOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome> {
     let (sources, expand_errors) = expand(&opts.inputs);
     let mut outcome = Outcome::default();
     for e in expand_errors {
@@ -187,7 +192,10 @@ pub fn run(checker: &Checker, opts: &RunOptions, out: &mut dyn Write, err: &mut 
 fn write_rows_only<W: Write>(w: W, findings: &[crate::finding::Finding]) -> csv::Result<()> {
     let mut buf = Vec::new();
     write_findings_csv(&mut buf, findings)?;
-    let body = buf.iter().position(|&b| b == b'\n').map_or(&buf[..0], |i| &buf[i + 1..]);
+    let body = buf
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(&buf[..0], |i| &buf[i + 1..]);
     let mut w = w;
     w.write_all(body)?;
     Ok(())

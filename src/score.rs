@@ -135,7 +135,12 @@ mod tests {
             (&[Severity::Minor], 500, 2.0, Verdict::Pass),
             (&[Severity::Minor; 3], 500, 6.0, Verdict::Review),
             (&[Severity::Major], 1000, 5.0, Verdict::Review),
-            (&[Severity::Major, Severity::Major, Severity::Minor], 500, 22.0, Verdict::Fail),
+            (
+                &[Severity::Major, Severity::Major, Severity::Minor],
+                500,
+                22.0,
+                Verdict::Fail,
+            ),
             (&[Severity::Critical], 5000, 2.0, Verdict::Fail),
             (&[Severity::Minor], 10, 5.0, Verdict::Review),
             (&[], 0, 0.0, Verdict::Pass),
@@ -143,7 +148,11 @@ mod tests {
         for (sevs, words, score, verdict) in cases {
             let f: Vec<Finding> = sevs.iter().map(|&s| finding(s)).collect();
             let s = summarise("a", "a.txt", *words, 1, &f, &t);
-            assert_eq!((s.score, s.verdict), (*score, *verdict), "{sevs:?} in {words} words");
+            assert_eq!(
+                (s.score, s.verdict),
+                (*score, *verdict),
+                "{sevs:?} in {words} words"
+            );
         }
     }
 }

@@ -91,8 +91,8 @@ pub struct Document<'a> {
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "gen", "sen", "rep", "gov", "lt", "col",
     "capt", "sgt", "cpl", "adm", "maj", "insp", "supt", "inc", "ltd", "co", "corp", "bros", "vs",
-    "no", "nos", "fig", "vol", "jan", "feb", "apr", "aug", "sep", "sept", "oct", "nov", "dec", "mt",
-    "ft", "rev", "hon", "dept", "univ", "approx", "est", "e.g", "i.e", "cf", "al", "pp", "p",
+    "no", "nos", "fig", "vol", "jan", "feb", "apr", "aug", "sep", "sept", "oct", "nov", "dec",
+    "mt", "ft", "rev", "hon", "dept", "univ", "approx", "est", "e.g", "i.e", "cf", "al", "pp", "p",
 ];
 
 /// Capitalised words that usually start a sentence, so "U.S. The" is two sentences.
@@ -346,7 +346,11 @@ fn is_initial(word: &str) -> bool {
 }
 
 fn is_punct_in(text: &str, t: &Token, set: &[char]) -> bool {
-    t.kind == TokenKind::Punct && text[t.start..t.end].chars().next().is_some_and(|c| set.contains(&c))
+    t.kind == TokenKind::Punct
+        && text[t.start..t.end]
+            .chars()
+            .next()
+            .is_some_and(|c| set.contains(&c))
 }
 
 /// A short block with no final punctuation: a headline, sub-heading or dateline.
@@ -460,9 +464,7 @@ fn tokenize(text: &str, start: usize, end: usize, out: &mut Vec<Token>) {
 
 /// "U.S", "e.g": single letters joined by dots.
 fn is_abbrev_dot(word_so_far: &str) -> bool {
-    word_so_far
-        .split('.')
-        .all(|part| part.chars().count() == 1)
+    word_so_far.split('.').all(|part| part.chars().count() == 1)
 }
 
 #[cfg(test)]
@@ -491,19 +493,43 @@ mod tests {
         let cases: &[(&str, &[&str])] = &[
             ("One. Two! Three?", &["One.", "Two!", "Three?"]),
             ("Mr. Smith met Dr. Jones.", &["Mr. Smith met Dr. Jones."]),
-            ("He lives in the U.S. The weather is fine.", &["He lives in the U.S.", "The weather is fine."]),
+            (
+                "He lives in the U.S. The weather is fine.",
+                &["He lives in the U.S.", "The weather is fine."],
+            ),
             ("The U.S. Senate voted.", &["The U.S. Senate voted."]),
-            ("J. R. R. Tolkien wrote it.", &["J. R. R. Tolkien wrote it."]),
-            ("It rose 3.5 percent. Then fell.", &["It rose 3.5 percent.", "Then fell."]),
-            ("He lives at No. 10 Downing Street.", &["He lives at No. 10 Downing Street."]),
-            ("The answer was no. Then he left.", &["The answer was no.", "Then he left."]),
+            (
+                "J. R. R. Tolkien wrote it.",
+                &["J. R. R. Tolkien wrote it."],
+            ),
+            (
+                "It rose 3.5 percent. Then fell.",
+                &["It rose 3.5 percent.", "Then fell."],
+            ),
+            (
+                "He lives at No. 10 Downing Street.",
+                &["He lives at No. 10 Downing Street."],
+            ),
+            (
+                "The answer was no. Then he left.",
+                &["The answer was no.", "Then he left."],
+            ),
             ("\"Go home.\" She left.", &["\"Go home.\"", "She left."]),
             ("Really?! Yes.", &["Really?!", "Yes."]),
             ("Wait... What?", &["Wait...", "What?"]),
-            ("Visit example.com today. Now.", &["Visit example.com today.", "Now."]),
+            (
+                "Visit example.com today. Now.",
+                &["Visit example.com today.", "Now."],
+            ),
             ("e.g. this one.", &["e.g. this one."]),
-            ("It ended (finally.) Next.", &["It ended (finally.)", "Next."]),
-            ("Huge serving\nBut Xi is here.", &["Huge serving", "But Xi is here."]),
+            (
+                "It ended (finally.) Next.",
+                &["It ended (finally.)", "Next."],
+            ),
+            (
+                "Huge serving\nBut Xi is here.",
+                &["Huge serving", "But Xi is here."],
+            ),
             ("Which can! Log in.", &["Which can!", "Log in."]),
         ];
         for (input, want) in cases {
@@ -532,7 +558,10 @@ mod tests {
     fn paragraph_table() {
         let cases: &[(&str, usize)] = &[
             ("One line.\nAnother line.", 2),
-            ("A long hard-wrapped line of running text that goes on and on until\nit wraps here.", 1),
+            (
+                "A long hard-wrapped line of running text that goes on and on until\nit wraps here.",
+                1,
+            ),
             ("Ends with a comma,\nand continues.", 1),
             ("Para one.\n\nPara two.", 2),
             ("# Heading\nBody text.", 2),
@@ -546,7 +575,9 @@ mod tests {
 
     #[test]
     fn headings() {
-        let doc = Document::new("Guns and drones\nUS-British news site Politico reported it.\nWatch our videos below:");
+        let doc = Document::new(
+            "Guns and drones\nUS-British news site Politico reported it.\nWatch our videos below:",
+        );
         let h: Vec<bool> = doc.sentences.iter().map(|s| s.heading).collect();
         assert_eq!(h, [true, false, false]);
     }
@@ -555,13 +586,24 @@ mod tests {
     fn match_words_expand_contractions() {
         let doc = Document::new("Xi isn’t waiting. Russia's can't-do won't.");
         let w: Vec<&str> = doc.words.iter().map(|w| doc.match_word(w)).collect();
-        assert_eq!(w, ["xi", "is", "not", "waiting", "russia", "'s", "can", "not", "do", "will", "not"]);
-        assert_eq!(doc.stream, " xi is not waiting \n russia 's can not do will not \n ");
+        assert_eq!(
+            w,
+            [
+                "xi", "is", "not", "waiting", "russia", "'s", "can", "not", "do", "will", "not"
+            ]
+        );
+        assert_eq!(
+            doc.stream,
+            " xi is not waiting \n russia 's can not do will not \n "
+        );
         assert_eq!(doc.sentence_words(&doc.sentences[1]).len(), 7);
     }
 
     #[test]
     fn word_count_ignores_punctuation() {
-        assert_eq!(Document::new("Hello, world! It's 3.5 — ok.").word_count(), 5);
+        assert_eq!(
+            Document::new("Hello, world! It's 3.5 — ok.").word_count(),
+            5
+        );
     }
 }

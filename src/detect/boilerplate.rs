@@ -184,9 +184,18 @@ mod tests {
         let header = "id,pattern,severity,confidence,explanation,example,native\n";
         let classes = Classes::default_embedded();
         let cases = [
-            ("a,x y,huge,0.5,e,x,y\n", "b.csv:2:3: unknown severity 'huge'"),
-            ("a,* x,major,0.5,e,x,y\n", "b.csv:2:2: pattern column 1: a pattern cannot start or end with a gap"),
-            ("a,x,major,0.5,e,x,y\na,y,major,0.5,e,x,y\n", "b.csv:3:1: duplicate id 'a'"),
+            (
+                "a,x y,huge,0.5,e,x,y\n",
+                "b.csv:2:3: unknown severity 'huge'",
+            ),
+            (
+                "a,* x,major,0.5,e,x,y\n",
+                "b.csv:2:2: pattern column 1: a pattern cannot start or end with a gap",
+            ),
+            (
+                "a,x,major,0.5,e,x,y\na,y,major,0.5,e,x,y\n",
+                "b.csv:3:1: duplicate id 'a'",
+            ),
             ("a,x,major,lots,e,x,y\n", "b.csv:2:4: invalid float literal"),
         ];
         for (rows, want) in cases {

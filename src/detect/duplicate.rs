@@ -31,10 +31,10 @@ const NEAR_LEVENSHTEIN: f64 = 0.7;
 const LOWER_DICE: f64 = 0.7;
 
 const STOPWORDS: &[&str] = &[
-    "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by", "from",
-    "that", "this", "is", "are", "was", "were", "be", "been", "it", "he", "she", "they", "we",
-    "his", "her", "their", "its", "as", "not", "has", "have", "had", "will", "would", "can", "said",
-    "says", "'s",
+    "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by",
+    "from", "that", "this", "is", "are", "was", "were", "be", "been", "it", "he", "she", "they",
+    "we", "his", "her", "their", "its", "as", "not", "has", "have", "had", "will", "would", "can",
+    "said", "says", "'s",
 ];
 
 pub struct Duplicate;
@@ -211,7 +211,9 @@ mod tests {
             This is confirmed by political scientist Abbas Galgamov. This visit is very important for Putin. Russian elites doubt that he can single-handedly withstand mounting Ukrainian and Western pressure, and hope that Xi will help him.";
         assert_eq!(
             spans(&Duplicate, text),
-            ["Russian elites doubt that he can single-handedly withstand mounting Ukrainian and Western pressure, and hope that Xi will help him."]
+            [
+                "Russian elites doubt that he can single-handedly withstand mounting Ukrainian and Western pressure, and hope that Xi will help him."
+            ]
         );
     }
 

@@ -22,9 +22,9 @@ const MIN_FRAGMENTS: usize = 3;
 
 /// Words that make a fragment a sentence rather than a persona label.
 const SENTENCE_WORDS: &[&str] = &[
-    "the", "a", "an", "is", "are", "was", "were", "be", "he", "she", "i", "we", "they", "it", "has",
-    "have", "had", "said", "says", "this", "that", "his", "her", "their", "my", "our", "not", "will",
-    "would", "to", "in", "on", "at", "by",
+    "the", "a", "an", "is", "are", "was", "were", "be", "he", "she", "i", "we", "they", "it",
+    "has", "have", "had", "said", "says", "this", "that", "his", "her", "their", "my", "our",
+    "not", "will", "would", "to", "in", "on", "at", "by",
 ];
 
 /// One row of `bio.csv`.
@@ -97,7 +97,10 @@ impl FakeBio {
     }
 
     fn is_persona(&self, word: &str) -> bool {
-        let word = word.strip_suffix('s').filter(|w| self.nouns.contains(*w)).unwrap_or(word);
+        let word = word
+            .strip_suffix('s')
+            .filter(|w| self.nouns.contains(*w))
+            .unwrap_or(word);
         self.nouns.contains(word) || self.suffixes.iter().any(|s| word.ends_with(s.as_str()))
     }
 
@@ -201,8 +204,19 @@ mod tests {
     fn every_entry_flags_its_example_and_not_its_native_sentence() {
         let bio = FakeBio::default_lexicon();
         for e in bio.entries() {
-            assert_eq!(spans(&bio, &e.example).len(), 1, "example of {}: {}", e.word, e.example);
-            assert!(spans(&bio, &e.native).is_empty(), "native of {}: {}", e.word, e.native);
+            assert_eq!(
+                spans(&bio, &e.example).len(),
+                1,
+                "example of {}: {}",
+                e.word,
+                e.example
+            );
+            assert!(
+                spans(&bio, &e.native).is_empty(),
+                "native of {}: {}",
+                e.word,
+                e.native
+            );
         }
     }
 
@@ -212,11 +226,15 @@ mod tests {
         let cases: &[(&str, &[&str])] = &[
             (
                 "Xi met Putin.\n“Infuriatingly humble social media buff. Twitter advocate. Writer. Internet nerd.”",
-                &["\"Infuriatingly humble social media buff. Twitter advocate. Writer. Internet nerd.\""],
+                &[
+                    "\"Infuriatingly humble social media buff. Twitter advocate. Writer. Internet nerd.\"",
+                ],
             ),
             (
                 "Devoted music fanatic. Hipster-friendly beer buff. Zombie maven. Internet evangelist.",
-                &["Devoted music fanatic. Hipster-friendly beer buff. Zombie maven. Internet evangelist."],
+                &[
+                    "Devoted music fanatic. Hipster-friendly beer buff. Zombie maven. Internet evangelist.",
+                ],
             ),
             (
                 "By Jan Smit. Coffeeaholic. Bacon scholars. Web guru.",

@@ -86,7 +86,11 @@ fn quotes(doc: &Document, pi: usize, hits: &mut Vec<Hit>) {
             '”' | '“' | '»' => {
                 if open_curly.pop().is_none() {
                     let (start, end) = around(doc, pos, 1, true);
-                    hits.push(quote_hit(start, end, "closing quotation mark with no opening one"));
+                    hits.push(quote_hit(
+                        start,
+                        end,
+                        "A closing quotation mark with no opening one",
+                    ));
                 }
             }
             _ => straight.push(pos),
@@ -97,13 +101,17 @@ fn quotes(doc: &Document, pi: usize, hits: &mut Vec<Hit>) {
         && !continues
     {
         let (start, end) = around(doc, pos, 1, false);
-        hits.push(quote_hit(start, end, "opening quotation mark that is never closed"));
+        hits.push(quote_hit(
+            start,
+            end,
+            "An opening quotation mark that is never closed",
+        ));
     }
     if straight.len() % 2 == 1 && !continues {
         let pos = straight[straight.len() - 1];
         let closing = pos > p.start && !doc.norm.text[..pos].ends_with(char::is_whitespace);
         let (start, end) = around(doc, pos, 1, closing);
-        hits.push(quote_hit(start, end, "quotation mark without its pair"));
+        hits.push(quote_hit(start, end, "A quotation mark without its pair"));
     }
 }
 
@@ -120,7 +128,7 @@ fn quote_hit(start: usize, end: usize, what: &str) -> Hit {
         severity: Severity::Minor,
         confidence: 0.7,
         explanation: format!(
-            "A {what} in this paragraph: the quotation was cut or pasted from elsewhere."
+            "{what} in this paragraph: the quotation was cut or pasted from elsewhere."
         ),
         suggestion: Some("add the missing quotation mark or remove the stray one".into()),
     }
@@ -140,7 +148,11 @@ fn brackets(doc: &Document, pi: usize, hits: &mut Vec<Hit>) {
                     open.pop();
                 } else if !is_list_marker_or_smiley(&text[..i]) {
                     let (start, end) = around(doc, pos, 1, true);
-                    hits.push(bracket_hit(start, end, "closing bracket with no opening one"));
+                    hits.push(bracket_hit(
+                        start,
+                        end,
+                        "A closing bracket with no opening one",
+                    ));
                 }
             }
             _ => {}
@@ -148,7 +160,11 @@ fn brackets(doc: &Document, pi: usize, hits: &mut Vec<Hit>) {
     }
     if let Some(&(pos, _)) = open.first() {
         let (start, end) = around(doc, pos, 1, false);
-        hits.push(bracket_hit(start, end, "opening bracket that is never closed"));
+        hits.push(bracket_hit(
+            start,
+            end,
+            "An opening bracket that is never closed",
+        ));
     }
 }
 
@@ -163,7 +179,8 @@ fn is_list_marker_or_smiley(before: &str) -> bool {
         .take_while(|c| c.is_alphanumeric())
         .collect();
     let rest = &before[..before.len() - marker.len()];
-    (1..=2).contains(&marker.chars().count()) && (rest.is_empty() || rest.ends_with(char::is_whitespace))
+    (1..=2).contains(&marker.chars().count())
+        && (rest.is_empty() || rest.ends_with(char::is_whitespace))
 }
 
 fn bracket_hit(start: usize, end: usize, what: &str) -> Hit {
@@ -174,7 +191,7 @@ fn bracket_hit(start: usize, end: usize, what: &str) -> Hit {
         rule: "typography.unbalanced-bracket".into(),
         severity: Severity::Minor,
         confidence: 0.6,
-        explanation: format!("A {what} in this paragraph."),
+        explanation: format!("{what} in this paragraph."),
         suggestion: Some("add the missing bracket or remove the stray one".into()),
     }
 }
@@ -291,11 +308,17 @@ fn mojibake(doc: &Document, hits: &mut Vec<Hit>) {
             start: doc.norm.map.to_norm(start),
             end: doc.norm.map.to_norm(end),
             category: Category::Typography,
-            rule: if lost { "typography.replacement-character" } else { "typography.mojibake" }.into(),
+            rule: if lost {
+                "typography.replacement-character"
+            } else {
+                "typography.mojibake"
+            }
+            .into(),
             severity: Severity::Major,
             confidence: 0.95,
             explanation: if lost {
-                "A replacement character (U+FFFD): a character was lost when the text was decoded.".into()
+                "A replacement character (U+FFFD): a character was lost when the text was decoded."
+                    .into()
             } else {
                 format!("Mojibake: UTF-8 bytes decoded with a legacy code page; this was '{fix}'.")
             },
@@ -328,12 +351,18 @@ mod tests {
                 "“Because Xi must promise,” says Galgamov. It cannot be. Xi does not want Putin to fall.”",
                 &["Xi does not want Putin to fall.\""],
             ),
-            ("He said “no and left. Then he came back.", &["\"no and left."]),
+            (
+                "He said “no and left. Then he came back.",
+                &["\"no and left."],
+            ),
             ("He said \"no and left.", &["\"no and left."]),
             ("They called it a “personal friend”.", &[]),
             ("He said: „Wir schaffen das“ and left.", &[]),
             ("\"Straight quotes\" are fine.", &[]),
-            ("“The first paragraph of a long quote.\n“The second one.”", &[]),
+            (
+                "“The first paragraph of a long quote.\n“The second one.”",
+                &[],
+            ),
             ("«Bonjour», dit-il.", &[]),
         ];
         for (text, want) in cases {
@@ -344,7 +373,10 @@ mod tests {
     #[test]
     fn unbalanced_brackets() {
         let cases: &[(&str, &[&str])] = &[
-            ("The court (ICC issued a warrant.", &["(ICC issued a warrant."]),
+            (
+                "The court (ICC issued a warrant.",
+                &["(ICC issued a warrant."],
+            ),
             ("The court ICC) issued a warrant.", &["The court ICC)"]),
             ("The court (ICC) issued [a] warrant.", &[]),
             ("Options: a) stay b) go.", &[]),
@@ -365,7 +397,12 @@ mod tests {
             .collect();
         assert_eq!(
             got,
-            [("โ€œ", Some("“")), ("โ€", Some("”")), ("Ã©", Some("é")), ("â€™", Some("’"))]
+            [
+                ("โ€œ", Some("“")),
+                ("โ€", Some("”")),
+                ("Ã©", Some("é")),
+                ("â€™", Some("’"))
+            ]
         );
     }
 

@@ -119,8 +119,12 @@ mod tests {
     fn malformed_rows_name_line_and_column() {
         let e = Classes::parse("x.csv", "class,words,description\nbe,is|are,ok\nhave,has\n")
             .unwrap_err();
-        assert_eq!(e.to_string(), "x.csv:3:1: row has 2 fields, the header has 3");
-        let e = Classes::parse("x.csv", "class,words,description\nbe,is,a\nbe,are,b\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "x.csv:3:1: row has 2 fields, the header has 3"
+        );
+        let e =
+            Classes::parse("x.csv", "class,words,description\nbe,is,a\nbe,are,b\n").unwrap_err();
         assert_eq!(e.to_string(), "x.csv:3:1: class 'be' defined twice");
     }
 }

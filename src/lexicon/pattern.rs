@@ -286,7 +286,11 @@ impl PatternSet {
             };
             if words_of != Some(si) {
                 words.clear();
-                words.extend(doc.sentence_words(sentence).iter().map(|w| doc.match_word(w)));
+                words.extend(
+                    doc.sentence_words(sentence)
+                        .iter()
+                        .map(|w| doc.match_word(w)),
+                );
                 words_of = Some(si);
             }
             let local = wi - sentence.words.start;
@@ -336,12 +340,32 @@ mod tests {
     #[test]
     fn match_table() {
         let cases: &[(&str, &str, &[&str])] = &[
-            ("{be} not waiting for", "Xi isn't waiting for it.", &["isn't waiting for"]),
-            ("{be} not waiting for", "Xi is NOT waiting for it.", &["is NOT waiting for"]),
+            (
+                "{be} not waiting for",
+                "Xi isn't waiting for it.",
+                &["isn't waiting for"],
+            ),
+            (
+                "{be} not waiting for",
+                "Xi is NOT waiting for it.",
+                &["is NOT waiting for"],
+            ),
             ("{be} not waiting for", "Xi is waiting for it.", &[]),
-            ("is * not waiting for", "He is really not waiting for it.", &["is really not waiting for"]),
-            ("is * not waiting for", "He is not waiting for it.", &["is not waiting for"]),
-            ("creak* and creak*", "It creaks and creaks.", &["creaks and creaks"]),
+            (
+                "is * not waiting for",
+                "He is really not waiting for it.",
+                &["is really not waiting for"],
+            ),
+            (
+                "is * not waiting for",
+                "He is not waiting for it.",
+                &["is not waiting for"],
+            ),
+            (
+                "creak* and creak*",
+                "It creaks and creaks.",
+                &["creaks and creaks"],
+            ),
             ("huge|big serving", "Big serving", &["Big serving"]),
             ("^ which can $", "Free access? Which can!", &["Which can"]),
             ("^ which can $", "Which can help.", &[]),
