@@ -16,13 +16,14 @@
 use super::{Detector, Hit};
 use crate::finding::{Category, Severity};
 use crate::segment::Document;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashMap;
 
 /// Shorter sentences repeat naturally ("He denied it.").
 const MIN_EXACT_WORDS: usize = 5;
 /// Near repeats need enough words for the similarity to mean something.
 const MIN_NEAR_WORDS: usize = 8;
-/// Content words occurring in more sentences than this do not generate candidates.
+/// Content words occurring in more sentences than this do not generate candidates, so the
+/// number of pairs compared stays linear in the number of sentences.
 const MAX_POSTINGS: usize = 24;
 /// Word-set Dice similarity above which two sentences are near repeats.
 const NEAR_DICE: f64 = 0.8;
@@ -30,20 +31,64 @@ const NEAR_DICE: f64 = 0.8;
 const NEAR_LEVENSHTEIN: f64 = 0.7;
 const LOWER_DICE: f64 = 0.7;
 
-const STOPWORDS: &[&str] = &[
-    "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by",
-    "from", "that", "this", "is", "are", "was", "were", "be", "been", "it", "he", "she", "they",
-    "we", "his", "her", "their", "its", "as", "not", "has", "have", "had", "will", "would", "can",
-    "said", "says", "'s",
-];
+/// Function words say nothing about which two sentences are copies.
+fn is_stopword(w: &str) -> bool {
+    matches!(
+        w,
+        "the"
+            | "a"
+            | "an"
+            | "and"
+            | "or"
+            | "but"
+            | "of"
+            | "to"
+            | "in"
+            | "on"
+            | "at"
+            | "for"
+            | "with"
+            | "by"
+            | "from"
+            | "that"
+            | "this"
+            | "is"
+            | "are"
+            | "was"
+            | "were"
+            | "be"
+            | "been"
+            | "it"
+            | "he"
+            | "she"
+            | "they"
+            | "we"
+            | "his"
+            | "her"
+            | "their"
+            | "its"
+            | "as"
+            | "not"
+            | "has"
+            | "have"
+            | "had"
+            | "will"
+            | "would"
+            | "can"
+            | "said"
+            | "says"
+            | "'s"
+    )
+}
 
 pub struct Duplicate;
 
 struct Info<'d> {
     /// Words joined by spaces (a slice of the document's stream).
     key: &'d str,
-    words: Vec<&'d str>,
-    content: HashSet<&'d str>,
+    words: &'d [&'d str],
+    /// Distinct content words, sorted.
+    content: &'d [&'d str],
 }
 
 impl Detector for Duplicate {
@@ -60,40 +105,47 @@ impl Detector for Duplicate {
     }
 
     fn check(&self, doc: &Document) -> Vec<Hit> {
+        // All words and all content words in two flat arrays; sentences hold ranges of them.
+        let words: Vec<&str> = doc.words.iter().map(|w| doc.match_word(w)).collect();
+        let mut content: Vec<&str> = Vec::with_capacity(words.len());
+        let mut content_ranges = Vec::with_capacity(doc.sentences.len());
+        for s in &doc.sentences {
+            let start = content.len();
+            content.extend(words[s.words.clone()].iter().filter(|w| !is_stopword(w)));
+            content[start..].sort_unstable();
+            let mut kept = start;
+            for k in start..content.len() {
+                if kept == start || content[k] != content[kept - 1] {
+                    content[kept] = content[k];
+                    kept += 1;
+                }
+            }
+            content.truncate(kept);
+            content_ranges.push(start..kept);
+        }
         let infos: Vec<Info> = doc
             .sentences
             .iter()
-            .map(|s| {
-                let words: Vec<&str> = doc
-                    .sentence_words(s)
-                    .iter()
-                    .map(|w| doc.match_word(w))
-                    .collect();
+            .zip(&content_ranges)
+            .map(|(s, c)| {
                 let key = match (doc.sentence_words(s).first(), doc.sentence_words(s).last()) {
                     (Some(a), Some(b)) => &doc.stream[a.pos..b.pos + b.len],
                     _ => "",
                 };
-                let content = words
-                    .iter()
-                    .copied()
-                    .filter(|w| !STOPWORDS.contains(w))
-                    .collect();
                 Info {
                     key,
-                    words,
-                    content,
+                    words: &words[s.words.clone()],
+                    content: &content[c.clone()],
                 }
             })
             .collect();
 
         // For each sentence: the earlier sentence it repeats, and whether exactly.
         let mut original: Vec<Option<(usize, bool)>> = vec![None; infos.len()];
-        let mut exact: HashMap<&str, usize> = HashMap::new();
-        let mut postings: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut shared: HashMap<usize, usize> = HashMap::new();
+        let mut exact: FxHashMap<&str, usize> = FxHashMap::default();
+        exact.reserve(infos.len());
         for (i, info) in infos.iter().enumerate() {
-            let n = info.words.len();
-            if n >= MIN_EXACT_WORDS {
+            if info.words.len() >= MIN_EXACT_WORDS {
                 match exact.get(info.key) {
                     Some(&j) => original[i] = Some((j, true)),
                     None => {
@@ -101,30 +153,44 @@ impl Detector for Duplicate {
                     }
                 }
             }
-            if n < MIN_NEAR_WORDS {
+        }
+        // Near repeats: group sentences by content word (sorting, not a map of lists), count the
+        // words each pair shares within small groups, verify the pairs that share enough.
+        let mut by_word: Vec<(&str, u32)> = Vec::new();
+        for (i, info) in infos.iter().enumerate() {
+            if info.words.len() >= MIN_NEAR_WORDS {
+                by_word.extend(info.content.iter().map(|&w| (w, i as u32)));
+            }
+        }
+        by_word.sort_unstable();
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        for group in by_word.chunk_by(|a, b| a.0 == b.0) {
+            if group.len() > MAX_POSTINGS {
                 continue;
             }
-            if original[i].is_none() {
-                shared.clear();
-                for w in &info.content {
-                    if let Some(list) = postings.get(w).filter(|l| l.len() <= MAX_POSTINGS) {
-                        for &j in list {
-                            *shared.entry(j).or_default() += 1;
-                        }
-                    }
-                }
-                let best = shared
-                    .iter()
-                    .filter(|&(&j, &k)| 2 * k >= info.content.len().min(infos[j].content.len()))
-                    .filter_map(|(&j, _)| near(info, &infos[j]).map(|sim| (j, sim)))
-                    .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
-                if let Some((j, _)) = best {
-                    original[i] = Some((j, false));
-                }
+            for (k, &(_, later)) in group.iter().enumerate() {
+                pairs.extend(group[..k].iter().map(|&(_, earlier)| (later, earlier)));
             }
-            for w in &info.content {
-                postings.entry(w).or_default().push(i);
+        }
+        pairs.sort_unstable();
+        for later in pairs.chunk_by(|a, b| a.0 == b.0) {
+            let i = later[0].0 as usize;
+            if original[i].is_some() {
+                continue;
             }
+            let a = &infos[i];
+            original[i] = later
+                .chunk_by(|x, y| x == y)
+                .filter_map(|run| {
+                    let j = run[0].1 as usize;
+                    let b = &infos[j];
+                    (2 * run.len() >= a.content.len().min(b.content.len()))
+                        .then(|| near(a, b).map(|sim| (j, sim)))
+                        .flatten()
+                })
+                // The most similar earlier sentence; the latest on ties.
+                .max_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)))
+                .map(|(j, _)| (j, false));
         }
         hits(doc, &original)
     }
@@ -135,19 +201,35 @@ fn near(a: &Info, b: &Info) -> Option<f64> {
     if b.words.len() < MIN_NEAR_WORDS || a.content.is_empty() || b.content.is_empty() {
         return None;
     }
-    let common = a.content.intersection(&b.content).count();
+    let common = sorted_intersection(a.content, b.content);
     let dice = 2.0 * common as f64 / (a.content.len() + b.content.len()) as f64;
     if dice >= NEAR_DICE {
         return Some(dice);
     }
     if dice >= LOWER_DICE {
-        let lev = strsim::generic_levenshtein(&a.words, &b.words);
+        let lev = strsim::generic_levenshtein(&a.words.to_vec(), &b.words.to_vec());
         let sim = 1.0 - lev as f64 / a.words.len().max(b.words.len()) as f64;
         if sim >= NEAR_LEVENSHTEIN {
             return Some(dice);
         }
     }
     None
+}
+
+fn sorted_intersection(a: &[&str], b: &[&str]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
 }
 
 /// Turns repeated sentences into hits: a run of repeated sentences in one paragraph is one hit,
