@@ -5,7 +5,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mtlint::check::{Checker, Selection};
-use mtlint::detect::registry;
+use mtlint::detect::{Resources, registry};
 use mtlint::ingest::{Article, Articles, InputFormat, expand};
 use mtlint::normalise::normalise;
 use mtlint::segment::Document;
@@ -79,7 +79,8 @@ fn stages(c: &mut Criterion) {
         })
     });
     let docs: Vec<Document> = articles.iter().map(|a| Document::new(&a.text)).collect();
-    for d in registry() {
+    let resources = Resources::load(&[]).expect("embedded lexicons load");
+    for d in registry(&resources) {
         g.bench_function(format!("detect/{}", d.id()), |b| {
             b.iter(|| {
                 for doc in &docs {
@@ -93,7 +94,8 @@ fn stages(c: &mut Criterion) {
 
 fn end_to_end(c: &mut Criterion) {
     let articles = corpus(END_TO_END_BYTES);
-    let checker = Checker::new(Selection::default(), Default::default());
+    let resources = Resources::load(&[]).expect("embedded lexicons load");
+    let checker = Checker::new(&resources, Selection::default(), Default::default());
     let mut g = c.benchmark_group("end_to_end");
     g.throughput(Throughput::Bytes(bytes_of(&articles)));
     g.sample_size(10);

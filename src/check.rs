@@ -2,19 +2,21 @@
 //!
 //! ```
 //! use mtlint::check::{Checker, Selection};
+//! use mtlint::detect::Resources;
 //! use mtlint::ingest::Article;
-//! let checker = Checker::new(Selection::default(), Default::default());
+//! let resources = Resources::load(&[]).unwrap();
+//! let checker = Checker::new(&resources, Selection::default(), Default::default());
 //! let article = Article { id: "a".into(), text: "The economy creaks and creaks.".into(), ..Default::default() };
 //! let checked = checker.check(&article, "a");
 //! assert_eq!(checked.findings[0].span, "creaks and creaks");
 //! assert_eq!((checked.findings[0].line, checked.findings[0].column), (1, 13));
 //! ```
 
-use crate::detect::{Detector, Hit, registry};
+use crate::detect::{DETECTOR_IDS, Detector, Hit, Resources, registry};
 use crate::error::{Error, Result};
 use crate::finding::{Category, Finding};
 use crate::ingest::Article;
-use crate::score::{Summary, Thresholds, summarise};
+use crate::score::{LanguageGuess, Summary, Thresholds, guess_language, summarise};
 use crate::segment::Document;
 
 /// A sentence longer than this is shown as a window around the span.
@@ -31,7 +33,6 @@ impl Selection {
     /// Validates comma-separated lists of detector ids, categories and rule ids. An unknown name
     /// is an error that suggests the closest known one.
     pub fn parse(only: &[String], skip: &[String]) -> Result<Selection> {
-        let detectors = registry();
         let split = |items: &[String]| -> Result<Vec<String>> {
             let mut out = Vec::new();
             for item in items.iter().flat_map(|s| s.split(',')) {
@@ -39,7 +40,7 @@ impl Selection {
                 if item.is_empty() {
                     continue;
                 }
-                validate(item, &detectors)?;
+                validate(item)?;
                 out.push(item.to_string());
             }
             Ok(out)
@@ -73,8 +74,8 @@ impl Selection {
     }
 }
 
-fn validate(item: &str, detectors: &[Box<dyn Detector>]) -> Result<()> {
-    let mut known: Vec<&str> = detectors.iter().map(|d| d.id()).collect();
+fn validate(item: &str) -> Result<()> {
+    let mut known: Vec<&str> = DETECTOR_IDS.to_vec();
     known.extend(Category::ALL.iter().map(|c| c.as_str()));
     let mut seen = std::collections::HashSet::new();
     known.retain(|k| seen.insert(*k));
@@ -103,16 +104,27 @@ pub struct Checked {
     pub findings: Vec<Finding>,
 }
 
+/// Which source language's lexicon entries may fire.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum SourceLang {
+    /// Guess per article; once the evidence is clear, entries of other languages are dropped.
+    #[default]
+    Auto,
+    /// Only entries of this language (and `any`).
+    Fixed(String),
+}
+
 /// The detectors, compiled once and shared by all threads.
 pub struct Checker {
     detectors: Vec<Box<dyn Detector>>,
     selection: Selection,
     thresholds: Thresholds,
+    source_lang: SourceLang,
 }
 
 impl Checker {
-    pub fn new(selection: Selection, thresholds: Thresholds) -> Checker {
-        let detectors = registry()
+    pub fn new(resources: &Resources, selection: Selection, thresholds: Thresholds) -> Checker {
+        let detectors = registry(resources)
             .into_iter()
             .filter(|d| selection.runs(d.as_ref()))
             .collect();
@@ -120,7 +132,14 @@ impl Checker {
             detectors,
             selection,
             thresholds,
+            source_lang: SourceLang::Auto,
         }
+    }
+
+    /// Restricts or guesses the source language (default: guess).
+    pub fn with_source_lang(mut self, lang: SourceLang) -> Checker {
+        self.source_lang = lang;
+        self
     }
 
     /// Ids of the detectors that run.
@@ -139,6 +158,8 @@ impl Checker {
                     .filter(|h| self.selection.keeps(d.id(), h)),
             );
         }
+        let guess = guess_language(&hits);
+        gate_languages(&mut hits, &self.source_lang, &guess);
         let findings = to_findings(&doc, id, hits);
         let mut summary = summarise(
             id,
@@ -150,8 +171,52 @@ impl Checker {
         );
         summary.title = article.title.clone();
         summary.url = article.url.clone();
+        summary.source_language = match &self.source_lang {
+            SourceLang::Fixed(l) => Some(l.clone()),
+            SourceLang::Auto => guess.lang.clone(),
+        };
+        summary.source_confidence = match &self.source_lang {
+            SourceLang::Fixed(_) => 1.0,
+            SourceLang::Auto => guess.confidence,
+        };
         Checked { summary, findings }
     }
+}
+
+/// Drops language-specific hits of other languages (all of them for a fixed language; for a
+/// guess, only once it is clear), and keeps one hit where entries of several languages matched
+/// the same words.
+fn gate_languages(hits: &mut Vec<Hit>, source: &SourceLang, guess: &LanguageGuess) {
+    let keep: Option<&str> = match source {
+        SourceLang::Fixed(l) => Some(l),
+        SourceLang::Auto if guess.clear => guess.lang.as_deref(),
+        SourceLang::Auto => None,
+    };
+    if let Some(keep) = keep {
+        hits.retain(|h| h.lang.as_deref().is_none_or(|l| l == keep));
+    }
+    let preferred = guess.lang.as_deref();
+    hits.sort_by(|a, b| {
+        (
+            a.start,
+            a.end,
+            a.lang.is_none(),
+            a.lang.as_deref() != preferred,
+        )
+            .cmp(&(
+                b.start,
+                b.end,
+                b.lang.is_none(),
+                b.lang.as_deref() != preferred,
+            ))
+            .then(b.confidence.total_cmp(&a.confidence))
+    });
+    hits.dedup_by(|later, kept| {
+        later.lang.is_some()
+            && kept.lang.is_some()
+            && later.start == kept.start
+            && later.end == kept.end
+    });
 }
 
 /// Maps hits back to the original text, adds line, column and sentence; sorted, deduplicated.
@@ -239,7 +304,9 @@ mod tests {
             text: text.into(),
             ..Default::default()
         };
-        Checker::new(sel, Thresholds::default())
+        static RES: std::sync::OnceLock<Resources> = std::sync::OnceLock::new();
+        let res = RES.get_or_init(|| Resources::load(&[]).unwrap());
+        Checker::new(res, sel, Thresholds::default())
             .check(&article, "a")
             .findings
     }

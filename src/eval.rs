@@ -322,7 +322,8 @@ mod tests {
         let native = dir.path().join("native.txt");
         std::fs::write(&native, "It was a fine day and the the sun shone.").unwrap();
         let labels = load_labels(&labels_path).unwrap();
-        let checker = Checker::new(Selection::default(), Default::default());
+        let res = crate::detect::Resources::load(&[]).unwrap();
+        let checker = Checker::new(&res, Selection::default(), Default::default());
         let mut errors = Vec::new();
         let r = evaluate(
             &checker,

@@ -3,7 +3,8 @@
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use mtlint::check::{Checker, Selection};
+use mtlint::check::{Checker, Selection, SourceLang};
+use mtlint::detect::Resources;
 use mtlint::finding::Severity;
 use mtlint::ingest::InputFormat;
 use mtlint::run::{OutputFormat, RunOptions};
@@ -31,6 +32,65 @@ enum Command {
     Eval(EvalArgs),
     /// List the detectors.
     Rules,
+    /// Validate and audit lexicons, or derive data files.
+    #[command(subcommand)]
+    Lexicon(LexiconCommand),
+}
+
+#[derive(Subcommand)]
+enum LexiconCommand {
+    /// Validate every lexicon, prove every entry fires on its example and not on its native
+    /// sentence, and count entries firing on native corpora.
+    Check {
+        /// Extra lexicon directories (`DIR/<lang>-en/*.csv`) checked with the embedded ones.
+        #[arg(value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// Native English text (files, directories, .csv/.jsonl, .xz) to count hits on.
+        #[arg(long, value_name = "PATH")]
+        corpus: Vec<String>,
+        /// Entries firing more often than this on the corpus fail the check.
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        max_native_hits: usize,
+    },
+    /// Derive lexicons/foreign-words.tsv from wordfreq lists (large_{en,nl,de,fr,es}.tsv.xz).
+    DeriveForeign {
+        /// Directory with the word-frequency lists.
+        #[arg(long, value_name = "DIR")]
+        wordfreq: PathBuf,
+        /// English LM unigrams (`word<TAB>log10 P`, e.g. en-us-lm-unigrams.tsv.xz): words it knows
+        /// well are established loans and are left out.
+        #[arg(long, value_name = "FILE")]
+        english_lm: Option<PathBuf>,
+        /// Output file.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct Lexicons {
+    /// Add lexicon directories (`DIR/<lang>-en/*.csv`); an entry with the id of an embedded one
+    /// replaces it.
+    #[arg(long = "lexicon", value_name = "DIR")]
+    dirs: Vec<PathBuf>,
+    /// Source language: `auto` guesses per article; a code (nl, de, fr, es, it) allows only that
+    /// language's entries.
+    #[arg(long, default_value = "auto", value_name = "LANG")]
+    source_lang: String,
+}
+
+impl Lexicons {
+    fn checker(&self, selection: Selection, thresholds: Thresholds) -> anyhow::Result<Checker> {
+        let resources = Resources::load(&self.dirs)?;
+        let lang = match self.source_lang.as_str() {
+            "auto" => SourceLang::Auto,
+            l if l.len() == 2 && l.chars().all(|c| c.is_ascii_lowercase()) => {
+                SourceLang::Fixed(l.to_string())
+            }
+            l => anyhow::bail!("--source-lang '{l}' is not 'auto' or a two-letter language code"),
+        };
+        Ok(Checker::new(&resources, selection, thresholds).with_source_lang(lang))
+    }
 }
 
 #[derive(Args)]
@@ -81,6 +141,8 @@ struct CheckArgs {
     threads: Option<usize>,
     #[command(flatten)]
     select: Selecting,
+    #[command(flatten)]
+    lexicons: Lexicons,
 }
 
 #[derive(Args)]
@@ -96,6 +158,8 @@ struct EvalArgs {
     files: Vec<String>,
     #[command(flatten)]
     select: Selecting,
+    #[command(flatten)]
+    lexicons: Lexicons,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -142,8 +206,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Eval(args) => eval(args),
+        Command::Lexicon(cmd) => lexicon(cmd),
         Command::Rules => {
-            for d in mtlint::detect::registry() {
+            let resources = Resources::load(&[])?;
+            for d in mtlint::detect::registry(&resources) {
                 let cats: Vec<&str> = d.categories().iter().map(|c| c.as_str()).collect();
                 println!("{:<12} [{}] {}", d.id(), cats.join(","), d.description());
             }
@@ -170,7 +236,7 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         review: args.review_at,
         fail: args.fail_at,
     };
-    let checker = Checker::new(selection, thresholds);
+    let checker = args.lexicons.checker(selection, thresholds)?;
     let opts = RunOptions {
         inputs: args.inputs,
         input_format: match args.input_format {
@@ -218,7 +284,7 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
         "give --labels with labelled FILEs, or --native inputs, or both"
     );
     let selection = Selection::parse(&args.select.only, &args.select.skip)?;
-    let checker = Checker::new(selection, Thresholds::default());
+    let checker = args.lexicons.checker(selection, Thresholds::default())?;
     let labels = match &args.labels {
         Some(p) => mtlint::eval::load_labels(p)?,
         None => Vec::new(),
@@ -241,4 +307,59 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(2)
     })
+}
+
+fn lexicon(cmd: LexiconCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        LexiconCommand::Check {
+            dirs,
+            corpus,
+            max_native_hits,
+        } => {
+            let audit = mtlint::lexicon::audit::audit(&dirs, &corpus, max_native_hits)?;
+            for f in &audit.failures {
+                println!("{f}");
+            }
+            for e in &audit.corpus_errors {
+                eprintln!("mtlint: error: {e}");
+            }
+            for (place, rule, n, example) in &audit.native {
+                println!("{place}: {rule}: fires {n} times on native text, e.g. {example}");
+            }
+            println!(
+                "{} entries checked; {} failing their own examples; {} over {max_native_hits} native hit(s){}",
+                audit.entries,
+                audit.failures.len(),
+                audit.native.len(),
+                if corpus.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in {} native words", audit.corpus_words)
+                }
+            );
+            Ok(if audit.passed() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        LexiconCommand::DeriveForeign {
+            wordfreq,
+            english_lm,
+            output,
+        } => {
+            let table = mtlint::lexicon::foreign::derive(&wordfreq, english_lm.as_deref())?;
+            let tmp = output.with_extension("tmp");
+            std::fs::write(&tmp, &table)
+                .with_context(|| format!("{}: cannot write", tmp.display()))?;
+            std::fs::rename(&tmp, &output)
+                .with_context(|| format!("{}: cannot write", output.display()))?;
+            eprintln!(
+                "mtlint: wrote {} words to {}",
+                table.lines().count() - 1,
+                output.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }

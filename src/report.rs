@@ -39,6 +39,8 @@ pub const SUMMARY_COLUMNS: &[&str] = &[
     "critical",
     "score",
     "verdict",
+    "source_language",
+    "source_confidence",
     "title",
     "url",
 ];
@@ -136,6 +138,8 @@ fn summary_record(s: &Summary) -> Vec<String> {
         s.critical.to_string(),
         format!("{:.1}", s.score),
         s.verdict.as_str().to_string(),
+        s.source_language.clone().unwrap_or_default(),
+        format!("{:.2}", s.source_confidence),
         safe_cell(s.title.as_deref().unwrap_or("")).into_owned(),
         safe_cell(s.url.as_deref().unwrap_or("")).into_owned(),
     ]

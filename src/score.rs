@@ -1,5 +1,6 @@
 //! Scoring: severity-weighted points per 1,000 words (MQM weights 1, 5, 10), and a verdict.
 
+use crate::detect::Hit;
 use crate::finding::{Finding, Severity};
 use serde::{Deserialize, Serialize};
 
@@ -59,6 +60,10 @@ pub struct Summary {
     /// Penalty points per 1,000 words.
     pub score: f64,
     pub verdict: Verdict,
+    /// Guessed (or given) source language, when there is evidence.
+    pub source_language: Option<String>,
+    /// 0–1.
+    pub source_confidence: f64,
     pub title: Option<String>,
     pub url: Option<String>,
 }
@@ -99,8 +104,60 @@ pub fn summarise(
         critical,
         score,
         verdict,
+        source_language: None,
+        source_confidence: 0.0,
         title: None,
         url: None,
+    }
+}
+
+/// The source language an article was most likely translated from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LanguageGuess {
+    pub lang: Option<String>,
+    /// 0–1: the winning language's share of the evidence, discounted when evidence is thin.
+    pub confidence: f64,
+    /// The evidence is strong enough to silence other languages' entries.
+    pub clear: bool,
+}
+
+/// Guesses the source language from which language-specific entries fired and which foreign
+/// words remain: each hit counts its confidence, a repeated untranslated word counts once.
+pub fn guess_language(hits: &[Hit]) -> LanguageGuess {
+    let mut scores: Vec<(&str, f64)> = Vec::new();
+    let mut seen_words: Vec<(&str, usize, usize)> = Vec::new();
+    for h in hits {
+        let Some(lang) = h.lang.as_deref() else {
+            continue;
+        };
+        if h.category == crate::finding::Category::Untranslated {
+            let key = (lang, h.start, h.end);
+            if seen_words.contains(&key) {
+                continue;
+            }
+            seen_words.push(key);
+        }
+        match scores.iter_mut().find(|(l, _)| *l == lang) {
+            Some((_, s)) => *s += f64::from(h.confidence),
+            None => scores.push((lang, f64::from(h.confidence))),
+        }
+    }
+    scores.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+    let total: f64 = scores.iter().map(|(_, s)| s).sum();
+    match scores.first() {
+        Some(&(lang, top)) => {
+            let second = scores.get(1).map_or(0.0, |s| s.1);
+            LanguageGuess {
+                lang: Some(lang.to_string()),
+                confidence: ((top / (total + 1.0)) * 100.0).round() / 100.0,
+                clear: top >= 1.5 && top >= 2.0 * second,
+            }
+        }
+        None => LanguageGuess {
+            lang: None,
+            confidence: 0.0,
+            clear: false,
+        },
     }
 }
 

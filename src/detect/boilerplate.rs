@@ -135,6 +135,7 @@ impl Detector for Boilerplate {
                 confidence: entry.confidence,
                 explanation: entry.explanation.clone(),
                 suggestion: Some("delete this site furniture from the article".into()),
+                lang: None,
             });
         }
         hits

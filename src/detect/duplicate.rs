@@ -276,6 +276,7 @@ fn hits(doc: &Document, original: &[Option<(usize, bool)>]) -> Vec<Hit> {
             confidence: if all_exact { 0.95 } else { 0.8 },
             explanation: format!("{what} {how} text from line {first_line}; MT pipelines often paste a teaser or sub-heading back into the body."),
             suggestion: Some("delete the repetition".into()),
+            lang: None,
         });
         i = j;
     }

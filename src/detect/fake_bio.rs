@@ -191,6 +191,7 @@ impl FakeBio {
                 "A generated author bio: {n} verbless persona fragments in a row, a content-farm signature."
             ),
             suggestion: Some("delete the bio, or replace it with the real author's byline".into()),
+            lang: None,
         });
     }
 }

@@ -1,14 +1,21 @@
 //! Detection: one detector per file, each implementing [`Detector`], all listed once in
 //! [`registry`].
 
+use crate::error::Result;
 use crate::finding::{Category, Severity};
+use crate::lexicon::entry::Lexicon;
+use crate::lexicon::foreign::ForeignWords;
 use crate::segment::Document;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 pub mod boilerplate;
 pub mod duplicate;
 pub mod fake_bio;
+pub mod lexicon;
 pub mod repetition;
 pub mod typography;
+pub mod untranslated;
 
 /// A finding as a detector reports it: a range of the **normalised** text. The pipeline maps it
 /// back to the original input and adds line, column and sentence.
@@ -22,6 +29,8 @@ pub struct Hit {
     pub confidence: f32,
     pub explanation: String,
     pub suggestion: Option<String>,
+    /// The source language this hit is evidence of (lexicon and untranslated hits).
+    pub lang: Option<String>,
 }
 
 /// A detector: one kind of artifact, checked over a whole document.
@@ -36,14 +45,52 @@ pub trait Detector: Send + Sync {
     fn check(&self, doc: &Document) -> Vec<Hit>;
 }
 
-/// Every built-in detector, in the order they run.
-pub fn registry() -> Vec<Box<dyn Detector>> {
+/// Ids of every detector, in the order they run (for validating `--only`/`--skip`).
+pub const DETECTOR_IDS: &[&str] = &[
+    "duplicate",
+    "repetition",
+    "typography",
+    "boilerplate",
+    "fake_bio",
+    "lexicon",
+    "untranslated",
+];
+
+/// Data the detectors share, loaded and compiled once per process.
+pub struct Resources {
+    pub lexicon: Arc<Lexicon>,
+    pub foreign: Arc<ForeignWords>,
+}
+
+impl Resources {
+    /// The embedded lexicons, plus `dirs` (each `DIR/<lang>-en/*.csv`) added or overriding by id.
+    pub fn load(dirs: &[PathBuf]) -> Result<Resources> {
+        let lexicon = if dirs.is_empty() {
+            Lexicon::embedded()?
+        } else {
+            let mut files = crate::lexicon::entry::embedded_files();
+            for d in dirs {
+                files.extend(Lexicon::read_dir(d)?);
+            }
+            Lexicon::build(&files, &crate::lexicon::Classes::default_embedded())?
+        };
+        Ok(Resources {
+            lexicon: Arc::new(lexicon),
+            foreign: Arc::new(ForeignWords::embedded()),
+        })
+    }
+}
+
+/// Every detector, in the order of [`DETECTOR_IDS`].
+pub fn registry(res: &Resources) -> Vec<Box<dyn Detector>> {
     vec![
         Box::new(duplicate::Duplicate),
         Box::new(repetition::Repetition),
         Box::new(typography::Typography),
         Box::new(boilerplate::Boilerplate::default_lexicon()),
         Box::new(fake_bio::FakeBio::default_lexicon()),
+        Box::new(lexicon::LexiconDetector::new(res.lexicon.clone())),
+        Box::new(untranslated::Untranslated::new(res.foreign.clone())),
     ]
 }
 

@@ -127,6 +127,7 @@ impl Detector for Repetition {
                         confidence: 0.9,
                         explanation: format!("The word '{w}' is written twice in a row."),
                         suggestion: Some(doc.text(t.start, t.end).to_string()),
+                        lang: None,
                     });
                 }
                 // "creaks and creaks", but not "re-posts and posts" (the first is the tail of a
@@ -157,6 +158,7 @@ impl Detector for Repetition {
                         suggestion: Some(format!(
                             "use two different words (e.g. 'creaks and groans') or '{w}' once"
                         )),
+                        lang: None,
                     });
                 }
             }

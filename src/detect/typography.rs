@@ -131,6 +131,7 @@ fn quote_hit(start: usize, end: usize, what: &str) -> Hit {
             "{what} in this paragraph: the quotation was cut or pasted from elsewhere."
         ),
         suggestion: Some("add the missing quotation mark or remove the stray one".into()),
+        lang: None,
     }
 }
 
@@ -193,6 +194,7 @@ fn bracket_hit(start: usize, end: usize, what: &str) -> Hit {
         confidence: 0.6,
         explanation: format!("{what} in this paragraph."),
         suggestion: Some("add the missing bracket or remove the stray one".into()),
+        lang: None,
     }
 }
 
@@ -323,6 +325,7 @@ fn mojibake(doc: &Document, hits: &mut Vec<Hit>) {
                 format!("Mojibake: UTF-8 bytes decoded with a legacy code page; this was '{fix}'.")
             },
             suggestion: (!lost).then_some(fix),
+            lang: None,
         });
     }
 }

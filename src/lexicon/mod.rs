@@ -1,6 +1,9 @@
 //! Lexicons: CSV data under `lexicons/`, embedded in the binary, parsed with errors that name the
 //! file, line and column.
 
+pub mod audit;
+pub mod entry;
+pub mod foreign;
 pub mod pattern;
 
 use crate::error::{Error, Result};

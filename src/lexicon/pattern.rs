@@ -24,8 +24,11 @@ use std::sync::Arc;
 pub enum Step {
     /// A literal word.
     Lit(String),
-    /// Any of several literal words (`a|b`) or a `{class}`.
-    Any(Arc<[String]>),
+    /// Any of several literal words or prefixes (`a|b|c*`); `$` among them also accepts the end
+    /// of the sentence.
+    Alt(Arc<[String]>),
+    /// Any word of a `{class}`.
+    Class(Arc<[String]>),
     /// Any word starting with this (`creak*`).
     Prefix(String),
     /// 0 to N arbitrary words.
@@ -38,7 +41,8 @@ pub struct Pattern {
     steps: Vec<Step>,
     at_start: bool,
     at_end: bool,
-    /// Steps `anchor.clone()` are the longest run of literals.
+    /// The steps indexed in the automaton: the longest run of literals, else the most selective
+    /// alternatives or prefix.
     anchor: Range<usize>,
     source: String,
 }
@@ -95,14 +99,17 @@ impl Pattern {
                     let words = classes
                         .get(name)
                         .ok_or_else(|| err(format!("unknown class '{{{name}}}'")))?;
-                    steps.push(Step::Any(words));
+                    steps.push(Step::Class(words));
                 }
                 t if t.contains('|') => {
                     let alts: Vec<String> = t.split('|').map(str::to_string).collect();
-                    if alts.iter().any(|a| !is_word(a)) {
+                    if alts
+                        .iter()
+                        .any(|a| a != "$" && !is_word(a.strip_suffix('*').unwrap_or(a)))
+                    {
                         return Err(err(format!("bad alternatives '{t}'")));
                     }
-                    steps.push(Step::Any(alts.into()));
+                    steps.push(Step::Alt(alts.into()));
                 }
                 t if t.ends_with('*') => {
                     let stem = &t[..t.len() - 1];
@@ -129,7 +136,8 @@ impl Pattern {
         {
             return Err(err("a pattern cannot start or end with a gap"));
         }
-        let anchor = longest_literal_run(&steps).ok_or_else(|| err("no literal word to index"))?;
+        let anchor = choose_anchor(&steps)
+            .ok_or_else(|| err("nothing to index: add a word, alternatives or a prefix"))?;
         Ok(Pattern {
             steps,
             at_start,
@@ -144,16 +152,38 @@ impl Pattern {
         &self.source
     }
 
-    /// The anchor as it appears in [`Document::stream`]: `" word word "`.
-    fn anchor_text(&self) -> String {
-        let mut s = String::from(" ");
-        for step in &self.steps[self.anchor.clone()] {
-            if let Step::Lit(w) = step {
-                s.push_str(w);
-                s.push(' ');
+    /// The anchor strings as they appear in [`Document::stream`]: `" word word "`, one per
+    /// alternative, or `" prefix"` (no closing space).
+    fn anchor_texts(&self) -> Vec<String> {
+        match &self.steps[self.anchor.clone()] {
+            [Step::Alt(alts)] => alts
+                .iter()
+                .filter(|a| *a != "$")
+                .map(|a| match a.strip_suffix('*') {
+                    Some(stem) => format!(" {stem}"),
+                    None => format!(" {a} "),
+                })
+                .collect(),
+            [Step::Prefix(p)] => vec![format!(" {p}")],
+            lits => {
+                let mut s = String::from(" ");
+                for step in lits {
+                    if let Step::Lit(w) = step {
+                        s.push_str(w);
+                        s.push(' ');
+                    }
+                }
+                vec![s]
             }
         }
-        s
+    }
+
+    /// Literal words of the pattern (for audits).
+    pub fn literals(&self) -> impl Iterator<Item = &str> {
+        self.steps.iter().filter_map(|s| match s {
+            Step::Lit(w) => Some(w.as_str()),
+            _ => None,
+        })
     }
 
     /// Minimum and maximum number of words the steps before the anchor consume.
@@ -178,6 +208,13 @@ impl Pattern {
         let Some(s) = self.steps.get(step) else {
             return (!self.at_end || pos == words.len()).then_some(pos);
         };
+        // `a|$`: the sentence may also end here.
+        if let Step::Alt(alts) = s
+            && pos == words.len()
+            && alts.iter().any(|a| a == "$")
+        {
+            return self.match_steps(step + 1, words, pos);
+        }
         if let Step::Gap(n) = s {
             return (0..=*n)
                 .take_while(|g| pos + g <= words.len())
@@ -186,7 +223,11 @@ impl Pattern {
         let w = words.get(pos)?;
         let ok = match s {
             Step::Lit(l) => l == w,
-            Step::Any(alts) => alts.iter().any(|a| a == w),
+            Step::Alt(alts) => alts.iter().any(|a| match a.strip_suffix('*') {
+                Some(stem) => w.starts_with(stem),
+                None => a == w,
+            }),
+            Step::Class(words) => words.iter().any(|a| a == w),
             Step::Prefix(p) => w.starts_with(p.as_str()),
             Step::Gap(_) => false,
         };
@@ -203,6 +244,34 @@ fn is_word(s: &str) -> bool {
         && s.chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '\'' | '.'))
         && s.chars().any(char::is_alphanumeric)
+}
+
+/// The longest literal run; without one, the alternatives with fewest words, else the longest
+/// prefix. Classes are never anchors: "is" would be a candidate in every sentence.
+fn choose_anchor(steps: &[Step]) -> Option<Range<usize>> {
+    if let Some(run) = longest_literal_run(steps) {
+        return Some(run);
+    }
+    let alt = steps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| match s {
+            Step::Alt(a) if !a.iter().any(|x| x == "$") => Some((a.len(), i)),
+            _ => None,
+        })
+        .min();
+    if let Some((_, i)) = alt {
+        return Some(i..i + 1);
+    }
+    steps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| match s {
+            Step::Prefix(p) => Some((p.len(), i)),
+            _ => None,
+        })
+        .max_by_key(|&(len, i)| (len, std::cmp::Reverse(i)))
+        .map(|(_, i)| i..i + 1)
 }
 
 fn longest_literal_run(steps: &[Step]) -> Option<Range<usize>> {
@@ -250,13 +319,14 @@ impl PatternSet {
         let mut by_anchor: Vec<Vec<usize>> = Vec::new();
         let mut index = std::collections::HashMap::new();
         for (i, p) in patterns.iter().enumerate() {
-            let a = p.anchor_text();
-            let slot = *index.entry(a.clone()).or_insert_with(|| {
-                anchors.push(a);
-                by_anchor.push(Vec::new());
-                anchors.len() - 1
-            });
-            by_anchor[slot].push(i);
+            for a in p.anchor_texts() {
+                let slot = *index.entry(a.clone()).or_insert_with(|| {
+                    anchors.push(a);
+                    by_anchor.push(Vec::new());
+                    anchors.len() - 1
+                });
+                by_anchor[slot].push(i);
+            }
         }
         let automaton = AhoCorasick::new(&anchors).expect("anchors are short literal strings");
         PatternSet {
@@ -372,6 +442,28 @@ mod tests {
             ("small beer", "It's a small. Beer is fine.", &[]),
             ("think group", "Think-group chairman", &["Think-group"]),
             ("russia 's defeat", "Russia’s defeat", &["Russia's defeat"]),
+            (
+                "{be} fabricant|fabricants",
+                "They are fabricants.",
+                &["are fabricants"],
+            ),
+            ("{det} curator*", "The curators met.", &["The curators"]),
+            (
+                "creak|creaks and squeak|piep*",
+                "It creaks and piepst.",
+                &["creaks and piepst"],
+            ),
+            (
+                "main concurrent $|in",
+                "He is our main concurrent.",
+                &["main concurrent"],
+            ),
+            (
+                "main concurrent $|in",
+                "Our main concurrent in Spain.",
+                &["main concurrent in"],
+            ),
+            ("main concurrent $|in", "Our main concurrent process.", &[]),
         ];
         for (pattern, text, want) in cases {
             assert_eq!(find(pattern, text), *want, "{pattern:?} on {text:?}");
@@ -390,6 +482,7 @@ mod tests {
             ("{be} *", 1),
             ("a *9 b", 3),
             ("{be} {have}", 1),
+            ("{be} * {have}", 1),
         ];
         for (src, col) in cases {
             let e = Pattern::parse(src, &classes).unwrap_err();

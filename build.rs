@@ -1,0 +1,48 @@
+//! Embeds every calque lexicon (`lexicons/<lang>-en/*.csv`) in the binary: writes a table of
+//! `(lang, file name, include_str!(…))` that `src/lexicon/entry.rs` includes.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("lexicons");
+    println!("cargo:rerun-if-changed={}", root.display());
+    let mut files = Vec::new();
+    if let Ok(dirs) = std::fs::read_dir(&root) {
+        for dir in dirs.flatten() {
+            let name = dir.file_name().to_string_lossy().into_owned();
+            let Some(lang) = name.strip_suffix("-en") else {
+                continue;
+            };
+            println!("cargo:rerun-if-changed={}", dir.path().display());
+            for f in std::fs::read_dir(dir.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                let path = f.path();
+                if path.extension().is_some_and(|e| e == "csv") {
+                    println!("cargo:rerun-if-changed={}", path.display());
+                    let file = format!("lexicons/{name}/{}", f.file_name().to_string_lossy());
+                    files.push((lang.to_string(), file, path));
+                }
+            }
+        }
+    }
+    // Sorted, so the embedded order (and rule order) never depends on the file system.
+    files.sort();
+    let mut out = String::from(
+        "/// `(source language, file, contents)` of every embedded lexicon.\npub const EMBEDDED: &[(&str, &str, &str)] = &[\n",
+    );
+    for (lang, file, path) in files {
+        let _ = writeln!(
+            out,
+            "    ({lang:?}, {file:?}, include_str!({:?})),",
+            path.display().to_string()
+        );
+    }
+    out.push_str("];\n");
+    let dest = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("embedded_lexicons.rs");
+    std::fs::write(dest, out).expect("OUT_DIR is writable");
+}

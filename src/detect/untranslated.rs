@@ -1,0 +1,224 @@
+//! `untranslated`: source-language words left in the English text ("bovendien", "gemeente") and
+//! Dutch party-member forms ("CDA'er"), from `lexicons/foreign-words.tsv`: words far more frequent
+//! in Dutch, German, French or Spanish than in English. Capitalised words are skipped (names,
+//! "Bundestag"), and so are loans English has adopted (their English frequency is too high).
+//!
+//! Flags: "The gemeente will decide on Tuesday." and "CDA'er Pieter Omtzigt said…".
+//! Leaves alone: "Farmers reclaimed the polder in 1953."
+
+use super::{Detector, Hit};
+use crate::finding::{Category, Severity};
+use crate::lexicon::foreign::{ForeignWords, LANGUAGES};
+use crate::segment::{Document, TokenKind};
+use std::sync::Arc;
+
+pub struct Untranslated {
+    words: Arc<ForeignWords>,
+}
+
+impl Untranslated {
+    pub fn new(words: Arc<ForeignWords>) -> Untranslated {
+        Untranslated { words }
+    }
+}
+
+/// "CDA'er", "VVD'ers", "D66'er": Dutch for a member of a party.
+fn party_member(word: &str) -> bool {
+    let Some((head, tail)) = word.split_once('\'') else {
+        return false;
+    };
+    matches!(tail, "er" | "ers")
+        && head.len() >= 2
+        && head
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && head.chars().any(|c| c.is_ascii_uppercase())
+}
+
+impl Detector for Untranslated {
+    fn id(&self) -> &'static str {
+        "untranslated"
+    }
+
+    fn description(&self) -> &'static str {
+        "source-language words left untranslated ('bovendien', 'gemeente', 'CDA'er')"
+    }
+
+    fn categories(&self) -> &'static [Category] {
+        &[Category::Untranslated]
+    }
+
+    fn check(&self, doc: &Document) -> Vec<Hit> {
+        let mut hits: Vec<Hit> = Vec::new();
+        for s in &doc.sentences {
+            let tokens = &doc.tokens[s.tokens.clone()];
+            // A sentence that is largely foreign is a quotation in that language, not a word
+            // the translator left behind.
+            let foreign = tokens
+                .iter()
+                .filter(|t| t.kind == TokenKind::Word && self.words.get(doc.word(t)).is_some())
+                .count();
+            if foreign >= MIN_FOREIGN_QUOTE && foreign * 4 >= s.words.len() {
+                continue;
+            }
+            self.check_tokens(doc, tokens, &mut hits);
+        }
+        // One finding per word and article: the first occurrence, with the count.
+        let mut seen: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
+        let mut first: Vec<Hit> = Vec::new();
+        for h in hits {
+            let w = doc.folded(h.start, h.end).to_string();
+            match seen.get(&w) {
+                Some(&i) => bump_count(&mut first[i].explanation),
+                None => {
+                    seen.insert(w, first.len());
+                    first.push(h);
+                }
+            }
+        }
+        first
+    }
+}
+
+/// Foreign words in one sentence from which it counts as a foreign-language quotation.
+const MIN_FOREIGN_QUOTE: usize = 3;
+/// Words on each side within which three foreign words make a quoted passage.
+const QUOTE_WINDOW: usize = 4;
+
+impl Untranslated {
+    fn check_tokens(&self, doc: &Document, tokens: &[crate::segment::Token], hits: &mut Vec<Hit>) {
+        let words: Vec<&crate::segment::Token> = tokens
+            .iter()
+            .filter(|t| t.kind != TokenKind::Punct)
+            .collect();
+        let foreign: Vec<bool> = words
+            .iter()
+            .map(|t| t.kind == TokenKind::Word && self.words.get(doc.word(t)).is_some())
+            .collect();
+        for (k, t) in words.iter().enumerate() {
+            if t.kind != TokenKind::Word {
+                continue;
+            }
+            // Foreign words in a cluster are a quoted passage ("seré gobernador hasta el
+            // próximo miércoles"); a word the translator left behind stands alone.
+            let lo = k.saturating_sub(QUOTE_WINDOW);
+            let hi = (k + QUOTE_WINDOW + 1).min(words.len());
+            if foreign[lo..hi].iter().filter(|&&f| f).count() > 2 {
+                continue;
+            }
+            let text = doc.text(t.start, t.end);
+            if party_member(text) {
+                hits.push(Hit {
+                    start: t.start,
+                    end: t.end,
+                    category: Category::Untranslated,
+                    rule: "untranslated.nl.party-member".into(),
+                    severity: Severity::Minor,
+                    confidence: 0.85,
+                    explanation: format!(
+                        "'{text}' is Dutch for a member of a party; English has no such suffix."
+                    ),
+                    suggestion: Some(format!(
+                        "{} member / {} politician",
+                        &text[..text.find('\'').unwrap_or(text.len())],
+                        &text[..text.find('\'').unwrap_or(text.len())]
+                    )),
+                    lang: Some("nl".into()),
+                });
+                continue;
+            }
+            if text.chars().next().is_some_and(char::is_uppercase) {
+                continue;
+            }
+            let Some(f) = self.words.get(doc.word(t)) else {
+                continue;
+            };
+            let lang = LANGUAGES[f.lang];
+            let how = if f.cb_en == i16::MIN {
+                "never seen in English".to_string()
+            } else {
+                format!(
+                    "{}× rarer in English",
+                    10f64.powf(f64::from(f.cb - f.cb_en) / 100.0).round()
+                )
+            };
+            hits.push(Hit {
+                start: t.start,
+                end: t.end,
+                category: Category::Untranslated,
+                rule: format!("untranslated.{lang}"),
+                severity: Severity::Major,
+                confidence: if f.cb_en == i16::MIN { 0.85 } else { 0.7 },
+                explanation: format!(
+                    "'{text}' looks like an untranslated {} word ({how}).",
+                    language_name(lang)
+                ),
+                suggestion: Some("translate it".into()),
+                lang: Some(lang.into()),
+            });
+        }
+    }
+}
+
+/// "…word (…)." → "…word (…); 2 times in the article." → "…; 3 times…".
+fn bump_count(explanation: &mut String) {
+    const TAIL: &str = " times in the article.";
+    if let Some(body) = explanation.strip_suffix(TAIL)
+        && let Some((head, n)) = body.rsplit_once("; ")
+        && let Ok(n) = n.parse::<usize>()
+    {
+        *explanation = format!("{head}; {}{TAIL}", n + 1);
+    } else if let Some(body) = explanation.strip_suffix('.') {
+        *explanation = format!("{body}; 2{TAIL}");
+    }
+}
+
+fn language_name(code: &str) -> &'static str {
+    match code {
+        "nl" => "Dutch",
+        "de" => "German",
+        "fr" => "French",
+        "es" => "Spanish",
+        _ => "foreign",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::spans;
+
+    #[test]
+    fn flags_untranslated_words() {
+        let d = Untranslated::new(Arc::new(ForeignWords::embedded()));
+        assert_eq!(
+            spans(&d, "The gemeente will decide. Bovendien, it is late."),
+            ["gemeente"]
+        );
+        assert_eq!(spans(&d, "CDA‘er Pieter Omtzigt said it."), ["CDA'er"]);
+        assert_eq!(spans(&d, "It was, bovendien, too late."), ["bovendien"]);
+        let doc = Document::new("The gemeente met. Later the gemeente and the gemeente agreed.");
+        let hits = d.check(&doc);
+        assert_eq!(hits.len(), 1);
+        assert!(
+            hits[0].explanation.ends_with("; 3 times in the article."),
+            "{}",
+            hits[0].explanation
+        );
+    }
+
+    #[test]
+    fn leaves_english_and_names_alone() {
+        let d = Untranslated::new(Arc::new(ForeignWords::embedded()));
+        for text in [
+            "Farmers reclaimed the polder in 1953.",
+            "The Bundestag voted. Gemeente Amsterdam is a name.",
+            "The kindergarten and the zeitgeist.",
+            "He gave a gift, and it will also die.",
+            "O'Brien's men",
+            "He said: \"No creo que vaya a pesar, hay que contar con el mandato del pueblo.\"",
+        ] {
+            assert!(spans(&d, text).is_empty(), "{text}: {:?}", spans(&d, text));
+        }
+    }
+}

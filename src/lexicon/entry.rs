@@ -1,0 +1,565 @@
+//! Calque and false-friend lexicons (`lexicons/<lang>-en/*.csv`, format in `lexicons/FORMAT.md`):
+//! parsed, validated and compiled into one [`PatternSet`].
+
+use super::pattern::{Pattern, PatternHit, PatternSet};
+use super::{Classes, read_csv};
+use crate::error::{Error, Result};
+use crate::finding::{Category, Severity};
+use crate::segment::Document;
+use std::collections::HashMap;
+use std::path::Path;
+
+include!(concat!(env!("OUT_DIR"), "/embedded_lexicons.rs"));
+
+/// Categories a lexicon entry may have.
+pub const LEXICON_CATEGORIES: &[Category] = &[
+    Category::Calque,
+    Category::FalseFriend,
+    Category::LiteralIdiom,
+    Category::Grammar,
+    Category::Name,
+    Category::Terminology,
+];
+
+/// A row as written in the CSV.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Row {
+    pub id: String,
+    pub pattern: String,
+    pub category: String,
+    pub severity: String,
+    pub confidence: f32,
+    pub source: String,
+    pub meaning: String,
+    pub suggestion: String,
+    pub explanation: String,
+    pub requires: String,
+    pub forbids: String,
+    pub example: String,
+    pub native: String,
+}
+
+/// A context item of `requires`/`forbids`: a word, a prefix (`song*`) or a phrase
+/// (`points table`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Gate {
+    Word(String),
+    Prefix(String),
+    Phrase(Vec<String>),
+}
+
+impl Gate {
+    /// Does the gate occur in the sentence's words?
+    fn occurs(&self, words: &[&str]) -> bool {
+        match self {
+            Gate::Word(g) => words.iter().any(|w| g == w),
+            Gate::Prefix(p) => words.iter().any(|w| w.starts_with(p.as_str())),
+            Gate::Phrase(ph) => words
+                .windows(ph.len())
+                .any(|win| win.iter().zip(ph).all(|(a, b)| a == b)),
+        }
+    }
+}
+
+/// A validated entry.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Source language (`nl`, `de`, …, or `any`).
+    pub lang: String,
+    /// Where it was defined.
+    pub file: String,
+    pub line: u64,
+    pub row: Row,
+    pub category: Category,
+    pub severity: Severity,
+    pub requires: Vec<Gate>,
+    pub forbids: Vec<Gate>,
+    /// `<category>.<lang>.<id>`.
+    pub rule: String,
+}
+
+/// One lexicon match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LexiconHit {
+    /// Index into [`Lexicon::entries`].
+    pub entry: usize,
+    pub sentence: usize,
+    /// Word range within the sentence's match words.
+    pub words: std::ops::Range<usize>,
+}
+
+/// All entries, compiled once.
+pub struct Lexicon {
+    entries: Vec<Entry>,
+    set: PatternSet,
+}
+
+impl Lexicon {
+    /// The lexicons shipped in the binary.
+    pub fn embedded() -> Result<Lexicon> {
+        Lexicon::build(&embedded_files(), &Classes::default_embedded())
+    }
+
+    /// Reads `DIR/<lang>-en/*.csv` as `(lang, path, contents)`; the embedded word classes apply.
+    pub fn read_dir(dir: &Path) -> Result<Vec<(String, String, String)>> {
+        let mut files = Vec::new();
+        let entries = std::fs::read_dir(dir).map_err(|source| Error::Read {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        for sub in entries.flatten() {
+            let name = sub.file_name().to_string_lossy().into_owned();
+            let Some(lang) = name.strip_suffix("-en") else {
+                continue;
+            };
+            let Ok(listing) = std::fs::read_dir(sub.path()) else {
+                continue;
+            };
+            for f in listing.flatten() {
+                let path = f.path();
+                if path.extension().is_some_and(|e| e == "csv") {
+                    let bytes = std::fs::read(&path).map_err(|source| Error::Read {
+                        path: path.clone(),
+                        source,
+                    })?;
+                    let text = crate::ingest::decode(&path, bytes)?;
+                    files.push((lang.to_string(), path.display().to_string(), text));
+                }
+            }
+        }
+        files.sort();
+        Ok(files)
+    }
+
+    /// Parses and validates files of `(lang, name, contents)`; a later file's entry with the same
+    /// language and id overrides an earlier one (`--lexicon DIR` over the defaults).
+    pub fn build(files: &[(String, String, String)], classes: &Classes) -> Result<Lexicon> {
+        let mut errors = Vec::new();
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut by_id: HashMap<(String, String), usize> = HashMap::new();
+        let mut patterns: Vec<Pattern> = Vec::new();
+        let mut origin: HashMap<(String, String), String> = HashMap::new();
+        for (lang, name, text) in files {
+            if !(lang == "any" || (lang.len() == 2 && lang.chars().all(|c| c.is_ascii_lowercase())))
+            {
+                return Err(lex_err(
+                    name,
+                    0,
+                    1,
+                    format!("directory language '{lang}' must be a two-letter code or 'any'"),
+                ));
+            }
+            let mut ids_in_file = std::collections::HashSet::new();
+            let rows = match read_csv::<Row>(name, text) {
+                Ok(rows) => rows,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            for (line, row) in rows {
+                let (entry, pattern) = match validate(lang, name, line, row, classes) {
+                    Ok(x) => x,
+                    Err(e) => {
+                        errors.push(e);
+                        continue;
+                    }
+                };
+                let key = (lang.clone(), entry.row.id.clone());
+                if !ids_in_file.insert(entry.row.id.clone()) {
+                    errors.push(lex_err(
+                        name,
+                        line,
+                        1,
+                        format!("duplicate id '{}'", entry.row.id),
+                    ));
+                    continue;
+                }
+                let pkey = (lang.clone(), normalised_key(&entry));
+                match by_id.get(&key) {
+                    Some(&i) if entries[i].file != *name => {
+                        // Override from a later source.
+                        origin.insert(pkey, format!("{name}:{line}"));
+                        entries[i] = entry;
+                        patterns[i] = pattern;
+                    }
+                    Some(&i) => {
+                        errors.push(lex_err(
+                            name,
+                            line,
+                            1,
+                            format!(
+                                "duplicate id '{}' (also {}:{})",
+                                entry.row.id, entries[i].file, entries[i].line
+                            ),
+                        ));
+                    }
+                    None => {
+                        if let Some(other) = origin.get(&pkey) {
+                            errors.push(lex_err(
+                                name,
+                                line,
+                                2,
+                                format!("pattern '{}' with the same gates is already defined at {other}", entry.row.pattern),
+                            ));
+                            continue;
+                        }
+                        origin.insert(pkey, format!("{name}:{line}"));
+                        by_id.insert(key, entries.len());
+                        entries.push(entry);
+                        patterns.push(pattern);
+                    }
+                }
+            }
+        }
+        match errors.len() {
+            0 => Ok(Lexicon {
+                entries,
+                set: PatternSet::new(patterns),
+            }),
+            1 => Err(errors.remove(0)),
+            _ => Err(Error::Multiple(errors)),
+        }
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Every match whose context gates pass, by position.
+    pub fn find(&self, doc: &Document) -> Vec<LexiconHit> {
+        let mut out = Vec::new();
+        let mut cache: Option<(usize, Vec<&str>)> = None;
+        for PatternHit {
+            pattern,
+            sentence,
+            words,
+        } in self.set.find(doc)
+        {
+            let e = &self.entries[pattern];
+            if !(e.requires.is_empty() && e.forbids.is_empty()) {
+                if cache.as_ref().is_none_or(|(s, _)| *s != sentence) {
+                    let s = &doc.sentences[sentence];
+                    let ws = doc
+                        .sentence_words(s)
+                        .iter()
+                        .map(|w| doc.match_word(w))
+                        .collect();
+                    cache = Some((sentence, ws));
+                }
+                let ws = cache.as_ref().map_or(&[][..], |(_, w)| &w[..]);
+                if !gates_pass(e, ws) {
+                    continue;
+                }
+            }
+            out.push(LexiconHit {
+                entry: pattern,
+                sentence,
+                words,
+            });
+        }
+        out
+    }
+
+    /// Checks a single entry against a text (for `lexicon check` and tests).
+    pub fn entry_fires(&self, entry: usize, text: &str) -> bool {
+        let doc = Document::new(text);
+        self.find(&doc).iter().any(|h| h.entry == entry)
+    }
+}
+
+/// The embedded lexicon files as `(lang, name, contents)`.
+pub fn embedded_files() -> Vec<(String, String, String)> {
+    EMBEDDED
+        .iter()
+        .map(|(l, f, t)| (l.to_string(), f.to_string(), t.to_string()))
+        .collect()
+}
+
+/// Identical pattern and gates in one language can only be a copy.
+fn normalised_key(e: &Entry) -> String {
+    format!("{}|{}|{}", e.row.pattern, e.row.requires, e.row.forbids)
+}
+
+fn gates_pass(e: &Entry, words: &[&str]) -> bool {
+    let any = |gates: &[Gate]| gates.iter().any(|g| g.occurs(words));
+    (e.requires.is_empty() || any(&e.requires)) && (e.forbids.is_empty() || !any(&e.forbids))
+}
+
+fn lex_err(path: &str, line: u64, column: usize, message: String) -> Error {
+    Error::Lexicon {
+        path: path.to_string(),
+        line,
+        column,
+        message,
+    }
+}
+
+/// Column numbers of the header, for error messages.
+const COL_ID: usize = 1;
+const COL_PATTERN: usize = 2;
+const COL_CATEGORY: usize = 3;
+const COL_SEVERITY: usize = 4;
+const COL_CONFIDENCE: usize = 5;
+const COL_REQUIRES: usize = 10;
+const COL_FORBIDS: usize = 11;
+const COL_EXAMPLE: usize = 12;
+
+fn validate(
+    lang: &str,
+    name: &str,
+    line: u64,
+    row: Row,
+    classes: &Classes,
+) -> Result<(Entry, Pattern)> {
+    let err = |col: usize, msg: String| lex_err(name, line, col, msg);
+    if row.id.is_empty()
+        || !row
+            .id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        return Err(err(
+            COL_ID,
+            format!("id '{}' must be a lowercase slug [a-z0-9-]+", row.id),
+        ));
+    }
+    let pattern = Pattern::parse(&row.pattern, classes).map_err(|e| {
+        err(
+            COL_PATTERN,
+            format!(
+                "pattern '{}', at character {}: {}",
+                row.pattern, e.column, e.message
+            ),
+        )
+    })?;
+    let category = Category::parse(&row.category)
+        .filter(|c| LEXICON_CATEGORIES.contains(c))
+        .ok_or_else(|| {
+            let names: Vec<&str> = LEXICON_CATEGORIES.iter().map(|c| c.as_str()).collect();
+            err(
+                COL_CATEGORY,
+                format!(
+                    "category '{}' is not one of {}",
+                    row.category,
+                    names.join(", ")
+                ),
+            )
+        })?;
+    let severity = Severity::parse(&row.severity).ok_or_else(|| {
+        err(
+            COL_SEVERITY,
+            format!(
+                "severity '{}' is not minor, major or critical",
+                row.severity
+            ),
+        )
+    })?;
+    if !(row.confidence > 0.0 && row.confidence <= 1.0) {
+        return Err(err(
+            COL_CONFIDENCE,
+            format!("confidence {} must be in (0, 1]", row.confidence),
+        ));
+    }
+    for (col, field, value) in [
+        (6, "source", &row.source),
+        (7, "meaning", &row.meaning),
+        (8, "suggestion", &row.suggestion),
+        (9, "explanation", &row.explanation),
+        (COL_EXAMPLE, "example", &row.example),
+        (13, "native", &row.native),
+    ] {
+        if value.trim().is_empty() {
+            return Err(err(col, format!("'{field}' is empty")));
+        }
+    }
+    let requires = gates(&row.requires).map_err(|m| err(COL_REQUIRES, m))?;
+    let forbids = gates(&row.forbids).map_err(|m| err(COL_FORBIDS, m))?;
+    let rule = format!("{}.{}.{}", category.as_str(), lang, row.id);
+    Ok((
+        Entry {
+            lang: lang.to_string(),
+            file: name.to_string(),
+            line,
+            row,
+            category,
+            severity,
+            requires,
+            forbids,
+            rule,
+        },
+        pattern,
+    ))
+}
+
+fn gates(s: &str) -> std::result::Result<Vec<Gate>, String> {
+    s.split('|')
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let (word, prefix) = match w.strip_suffix('*') {
+                Some(p) => (p, true),
+                None => (w, false),
+            };
+            if word.is_empty() || word != word.to_lowercase() {
+                return Err(format!(
+                    "context word '{w}' must be lowercase words (or a prefix*)"
+                ));
+            }
+            let parts: Vec<&str> = word.split_whitespace().collect();
+            if parts.len() > 1 {
+                if prefix {
+                    return Err(format!("context phrase '{w}' cannot end in a prefix*"));
+                }
+                // Contractions and hyphens are split in the sentence, so split them here too.
+                let mut phrase = Vec::new();
+                for p in parts {
+                    for piece in p.split('-').filter(|x| !x.is_empty()) {
+                        let (a, b) = crate::segment::expand_contraction(piece);
+                        phrase.push(a.to_string());
+                        phrase.extend(b.map(str::to_string));
+                    }
+                }
+                return Ok(Gate::Phrase(phrase));
+            }
+            Ok(if prefix {
+                Gate::Prefix(word.to_string())
+            } else {
+                Gate::Word(word.to_string())
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "id,pattern,category,severity,confidence,source,meaning,suggestion,explanation,requires,forbids,example,native\n";
+
+    fn build(rows: &str) -> Result<Lexicon> {
+        Lexicon::build(
+            &[("nl".into(), "t.csv".into(), format!("{HEADER}{rows}"))],
+            &Classes::default_embedded(),
+        )
+    }
+
+    /// The audit every shipped entry passes: it fires on its example and not on its native
+    /// sentence. (Duplicates and malformed rows fail `Lexicon::embedded` itself.)
+    #[test]
+    fn every_embedded_entry_fires_on_its_example_and_not_its_native_sentence() {
+        let lex = Lexicon::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let mut failures = Vec::new();
+        for (i, e) in lex.entries().iter().enumerate() {
+            if !lex.entry_fires(i, &e.row.example) {
+                failures.push(format!(
+                    "{}:{}: {} does not fire on its example: {}",
+                    e.file, e.line, e.row.id, e.row.example
+                ));
+            }
+            if lex.entry_fires(i, &e.row.native) {
+                failures.push(format!(
+                    "{}:{}: {} fires on its native sentence: {}",
+                    e.file, e.line, e.row.id, e.row.native
+                ));
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "{} failures:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+
+    #[test]
+    fn gates() {
+        let lex = build("lyricist,kremlin|former lyricist,false_friend,major,0.8,tekstschrijver,speechwriter,speechwriter,x,kremlin|minister|speech*,song*|album,A former Kremlin lyricist.,The former lyricist of the band.\n").unwrap();
+        assert!(lex.entry_fires(0, "Galgamov, a former Kremlin lyricist, agreed."));
+        assert!(lex.entry_fires(0, "The former lyricist wrote speeches for the minister."));
+        assert!(!lex.entry_fires(0, "The former lyricist wrote songs for the minister."));
+        assert!(!lex.entry_fires(0, "The former lyricist of the band."));
+        let lex = build("t,top table,calque,major,0.8,s,m,x,e,points table,,Top table of the points table.,Top table.\n").unwrap();
+        assert!(lex.entry_fires(0, "He sits at the top table of the points table."));
+        assert!(!lex.entry_fires(0, "He sits at the top table, with points and a table."));
+    }
+
+    #[test]
+    fn bad_rows_name_file_line_and_column() {
+        let ok = "a,small beer,calque,minor,0.5,s,m,x,e,,,A small beer.,Beer.\n";
+        let cases = [
+            (
+                "A,small beer,calque,minor,0.5,s,m,x,e,,,ex,nat\n",
+                "t.csv:2:1: id 'A' must be a lowercase slug [a-z0-9-]+",
+            ),
+            (
+                "a,small  beer,calque,minor,0.5,s,m,x,e,,,ex,nat\n",
+                "t.csv:2:2: pattern 'small  beer', at character 7: empty token: use single spaces between words",
+            ),
+            (
+                "a,small beer,oddness,minor,0.5,s,m,x,e,,,ex,nat\n",
+                "t.csv:2:3: category 'oddness' is not one of calque, false_friend, literal_idiom, grammar, name, terminology",
+            ),
+            (
+                "a,small beer,calque,huge,0.5,s,m,x,e,,,ex,nat\n",
+                "t.csv:2:4: severity 'huge' is not minor, major or critical",
+            ),
+            (
+                "a,small beer,calque,minor,1.5,s,m,x,e,,,ex,nat\n",
+                "t.csv:2:5: confidence 1.5 must be in (0, 1]",
+            ),
+            (
+                "a,small beer,calque,minor,0.5,s,m,x,e,Big Word,,ex,nat\n",
+                "t.csv:2:10: context word 'Big Word' must be lowercase words (or a prefix*)",
+            ),
+            (
+                "a,small beer,calque,minor,0.5,s,m,x,e,,,,nat\n",
+                "t.csv:2:12: 'example' is empty",
+            ),
+            (
+                "a,small beer,calque,minor,0.5,s,m,x,e,,,ex\n",
+                "t.csv:2:1: row has 12 fields, the header has 13",
+            ),
+        ];
+        for (row, want) in cases {
+            assert_eq!(
+                build(row).err().map(|e| e.to_string()).as_deref(),
+                Some(want),
+                "{row}"
+            );
+        }
+        let dup = format!("{ok}{}", ok.replacen("a,", "b,", 1));
+        assert_eq!(
+            build(&dup).err().unwrap().to_string(),
+            "t.csv:3:2: pattern 'small beer' with the same gates is already defined at t.csv:2"
+        );
+        let dup_id = format!("{ok}{}", ok.replacen("small beer", "tiny beer", 1));
+        assert_eq!(
+            build(&dup_id).err().unwrap().to_string(),
+            "t.csv:3:1: duplicate id 'a'"
+        );
+    }
+
+    #[test]
+    fn later_sources_override_by_id() {
+        let base =
+            format!("{HEADER}a,small beer,calque,minor,0.5,s,m,old,e,,,A small beer.,Beer.\n");
+        let user =
+            format!("{HEADER}a,small beer,calque,major,0.9,s,m,new,e,,,A small beer.,Beer.\n");
+        let lex = Lexicon::build(
+            &[
+                ("nl".into(), "base.csv".into(), base),
+                ("nl".into(), "user.csv".into(), user),
+            ],
+            &Classes::default_embedded(),
+        )
+        .unwrap();
+        assert_eq!(lex.entries().len(), 1);
+        assert_eq!(lex.entries()[0].row.suggestion, "new");
+    }
+}
