@@ -117,6 +117,7 @@ pub enum SourceLang {
 /// The detectors, compiled once and shared by all threads.
 pub struct Checker {
     detectors: Vec<Box<dyn Detector>>,
+    foreign: std::sync::Arc<crate::lexicon::foreign::ForeignWords>,
     selection: Selection,
     thresholds: Thresholds,
     source_lang: SourceLang,
@@ -130,6 +131,7 @@ impl Checker {
             .collect();
         Checker {
             detectors,
+            foreign: resources.foreign.clone(),
             selection,
             thresholds,
             source_lang: SourceLang::Auto,
@@ -158,7 +160,8 @@ impl Checker {
                     .filter(|h| self.selection.keeps(d.id(), h)),
             );
         }
-        let guess = guess_language(&hits);
+        let evidence = self.foreign.evidence(&doc);
+        let guess = guess_language(&hits, &evidence);
         gate_languages(&mut hits, &self.source_lang, &guess);
         let findings = to_findings(&doc, id, hits);
         let mut summary = summarise(

@@ -95,6 +95,9 @@ pub struct EvalReport {
     pub native_articles: usize,
     pub native_words: usize,
     pub native_findings: BTreeMap<String, NativeRule>,
+    /// Source-language guesses checked against `<article>.src` files (`source_language: nl`):
+    /// (article, expected, guessed).
+    pub languages: Vec<(String, String, Option<String>)>,
 }
 
 impl EvalReport {
@@ -113,6 +116,15 @@ impl EvalReport {
             n as f64 * 1000.0 / self.native_words as f64
         }
     }
+}
+
+/// The `source_language:` of a `.src` file beside an article (`nl-BE` counts as `nl`).
+fn expected_language(article: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(article.with_extension("src")).ok()?;
+    text.lines().find_map(|l| {
+        let v = l.strip_prefix("source_language:")?.trim();
+        Some(v.split(['-', '_']).next().unwrap_or(v).to_ascii_lowercase())
+    })
 }
 
 /// Reads articles from inputs, reporting unreadable ones.
@@ -204,6 +216,13 @@ pub fn evaluate(
         }
     }
     report.findings_matching_labels = matched.iter().flatten().filter(|&&m| m).count();
+    for ((id, article), c) in labelled.iter().zip(&checked) {
+        if let Some(expected) = expected_language(Path::new(&article.path)) {
+            report
+                .languages
+                .push((id.clone(), expected, c.summary.source_language.clone()));
+        }
+    }
 
     let native_articles = read(native, errors);
     report.native_articles = native_articles.len();
@@ -263,6 +282,29 @@ impl std::fmt::Display for EvalReport {
                 let _ = writeln!(s, "  missed:");
                 for (a, c, span) in &self.missed {
                     let _ = writeln!(s, "    {a} [{c}] {}", span.replace('\n', "\\n"));
+                }
+            }
+            if !self.languages.is_empty() {
+                let right = self
+                    .languages
+                    .iter()
+                    .filter(|(_, e, g)| g.as_deref() == Some(e.as_str()))
+                    .count();
+                let _ = writeln!(
+                    s,
+                    "  source language guessed right: {right} / {}",
+                    self.languages.len()
+                );
+                for (a, e, g) in self
+                    .languages
+                    .iter()
+                    .filter(|(_, e, g)| g.as_deref() != Some(e.as_str()))
+                {
+                    let _ = writeln!(
+                        s,
+                        "    {a}: expected {e}, guessed {}",
+                        g.as_deref().unwrap_or("nothing")
+                    );
                 }
             }
             for (a, span) in &self.unlocated {

@@ -121,10 +121,21 @@ pub struct LanguageGuess {
     pub clear: bool,
 }
 
-/// Guesses the source language from which language-specific entries fired and which foreign
-/// words remain: each hit counts its confidence, a repeated untranslated word counts once.
-pub fn guess_language(hits: &[Hit]) -> LanguageGuess {
-    let mut scores: Vec<(&str, f64)> = Vec::new();
+/// Weight of one distinct word that is far more common in a language than in English (a name
+/// like "Rutte", a word like "Vlaams"): weak evidence alone, decisive in numbers.
+const EVIDENCE_WEIGHT: f64 = 0.25;
+
+/// Guesses the source language from which language-specific entries fired, which foreign words
+/// remain, and `evidence` (distinct source-language words per language of
+/// [`crate::lexicon::foreign::LANGUAGES`]): each hit counts its confidence, a repeated
+/// untranslated word counts once.
+pub fn guess_language(hits: &[Hit], evidence: &[usize]) -> LanguageGuess {
+    let mut scores: Vec<(&str, f64)> = crate::lexicon::foreign::LANGUAGES
+        .iter()
+        .zip(evidence)
+        .filter(|(_, n)| **n > 0)
+        .map(|(l, n)| (*l, *n as f64 * EVIDENCE_WEIGHT))
+        .collect();
     let mut seen_words: Vec<(&str, usize, usize)> = Vec::new();
     for h in hits {
         let Some(lang) = h.lang.as_deref() else {

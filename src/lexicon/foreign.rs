@@ -25,6 +25,12 @@ const MIN_RATIO_CB: i32 = 250;
 const MAX_ENGLISH_CB: i32 = -600;
 /// Shorter words collide too easily with abbreviations and names.
 const MIN_CHARS: usize = 4;
+/// Looser thresholds for words that only count as evidence of the source language (names like
+/// "Rutte" or "Jambon", words too close to English to flag): common in the language, 10 times
+/// rarer in English.
+const EVIDENCE_MIN_SOURCE_CB: i32 = -600;
+const EVIDENCE_MIN_RATIO_CB: i32 = 100;
+const EVIDENCE_MAX_ENGLISH_CB: i32 = -450;
 /// A word an English language model knows at least this well (log10 P) is an established loan
 /// ("jour" of "du jour", "parti" of "parti pris").
 const MAX_ENGLISH_LM_LOGP: f64 = -6.6;
@@ -38,6 +44,8 @@ pub struct ForeignWord {
     pub cb: i16,
     /// Frequency in English, centibels (`i16::MIN` when absent).
     pub cb_en: i16,
+    /// Foreign enough to flag as untranslated; otherwise only evidence of the source language.
+    pub flag: bool,
 }
 
 /// The table, keyed by lowercase word.
@@ -47,7 +55,7 @@ pub struct ForeignWords {
 }
 
 impl ForeignWords {
-    /// Parses `word<TAB>lang<TAB>cb<TAB>cb_en` lines.
+    /// Parses `word<TAB>lang<TAB>cb<TAB>cb_en<TAB>kind` lines (`kind`: `flag` or `evidence`).
     pub fn parse(name: &str, text: &str) -> Result<ForeignWords> {
         let mut words = FxHashMap::default();
         for (i, line) in text.lines().enumerate() {
@@ -61,10 +69,18 @@ impl ForeignWords {
                 message: message.to_string(),
             };
             let mut f = line.split('\t');
-            let (Some(word), Some(lang), Some(cb), Some(cb_en), None) =
-                (f.next(), f.next(), f.next(), f.next(), f.next())
+            let (Some(word), Some(lang), Some(cb), Some(cb_en), Some(kind), None) =
+                (f.next(), f.next(), f.next(), f.next(), f.next(), f.next())
             else {
-                return Err(err(1, "expected word, lang, cb, cb_en separated by tabs"));
+                return Err(err(
+                    1,
+                    "expected word, lang, cb, cb_en, kind separated by tabs",
+                ));
+            };
+            let flag = match kind {
+                "flag" => true,
+                "evidence" => false,
+                _ => return Err(err(5, "kind must be 'flag' or 'evidence'")),
             };
             let lang = LANGUAGES
                 .iter()
@@ -79,7 +95,15 @@ impl ForeignWords {
                     .map_err(|_| err(4, "cb_en is not an integer or -"))?
             };
             if words
-                .insert(word.to_string(), ForeignWord { lang, cb, cb_en })
+                .insert(
+                    word.to_string(),
+                    ForeignWord {
+                        lang,
+                        cb,
+                        cb_en,
+                        flag,
+                    },
+                )
                 .is_some()
             {
                 return Err(err(1, "word listed twice"));
@@ -94,8 +118,28 @@ impl ForeignWords {
             .expect("embedded foreign-words.tsv is valid (tested)")
     }
 
+    /// A word to flag as untranslated.
     pub fn get(&self, word: &str) -> Option<ForeignWord> {
-        self.words.get(word).copied()
+        self.words.get(word).copied().filter(|w| w.flag)
+    }
+
+    /// Source-language evidence in a document: distinct words (names included) far more common
+    /// in one language than in English, counted per language in [`LANGUAGES`] order.
+    pub fn evidence(&self, doc: &crate::segment::Document) -> [usize; 4] {
+        let mut seen = rustc_hash::FxHashSet::default();
+        let mut counts = [0; 4];
+        for t in &doc.tokens {
+            if t.kind != crate::segment::TokenKind::Word {
+                continue;
+            }
+            let w = doc.word(t);
+            if let Some(f) = self.words.get(w)
+                && seen.insert(w)
+            {
+                counts[f.lang] += 1;
+            }
+        }
+        counts
     }
 
     pub fn len(&self) -> usize {
@@ -173,36 +217,38 @@ pub fn derive(dir: &Path, english_lm: Option<&Path>) -> Result<String> {
         .map(read_unigrams)
         .transpose()?
         .unwrap_or_default();
-    let mut best: FxHashMap<String, (usize, i32)> = FxHashMap::default();
+    let mut best: FxHashMap<String, (usize, i32, bool)> = FxHashMap::default();
     for (li, lang) in LANGUAGES.iter().enumerate() {
         for (w, cb) in read_wordfreq(&dir.join(format!("large_{lang}.tsv.xz")))? {
-            if cb < MIN_SOURCE_CB
+            if cb < EVIDENCE_MIN_SOURCE_CB
                 || w.chars().count() < MIN_CHARS
                 || !w.chars().all(char::is_alphabetic)
             {
                 continue;
             }
             let cb_en = en.get(&w).copied();
-            if cb_en.is_some_and(|e| e > MAX_ENGLISH_CB || cb - e < MIN_RATIO_CB)
-                || lm.get(&w).is_some_and(|&p| p >= MAX_ENGLISH_LM_LOGP)
+            if cb_en.is_some_and(|e| e > EVIDENCE_MAX_ENGLISH_CB || cb - e < EVIDENCE_MIN_RATIO_CB)
             {
                 continue;
             }
-            let e = best.entry(w).or_insert((li, cb));
+            let flag = cb >= MIN_SOURCE_CB
+                && !cb_en.is_some_and(|e| e > MAX_ENGLISH_CB || cb - e < MIN_RATIO_CB)
+                && !lm.get(&w).is_some_and(|&p| p >= MAX_ENGLISH_LM_LOGP);
+            let e = best.entry(w).or_insert((li, cb, flag));
             if cb > e.1 {
-                *e = (li, cb);
+                *e = (li, cb, flag);
             }
         }
     }
-    let mut rows: Vec<(String, usize, i32)> =
-        best.into_iter().map(|(w, (l, cb))| (w, l, cb)).collect();
+    let mut rows: Vec<(String, (usize, i32, bool))> = best.into_iter().collect();
     rows.sort();
     let mut out = String::from(
-        "# word\tlang\tcb\tcb_en — derived by `mtlint lexicon derive-foreign` from wordfreq (CC BY-SA 4.0)\n",
+        "# word\tlang\tcb\tcb_en\tkind — derived by `mtlint lexicon derive-foreign` from wordfreq (CC BY-SA 4.0)\n",
     );
-    for (w, l, cb) in rows {
+    for (w, (l, cb, flag)) in rows {
         let cb_en = en.get(&w).map_or("-".to_string(), |e| e.to_string());
-        out.push_str(&format!("{w}\t{}\t{cb}\t{cb_en}\n", LANGUAGES[l]));
+        let kind = if flag { "flag" } else { "evidence" };
+        out.push_str(&format!("{w}\t{}\t{cb}\t{cb_en}\t{kind}\n", LANGUAGES[l]));
     }
     Ok(out)
 }
@@ -242,7 +288,8 @@ mod tests {
 
     #[test]
     fn bad_rows_are_errors() {
-        let e = ForeignWords::parse("f.tsv", "word\tnl\t-300\t-\nx\tzz\t1\t1\n").unwrap_err();
+        let e = ForeignWords::parse("f.tsv", "word\tnl\t-300\t-\tflag\nx\tzz\t1\t1\tflag\n")
+            .unwrap_err();
         assert_eq!(e.to_string(), "f.tsv:2:2: unknown language");
     }
 }

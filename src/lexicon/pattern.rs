@@ -31,6 +31,8 @@ pub enum Step {
     Class(Arc<[String]>),
     /// Any word starting with this (`creak*`).
     Prefix(String),
+    /// Any number (`{number}`: a token starting with a digit).
+    Number,
     /// 0 to N arbitrary words.
     Gap(usize),
 }
@@ -91,6 +93,7 @@ impl Pattern {
                     }
                     steps.push(Step::Gap(n));
                 }
+                "{number}" => steps.push(Step::Number),
                 t if t.starts_with('{') => {
                     let name = t
                         .strip_prefix('{')
@@ -228,6 +231,7 @@ impl Pattern {
                 None => a == w,
             }),
             Step::Class(words) => words.iter().any(|a| a == w),
+            Step::Number => w.starts_with(|c: char| c.is_ascii_digit()),
             Step::Prefix(p) => w.starts_with(p.as_str()),
             Step::Gap(_) => false,
         };
@@ -464,6 +468,16 @@ mod tests {
                 &["main concurrent in"],
             ),
             ("main concurrent $|in", "Our main concurrent process.", &[]),
+            (
+                "since {number} years",
+                "He has lived here since 3 years.",
+                &["since 3 years"],
+            ),
+            (
+                "since {number} years",
+                "He has lived here since many years.",
+                &[],
+            ),
         ];
         for (pattern, text, want) in cases {
             assert_eq!(find(pattern, text), *want, "{pattern:?} on {text:?}");
