@@ -73,12 +73,16 @@ fn quotes(doc: &Document, pi: usize, hits: &mut Vec<Hit>) {
     // Curly (directional) marks are checked as a stack; straight ones by parity.
     let mut open_curly: Vec<usize> = Vec::new();
     let mut straight: Vec<usize> = Vec::new();
+    // Guillemets are quotes only in pairs; a lone "»" is a breadcrumb separator ("Home » News").
+    let original = &doc.original[doc.norm.map.start(p.start)..doc.norm.map.end(p.end)];
+    let guillemets = original.contains('«') && original.contains('»');
     for (i, c) in text.char_indices() {
         if c != '"' {
             continue;
         }
         let pos = p.start + i;
         match original_char(doc, pos) {
+            '«' | '»' if !guillemets => {}
             '“' if open_curly.is_empty() || !is_low_open(doc, *open_curly.last().unwrap_or(&0)) => {
                 open_curly.push(pos)
             }
@@ -243,6 +247,9 @@ fn plausible(c: char) -> bool {
     matches!(c as u32, 0xA0..=0x24F | 0x370..=0x4FF | 0x2000..=0x20CF | 0x2100..=0x218F | 0x2190..=0x21FF | 0xFEFF)
 }
 
+/// Bytes between two mojibake sequences that still make one finding (a quoted phrase).
+const MOJIBAKE_MERGE_GAP: usize = 80;
+
 fn mojibake(doc: &Document, hits: &mut Vec<Hit>) {
     let text = doc.original;
     let chars: Vec<(usize, char)> = text
@@ -304,7 +311,27 @@ fn mojibake(doc: &Document, hits: &mut Vec<Hit>) {
             None => i += 1,
         }
     }
+    // Nearby sequences in one sentence make one finding ("โ€œugly and inappropriateโ€"), the fix
+    // being the stretch with every sequence decoded.
+    let mut merged: Vec<(usize, usize, String)> = Vec::new();
     for (start, end, fix) in found {
+        let sentence = doc.sentence_at(doc.norm.map.to_norm(start));
+        match merged.last_mut() {
+            Some(last)
+                if fix != "?"
+                    && !last.2.is_empty()
+                    && start - last.1 <= MOJIBAKE_MERGE_GAP
+                    && doc.sentence_at(doc.norm.map.to_norm(last.0)) == sentence
+                    && !last.2.contains('?') =>
+            {
+                last.2.push_str(&text[last.1..start]);
+                last.2.push_str(&fix);
+                last.1 = end;
+            }
+            _ => merged.push((start, end, fix)),
+        }
+    }
+    for (start, end, fix) in merged {
         let lost = fix == "?";
         hits.push(Hit {
             start: doc.norm.map.to_norm(start),
@@ -322,7 +349,7 @@ fn mojibake(doc: &Document, hits: &mut Vec<Hit>) {
                 "A replacement character (U+FFFD): a character was lost when the text was decoded."
                     .into()
             } else {
-                format!("Mojibake: UTF-8 bytes decoded with a legacy code page; this was '{fix}'.")
+                format!("Mojibake: UTF-8 bytes decoded with a legacy code page; this should read '{fix}'.")
             },
             suggestion: (!lost).then_some(fix),
             lang: None,
@@ -367,6 +394,7 @@ mod tests {
                 &[],
             ),
             ("«Bonjour», dit-il.", &[]),
+            ("Home » News » Politics", &[]),
         ];
         for (text, want) in cases {
             assert_eq!(spans(&Typography, text), *want, "{text}");
@@ -401,10 +429,11 @@ mod tests {
         assert_eq!(
             got,
             [
-                ("โ€œ", Some("“")),
-                ("โ€", Some("”")),
-                ("Ã©", Some("é")),
-                ("â€™", Some("’"))
+                (
+                    "โ€œugly and inappropriateโ€",
+                    Some("“ugly and inappropriate”")
+                ),
+                ("Ã© owners said â€™", Some("é owners said ’")),
             ]
         );
     }
