@@ -250,51 +250,130 @@ fn is_word(s: &str) -> bool {
         && s.chars().any(char::is_alphanumeric)
 }
 
-/// The longest literal run; without one, the alternatives with fewest words, else the longest
-/// prefix. Classes are never anchors: "is" would be a candidate in every sentence.
-fn choose_anchor(steps: &[Step]) -> Option<Range<usize>> {
-    if let Some(run) = longest_literal_run(steps) {
-        return Some(run);
-    }
-    let alt = steps
-        .iter()
-        .enumerate()
-        .filter_map(|(i, s)| match s {
-            Step::Alt(a) if !a.iter().any(|x| x == "$") => Some((a.len(), i)),
-            _ => None,
-        })
-        .min();
-    if let Some((_, i)) = alt {
-        return Some(i..i + 1);
-    }
-    steps
-        .iter()
-        .enumerate()
-        .filter_map(|(i, s)| match s {
-            Step::Prefix(p) => Some((p.len(), i)),
-            _ => None,
-        })
-        .max_by_key(|&(len, i)| (len, std::cmp::Reverse(i)))
-        .map(|(_, i)| i..i + 1)
+/// Words so frequent that an anchor made only of them would send most sentences to
+/// verification.
+fn is_common(w: &str) -> bool {
+    matches!(
+        w,
+        "the"
+            | "a"
+            | "an"
+            | "of"
+            | "to"
+            | "in"
+            | "on"
+            | "at"
+            | "for"
+            | "with"
+            | "by"
+            | "from"
+            | "and"
+            | "or"
+            | "but"
+            | "as"
+            | "is"
+            | "are"
+            | "was"
+            | "were"
+            | "be"
+            | "been"
+            | "it"
+            | "that"
+            | "this"
+            | "not"
+            | "no"
+            | "he"
+            | "she"
+            | "they"
+            | "we"
+            | "i"
+            | "you"
+            | "his"
+            | "her"
+            | "their"
+            | "its"
+            | "our"
+            | "my"
+            | "your"
+            | "have"
+            | "has"
+            | "had"
+            | "do"
+            | "does"
+            | "did"
+            | "will"
+            | "would"
+            | "can"
+            | "could"
+            | "into"
+            | "over"
+            | "about"
+            | "up"
+            | "out"
+            | "so"
+            | "if"
+            | "than"
+            | "then"
+            | "there"
+            | "which"
+            | "who"
+            | "what"
+            | "all"
+            | "more"
+            | "also"
+            | "since"
+            | "after"
+            | "before"
+            | "under"
+            | "'s"
+            | "one"
+            | "two"
+            | "new"
+            | "said"
+            | "says"
+            | "very"
+    )
 }
 
-fn longest_literal_run(steps: &[Step]) -> Option<Range<usize>> {
-    let mut best: Option<Range<usize>> = None;
+/// The most selective index for a pattern: a literal run with an uncommon word (longest first),
+/// else alternatives of uncommon words (fewest first), else a prefix, else whatever literal run
+/// or alternatives there are. Classes are never anchors: "is" would be a candidate in every
+/// sentence.
+fn choose_anchor(steps: &[Step]) -> Option<Range<usize>> {
+    let mut best: Option<(u32, Range<usize>)> = None;
+    let mut consider = |score: u32, r: Range<usize>| {
+        if best.as_ref().is_none_or(|(s, _)| score > *s) {
+            best = Some((score, r));
+        }
+    };
     let mut i = 0;
     while i < steps.len() {
-        if matches!(steps[i], Step::Lit(_)) {
-            let start = i;
-            while i < steps.len() && matches!(steps[i], Step::Lit(_)) {
-                i += 1;
+        match &steps[i] {
+            Step::Lit(_) => {
+                let start = i;
+                while i < steps.len() && matches!(steps[i], Step::Lit(_)) {
+                    i += 1;
+                }
+                let rare = steps[start..i]
+                    .iter()
+                    .any(|s| matches!(s, Step::Lit(w) if !is_common(w)));
+                let len = (i - start) as u32;
+                consider(if rare { 1000 + len } else { 100 + len }, start..i);
+                continue;
             }
-            if best.as_ref().is_none_or(|b| i - start > b.len()) {
-                best = Some(start..i);
+            Step::Alt(alts) if !alts.iter().any(|x| x == "$") => {
+                let rare = alts
+                    .iter()
+                    .all(|a| a.ends_with('*') && a.len() > 4 || !a.ends_with('*') && !is_common(a));
+                let fewer = 99u32.saturating_sub(alts.len() as u32);
+                consider(if rare { 500 + fewer } else { fewer }, i..i + 1);
             }
-        } else {
-            i += 1;
+            Step::Prefix(p) if p.len() >= 3 => consider(400 + p.len() as u32, i..i + 1),
+            _ => {}
         }
+        i += 1;
     }
-    best
+    best.map(|(_, r)| r)
 }
 
 /// Where a pattern matched.
