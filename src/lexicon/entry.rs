@@ -213,6 +213,7 @@ impl Lexicon {
                 }
             }
         }
+        errors.extend(shadowed(&entries, &patterns));
         match errors.len() {
             0 => Ok(Lexicon {
                 entries,
@@ -279,6 +280,51 @@ pub fn embedded_files() -> Vec<(String, String, String)> {
         .iter()
         .map(|(l, f, t)| (l.to_string(), f.to_string(), t.to_string()))
         .collect()
+}
+
+/// An entry is shadowed when an ungated entry of the same language matches a part of every text
+/// it matches ("small beer" shadows "a small beer"): it can only add a second finding.
+fn shadowed(entries: &[Entry], patterns: &[Pattern]) -> Vec<Error> {
+    let mut by_lang: HashMap<&str, Vec<(usize, Vec<&str>)>> = HashMap::new();
+    for (i, p) in patterns.iter().enumerate() {
+        if let Some(words) = p.literal_words() {
+            by_lang
+                .entry(entries[i].lang.as_str())
+                .or_default()
+                .push((i, words));
+        }
+    }
+    let mut errors = Vec::new();
+    for list in by_lang.values() {
+        // Index the ungated patterns by their first word, so the check is not quadratic.
+        let mut short: HashMap<&str, Vec<&(usize, Vec<&str>)>> = HashMap::new();
+        for item in list {
+            let e = &entries[item.0];
+            if e.requires.is_empty() && e.forbids.is_empty() {
+                short.entry(item.1[0]).or_default().push(item);
+            }
+        }
+        for (i, words) in list {
+            for start in 0..words.len() {
+                for (j, sub) in short.get(words[start]).into_iter().flatten() {
+                    if j != i && sub.len() < words.len() && words[start..].starts_with(sub) {
+                        let (e, by) = (&entries[*i], &entries[*j]);
+                        errors.push(lex_err(
+                            &e.file,
+                            e.line,
+                            COL_PATTERN,
+                            format!(
+                                "pattern '{}' is shadowed by '{}' ({}:{}), which matches wherever it does",
+                                e.row.pattern, by.row.pattern, by.file, by.line
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    errors.sort_by_key(|e| e.to_string());
+    errors
 }
 
 /// Identical pattern and gates in one language can only be a copy.
@@ -543,6 +589,17 @@ mod tests {
             build(&dup_id).err().unwrap().to_string(),
             "t.csv:3:1: duplicate id 'a'"
         );
+    }
+
+    #[test]
+    fn shadowed_patterns_are_rejected() {
+        let rows = "a,small beer,calque,minor,0.5,s,m,x,e,,,A small beer.,Beer.\nb,a small beer,calque,minor,0.5,s,m,x,e,,,A small beer.,Beer.\n";
+        assert_eq!(
+            build(rows).err().unwrap().to_string(),
+            "t.csv:3:2: pattern 'a small beer' is shadowed by 'small beer' (t.csv:2), which matches wherever it does"
+        );
+        let gated = "a,small beer,calque,minor,0.5,s,m,x,e,,pint,A small beer.,Beer.\nb,a small beer,calque,minor,0.5,s,m,x,e,,,A small beer.,Beer.\n";
+        assert!(build(gated).is_ok());
     }
 
     #[test]

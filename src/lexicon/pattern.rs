@@ -181,12 +181,19 @@ impl Pattern {
         }
     }
 
-    /// Literal words of the pattern (for audits).
-    pub fn literals(&self) -> impl Iterator<Item = &str> {
-        self.steps.iter().filter_map(|s| match s {
-            Step::Lit(w) => Some(w.as_str()),
-            _ => None,
-        })
+    /// The words of a pattern made only of literal words (no classes, gaps, alternatives or
+    /// anchors), for the shadowing audit.
+    pub fn literal_words(&self) -> Option<Vec<&str>> {
+        if self.at_start || self.at_end {
+            return None;
+        }
+        self.steps
+            .iter()
+            .map(|s| match s {
+                Step::Lit(w) => Some(w.as_str()),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Minimum and maximum number of words the steps before the anchor consume.
