@@ -195,6 +195,48 @@ mod tests {
         }
     }
 
+    fn hit(lang: &str, category: Category, confidence: f32, start: usize) -> Hit {
+        Hit {
+            start,
+            end: start + 3,
+            category,
+            rule: "r".into(),
+            severity: Severity::Minor,
+            confidence,
+            explanation: String::new(),
+            suggestion: None,
+            lang: Some(lang.into()),
+        }
+    }
+
+    #[test]
+    fn language_guess() {
+        let none = guess_language(&[], &[0, 0, 0, 0]);
+        assert_eq!((none.lang, none.clear), (None, false));
+        // One Dutch calque against one German one: a lead, not enough to silence German entries.
+        let hits = [
+            hit("nl", Category::Calque, 0.8, 0),
+            hit("de", Category::Calque, 0.6, 20),
+        ];
+        let g = guess_language(&hits, &[0, 0, 0, 0]);
+        assert_eq!((g.lang.as_deref(), g.clear), (Some("nl"), false));
+        // Four Dutch names settle it.
+        let g = guess_language(&hits, &[4, 0, 0, 0]);
+        assert_eq!((g.lang.as_deref(), g.clear), (Some("nl"), true));
+        // Names and words alone can decide: six distinct German words.
+        let g = guess_language(&[], &[0, 6, 0, 0]);
+        assert_eq!(
+            (g.lang.as_deref(), g.clear, g.confidence),
+            (Some("de"), true, 0.6)
+        );
+        // One untranslated word repeated counts once.
+        let same = [
+            hit("fr", Category::Untranslated, 0.85, 5),
+            hit("fr", Category::Untranslated, 0.85, 5),
+        ];
+        assert_eq!(guess_language(&same, &[0, 0, 0, 0]).confidence, 0.46);
+    }
+
     #[test]
     fn score_and_verdict() {
         let t = Thresholds::default();

@@ -295,3 +295,95 @@ fn eval_on_the_seed() {
     ]);
     insta::assert_snapshot!("eval_seed", transcript(&out, Path::new("/nonexistent")));
 }
+
+fn write_lexicon(dir: &Path, lang: &str, rows: &str) {
+    let d = dir.join(format!("{lang}-en"));
+    std::fs::create_dir_all(&d).unwrap();
+    std::fs::write(
+        d.join("house.csv"),
+        format!("id,pattern,category,severity,confidence,source,meaning,suggestion,explanation,requires,forbids,example,native\n{rows}"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn user_lexicons_add_entries_and_bad_rows_name_file_line_column() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_lexicon(
+        tmp.path(),
+        "nl",
+        "house-bridge,come over the bridge,literal_idiom,major,0.9,over de brug komen,to pay up,pay up / deliver,Dutch idiom rendered literally.,,,The minister must now come over the bridge.,We will come to the bridge later.\n",
+    );
+    let text = tmp.path().join("a.txt");
+    std::fs::write(
+        &text,
+        "The cabinet must now come over the bridge with money.\n",
+    )
+    .unwrap();
+    let out = run(&[
+        "check",
+        text.to_str().unwrap(),
+        "--lexicon",
+        tmp.path().to_str().unwrap(),
+        "--no-report",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("literal_idiom.nl.house-bridge"));
+    let out = run(&["lexicon", "check", tmp.path().to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    let bad = tempfile::tempdir().unwrap();
+    write_lexicon(
+        bad.path(),
+        "nl",
+        "x,come  over,calque,major,0.9,s,m,x,e,,,ex,nat\ny,small beer,oddness,major,0.9,s,m,x,e,,,ex,nat\n",
+    );
+    let out = run(&["lexicon", "check", bad.path().to_str().unwrap()]);
+    let stderr =
+        String::from_utf8_lossy(&out.stderr).replace(&bad.path().display().to_string(), "$TMP");
+    assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!("bad_user_lexicon", stderr);
+}
+
+#[test]
+fn source_lang_restricts_entries() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = tmp.path().join("a.txt");
+    std::fs::write(
+        &text,
+        "However, China is not waiting for Russia's defeat in Ukraine.\n",
+    )
+    .unwrap();
+    let count = |lang: &str| {
+        let out = run(&[
+            "check",
+            text.to_str().unwrap(),
+            "--source-lang",
+            lang,
+            "--no-report",
+            "--format",
+            "csv",
+        ]);
+        String::from_utf8_lossy(&out.stdout)
+            .matches("calque.nl.")
+            .count()
+    };
+    assert_eq!(count("nl"), 1);
+    assert_eq!(count("de"), 0);
+    assert_eq!(count("auto"), 1);
+    let out = run(&[
+        "check",
+        text.to_str().unwrap(),
+        "--source-lang",
+        "dutch",
+        "--no-report",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
