@@ -35,11 +35,7 @@ struct LabelRow {
 
 /// Reads a labels file.
 pub fn load_labels(path: &Path) -> Result<Vec<Label>> {
-    let text = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let text = crate::ingest::decode(path, text)?;
+    let text = crate::ingest::read_text(path)?;
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
     let mut labels = Vec::new();
     for row in rdr.deserialize::<LabelRow>() {

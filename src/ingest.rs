@@ -230,6 +230,23 @@ fn open(source: &Source, format: InputFormat) -> Result<Box<dyn Iterator<Item = 
     }
 }
 
+/// Reads a whole text file, decompressing `.xz`, checked as UTF-8 text.
+pub fn read_text(path: &Path) -> Result<String> {
+    let read_err = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut reader = BufReader::new(std::fs::File::open(path).map_err(read_err)?);
+    let mut bytes = Vec::new();
+    if path.extension().is_some_and(|e| e == "xz") {
+        lzma_rs::xz_decompress(&mut reader, &mut bytes)
+            .map_err(|e| read_err(std::io::Error::other(format!("not a valid .xz file: {e}"))))?;
+    } else {
+        reader.read_to_end(&mut bytes).map_err(read_err)?;
+    }
+    decode(path, bytes)
+}
+
 /// Checks that bytes are UTF-8 text (not binary) and returns them as a `String`.
 pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
     if let Some(offset) = bytes.iter().take(8192).position(|&b| b == 0) {

@@ -15,7 +15,7 @@
 
 use super::{Detector, Hit};
 use crate::finding::{Category, Severity};
-use crate::segment::Document;
+use crate::segment::{Document, is_function_word};
 use rustc_hash::FxHashMap;
 
 /// Shorter sentences repeat naturally ("He denied it.").
@@ -30,56 +30,6 @@ const NEAR_DICE: f64 = 0.8;
 /// Needed alongside a lower Dice score: similarity of the word sequences.
 const NEAR_LEVENSHTEIN: f64 = 0.7;
 const LOWER_DICE: f64 = 0.7;
-
-/// Function words say nothing about which two sentences are copies.
-fn is_stopword(w: &str) -> bool {
-    matches!(
-        w,
-        "the"
-            | "a"
-            | "an"
-            | "and"
-            | "or"
-            | "but"
-            | "of"
-            | "to"
-            | "in"
-            | "on"
-            | "at"
-            | "for"
-            | "with"
-            | "by"
-            | "from"
-            | "that"
-            | "this"
-            | "is"
-            | "are"
-            | "was"
-            | "were"
-            | "be"
-            | "been"
-            | "it"
-            | "he"
-            | "she"
-            | "they"
-            | "we"
-            | "his"
-            | "her"
-            | "their"
-            | "its"
-            | "as"
-            | "not"
-            | "has"
-            | "have"
-            | "had"
-            | "will"
-            | "would"
-            | "can"
-            | "said"
-            | "says"
-            | "'s"
-    )
-}
 
 pub struct Duplicate;
 
@@ -111,7 +61,11 @@ impl Detector for Duplicate {
         let mut content_ranges = Vec::with_capacity(doc.sentences.len());
         for s in &doc.sentences {
             let start = content.len();
-            content.extend(words[s.words.clone()].iter().filter(|w| !is_stopword(w)));
+            content.extend(
+                words[s.words.clone()]
+                    .iter()
+                    .filter(|w| !is_function_word(w)),
+            );
             content[start..].sort_unstable();
             let mut kept = start;
             for k in start..content.len() {

@@ -119,11 +119,7 @@ impl Lexicon {
             for f in listing.flatten() {
                 let path = f.path();
                 if path.extension().is_some_and(|e| e == "csv") {
-                    let bytes = std::fs::read(&path).map_err(|source| Error::Read {
-                        path: path.clone(),
-                        source,
-                    })?;
-                    let text = crate::ingest::decode(&path, bytes)?;
+                    let text = crate::ingest::read_text(&path)?;
                     files.push((lang.to_string(), path.display().to_string(), text));
                 }
             }

@@ -7,7 +7,6 @@
 
 use crate::error::{Error, Result};
 use rustc_hash::FxHashMap;
-use std::io::Read;
 use std::path::Path;
 
 /// The embedded table.
@@ -152,20 +151,7 @@ impl ForeignWords {
 }
 
 fn read_wordfreq(path: &Path) -> Result<FxHashMap<String, i32>> {
-    let read_err = |source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    };
-    let file = std::fs::File::open(path).map_err(read_err)?;
-    let mut reader = std::io::BufReader::new(file);
-    let mut bytes = Vec::new();
-    if path.extension().is_some_and(|e| e == "xz") {
-        lzma_rs::xz_decompress(&mut reader, &mut bytes)
-            .map_err(|e| read_err(std::io::Error::other(e.to_string())))?;
-    } else {
-        reader.read_to_end(&mut bytes).map_err(read_err)?;
-    }
-    let text = crate::ingest::decode(path, bytes)?;
+    let text = crate::ingest::read_text(path)?;
     let mut out = FxHashMap::default();
     for (i, line) in text.lines().enumerate() {
         let mut f = line.split('\t');
@@ -184,19 +170,7 @@ fn read_wordfreq(path: &Path) -> Result<FxHashMap<String, i32>> {
 
 /// Reads an LM unigram table (`word<TAB>log10 P…`) into word → log10 P.
 fn read_unigrams(path: &Path) -> Result<FxHashMap<String, f64>> {
-    let read_err = |source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut reader = std::io::BufReader::new(std::fs::File::open(path).map_err(read_err)?);
-    let mut bytes = Vec::new();
-    if path.extension().is_some_and(|e| e == "xz") {
-        lzma_rs::xz_decompress(&mut reader, &mut bytes)
-            .map_err(|e| read_err(std::io::Error::other(e.to_string())))?;
-    } else {
-        reader.read_to_end(&mut bytes).map_err(read_err)?;
-    }
-    let text = crate::ingest::decode(path, bytes)?;
+    let text = crate::ingest::read_text(path)?;
     Ok(text
         .lines()
         .filter(|l| !l.starts_with('#'))

@@ -14,7 +14,7 @@
 //! ```
 
 use super::Classes;
-use crate::segment::Document;
+use crate::segment::{Document, is_function_word};
 use aho_corasick::AhoCorasick;
 use std::ops::Range;
 use std::sync::Arc;
@@ -257,91 +257,6 @@ fn is_word(s: &str) -> bool {
         && s.chars().any(char::is_alphanumeric)
 }
 
-/// Words so frequent that an anchor made only of them would send most sentences to
-/// verification.
-fn is_common(w: &str) -> bool {
-    matches!(
-        w,
-        "the"
-            | "a"
-            | "an"
-            | "of"
-            | "to"
-            | "in"
-            | "on"
-            | "at"
-            | "for"
-            | "with"
-            | "by"
-            | "from"
-            | "and"
-            | "or"
-            | "but"
-            | "as"
-            | "is"
-            | "are"
-            | "was"
-            | "were"
-            | "be"
-            | "been"
-            | "it"
-            | "that"
-            | "this"
-            | "not"
-            | "no"
-            | "he"
-            | "she"
-            | "they"
-            | "we"
-            | "i"
-            | "you"
-            | "his"
-            | "her"
-            | "their"
-            | "its"
-            | "our"
-            | "my"
-            | "your"
-            | "have"
-            | "has"
-            | "had"
-            | "do"
-            | "does"
-            | "did"
-            | "will"
-            | "would"
-            | "can"
-            | "could"
-            | "into"
-            | "over"
-            | "about"
-            | "up"
-            | "out"
-            | "so"
-            | "if"
-            | "than"
-            | "then"
-            | "there"
-            | "which"
-            | "who"
-            | "what"
-            | "all"
-            | "more"
-            | "also"
-            | "since"
-            | "after"
-            | "before"
-            | "under"
-            | "'s"
-            | "one"
-            | "two"
-            | "new"
-            | "said"
-            | "says"
-            | "very"
-    )
-}
-
 /// The most selective index for a pattern: a literal run with an uncommon word (longest first),
 /// else alternatives of uncommon words (fewest first), else a prefix, else whatever literal run
 /// or alternatives there are. Classes are never anchors: "is" would be a candidate in every
@@ -363,15 +278,15 @@ fn choose_anchor(steps: &[Step]) -> Option<Range<usize>> {
                 }
                 let rare = steps[start..i]
                     .iter()
-                    .any(|s| matches!(s, Step::Lit(w) if !is_common(w)));
+                    .any(|s| matches!(s, Step::Lit(w) if !is_function_word(w)));
                 let len = (i - start) as u32;
                 consider(if rare { 1000 + len } else { 100 + len }, start..i);
                 continue;
             }
             Step::Alt(alts) if !alts.iter().any(|x| x == "$") => {
-                let rare = alts
-                    .iter()
-                    .all(|a| a.ends_with('*') && a.len() > 4 || !a.ends_with('*') && !is_common(a));
+                let rare = alts.iter().all(|a| {
+                    a.ends_with('*') && a.len() > 4 || !a.ends_with('*') && !is_function_word(a)
+                });
                 let fewer = 99u32.saturating_sub(alts.len() as u32);
                 consider(if rare { 500 + fewer } else { fewer }, i..i + 1);
             }
