@@ -12,12 +12,14 @@
 //! assert_eq!((checked.findings[0].line, checked.findings[0].column), (1, 13));
 //! ```
 
+use crate::baseline::Baseline;
 use crate::detect::{DETECTOR_IDS, Detector, Hit, Resources, registry};
 use crate::error::{Error, Result};
-use crate::finding::{Category, Finding};
+use crate::finding::{Category, Finding, Severity};
 use crate::ingest::Article;
 use crate::score::{LanguageGuess, Summary, Thresholds, guess_language, summarise};
 use crate::segment::Document;
+use crate::suppress::{Suppressions, names};
 
 /// A sentence longer than this is shown as a window around the span.
 const MAX_SENTENCE_BYTES: usize = 600;
@@ -74,7 +76,8 @@ impl Selection {
     }
 }
 
-fn validate(item: &str) -> Result<()> {
+/// Checks that a name is a detector, a category or a rule id under one.
+pub fn validate(item: &str) -> Result<()> {
     let mut known: Vec<&str> = DETECTOR_IDS.to_vec();
     known.extend(Category::ALL.iter().map(|c| c.as_str()));
     let mut seen = std::collections::HashSet::new();
@@ -114,6 +117,56 @@ pub enum SourceLang {
     Fixed(String),
 }
 
+/// What happens to findings after detection, before scoring: severity overrides, a confidence
+/// floor, house-style phrases, inline suppression and the baseline.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    /// (rule, detector or category, severity); the last match wins.
+    pub severity: Vec<(String, Severity)>,
+    /// Findings less confident than this are dropped.
+    pub min_confidence: f32,
+    /// Accepted phrases: a finding whose span lies inside one is dropped (case-insensitive).
+    pub accept: Vec<String>,
+    /// Only findings not in the baseline are kept.
+    pub baseline: Option<Baseline>,
+}
+
+impl Policy {
+    fn apply(&self, doc: &Document, mut findings: Vec<Finding>) -> Vec<Finding> {
+        for f in &mut findings {
+            if let Some((_, s)) = self.severity.iter().rev().find(|(n, _)| names(n, f)) {
+                f.severity = *s;
+            }
+        }
+        findings.retain(|f| f.confidence >= self.min_confidence);
+        if !self.accept.is_empty() {
+            let accepted = self.accepted_ranges(doc);
+            findings.retain(|f| !accepted.iter().any(|&(s, e)| s <= f.start && f.end <= e));
+        }
+        let suppressions = Suppressions::scan(doc.original);
+        findings.retain(|f| !suppressions.covers(f));
+        match &self.baseline {
+            Some(b) => b.new_findings(findings),
+            None => findings,
+        }
+    }
+
+    /// Original byte ranges of the accepted phrases, matched on normalised lowercase text.
+    fn accepted_ranges(&self, doc: &Document) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for phrase in &self.accept {
+            let phrase = crate::normalise::normalise(phrase.trim()).folded;
+            if phrase.is_empty() {
+                continue;
+            }
+            for (i, m) in doc.norm.folded.match_indices(&phrase) {
+                out.push(doc.original_span(i, i + m.len()));
+            }
+        }
+        out
+    }
+}
+
 /// The detectors, compiled once and shared by all threads.
 pub struct Checker {
     detectors: Vec<Box<dyn Detector>>,
@@ -121,6 +174,7 @@ pub struct Checker {
     selection: Selection,
     thresholds: Thresholds,
     source_lang: SourceLang,
+    policy: Policy,
 }
 
 impl Checker {
@@ -135,7 +189,14 @@ impl Checker {
             selection,
             thresholds,
             source_lang: SourceLang::Auto,
+            policy: Policy::default(),
         }
+    }
+
+    /// Sets what happens to findings before scoring (default: nothing).
+    pub fn with_policy(mut self, policy: Policy) -> Checker {
+        self.policy = policy;
+        self
     }
 
     /// Restricts or guesses the source language (default: guess).
@@ -163,7 +224,7 @@ impl Checker {
         let evidence = self.foreign.evidence(&doc);
         let guess = guess_language(&hits, &evidence);
         gate_languages(&mut hits, &self.source_lang, &guess);
-        let findings = to_findings(&doc, id, hits);
+        let findings = self.policy.apply(&doc, to_findings(&doc, id, hits));
         let mut summary = summarise(
             id,
             &article.path,

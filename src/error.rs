@@ -60,6 +60,17 @@ pub enum Error {
     /// Several errors, one per line (every bad row of a lexicon, not only the first).
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Multiple(Vec<Error>),
+    /// A baseline file is malformed.
+    #[error("{path}: not a valid mtlint baseline: {message}")]
+    Baseline { path: PathBuf, message: String },
+    /// A configuration file is malformed or has an unknown or invalid key.
+    #[error("{path}:{line}:{column}: {message}")]
+    Config {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     /// A command-line value is not valid.
     #[error("{0}")]
     Usage(String),

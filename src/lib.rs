@@ -12,9 +12,14 @@ pub mod segment;
 
 pub use error::{Error, Result};
 pub use finding::{Category, Finding, Severity};
+pub mod baseline;
 pub mod check;
+pub mod config;
 pub mod eval;
 pub mod ingest;
+pub mod output;
 pub mod report;
+pub mod rules;
 pub mod run;
 pub mod score;
+pub mod suppress;

@@ -3,13 +3,14 @@
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use mtlint::check::{Checker, Selection, SourceLang};
+use mtlint::baseline::Baseline;
+use mtlint::check::{Checker, Policy};
+use mtlint::config::{Config, Settings};
 use mtlint::detect::Resources;
-use mtlint::finding::Severity;
 use mtlint::ingest::InputFormat;
-use mtlint::run::{OutputFormat, RunOptions};
-use mtlint::score::Thresholds;
-use std::io::IsTerminal;
+use mtlint::run::RunOptions;
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -27,11 +28,23 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check articles and write a CSV report per article.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Measure recall against labels and false positives on native text.
     Eval(EvalArgs),
-    /// List the detectors.
-    Rules,
+    /// List every rule with its category, severity, source language and entry count.
+    Rules {
+        /// List every lexicon entry and boilerplate pattern, not one line per group.
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Explain a rule (or every rule of a group, detector or category), with examples.
+    Explain {
+        /// A rule id (`repetition.reduplication`), group (`calque.nl`), detector or category.
+        #[arg(value_name = "RULE")]
+        rule: String,
+    },
+    /// Write a commented mtlint.toml with the defaults in the current directory.
+    Init,
     /// Validate and audit lexicons, or derive data files.
     #[command(subcommand)]
     Lexicon(LexiconCommand),
@@ -73,24 +86,10 @@ struct Lexicons {
     /// replaces it.
     #[arg(long = "lexicon", value_name = "DIR")]
     dirs: Vec<PathBuf>,
-    /// Source language: `auto` guesses per article; a code (nl, de, fr, es, it) allows only that
-    /// language's entries.
-    #[arg(long, default_value = "auto", value_name = "LANG")]
-    source_lang: String,
-}
-
-impl Lexicons {
-    fn checker(&self, selection: Selection, thresholds: Thresholds) -> anyhow::Result<Checker> {
-        let resources = Resources::load(&self.dirs)?;
-        let lang = match self.source_lang.as_str() {
-            "auto" => SourceLang::Auto,
-            l if l.len() == 2 && l.chars().all(|c| c.is_ascii_lowercase()) => {
-                SourceLang::Fixed(l.to_string())
-            }
-            l => anyhow::bail!("--source-lang '{l}' is not 'auto' or a two-letter language code"),
-        };
-        Ok(Checker::new(&resources, selection, thresholds).with_source_lang(lang))
-    }
+    /// Source language: `auto` (default) guesses per article; a code (nl, de, fr, es, it) allows
+    /// only that language's entries.
+    #[arg(long, value_name = "LANG")]
+    source_lang: Option<String>,
 }
 
 #[derive(Args)]
@@ -109,18 +108,27 @@ struct CheckArgs {
     /// line ({"id","title","text","url"}); `.csv` needs a `text` column; `.xz` is decompressed.
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<String>,
-    /// Where the per-article CSVs and summary.csv go.
-    #[arg(long, default_value = "reports", value_name = "DIR")]
-    report_dir: PathBuf,
+    /// Configuration file (default: mtlint.toml in the current directory or the nearest parent).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Where the per-article CSVs and summary.csv go (default `reports`).
+    #[arg(long, value_name = "DIR")]
+    report_dir: Option<PathBuf>,
     /// Write no report files.
     #[arg(long)]
     no_report: bool,
-    /// What to print on stdout.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
-    /// Exit 1 when a finding at or above this severity is found.
-    #[arg(long, value_enum, default_value_t = FailOn::Major)]
-    fail_on: FailOn,
+    /// What to print on stdout (default human).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Exit 1 when a finding at or above this severity is found (default major).
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// Drop findings less confident than this (0.0–1.0, default 0).
+    #[arg(long, value_name = "X")]
+    min_confidence: Option<f32>,
+    /// Exit 1 when an article scores above this (points per 1,000 words).
+    #[arg(long, value_name = "SCORE")]
+    max_score: Option<f64>,
     /// How to read inputs (default: by extension).
     #[arg(long, value_enum, default_value_t = InFormat::Auto)]
     input_format: InFormat,
@@ -130,12 +138,33 @@ struct CheckArgs {
     /// Colour: auto (on a terminal), always, never.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
-    /// Score per 1,000 words at which an article needs review.
-    #[arg(long, default_value_t = Thresholds::default().review, value_name = "SCORE")]
-    review_at: f64,
-    /// Score per 1,000 words at which an article fails.
-    #[arg(long, default_value_t = Thresholds::default().fail, value_name = "SCORE")]
-    fail_at: f64,
+    /// Score per 1,000 words at which an article needs review (default 5).
+    #[arg(long, value_name = "SCORE")]
+    review_at: Option<f64>,
+    /// Score per 1,000 words at which an article fails (default 20).
+    #[arg(long, value_name = "SCORE")]
+    fail_at: Option<f64>,
+    /// Override a severity: RULE=minor|major|critical (rule, detector or category; repeatable).
+    #[arg(long, value_name = "RULE=LEVEL")]
+    severity: Vec<String>,
+    /// House style: never flag inside this phrase (repeatable).
+    #[arg(long, value_name = "PHRASE")]
+    accept: Vec<String>,
+    /// Check only files matching this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    include: Vec<String>,
+    /// Leave out files matching this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Report and fail only on findings not recorded in this baseline.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record today's findings as a baseline (the run then exits 0 on findings).
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Reserved for the oddity model: a path to its file (not used yet; must exist).
+    #[arg(long, value_name = "FILE")]
+    model: Option<PathBuf>,
     /// Worker threads (default: one per core).
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
@@ -166,6 +195,10 @@ struct EvalArgs {
 enum Format {
     Human,
     Csv,
+    Json,
+    Jsonl,
+    Sarif,
+    Github,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -204,18 +237,108 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
         Command::Eval(args) => eval(args),
         Command::Lexicon(cmd) => lexicon(cmd),
-        Command::Rules => {
-            let resources = Resources::load(&[])?;
-            for d in mtlint::detect::registry(&resources) {
-                let cats: Vec<&str> = d.categories().iter().map(|c| c.as_str()).collect();
-                println!("{:<12} [{}] {}", d.id(), cats.join(","), d.description());
+        Command::Rules { verbose } => rules(verbose),
+        Command::Explain { rule } => {
+            let rules = mtlint::rules::catalogue(&Resources::load(&[])?);
+            for r in mtlint::rules::lookup(&rules, &rule)? {
+                println!("{}", mtlint::rules::explain(r));
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Init => {
+            let path = PathBuf::from(mtlint::config::FILE_NAME);
+            let mut f = std::fs::File::create_new(&path).with_context(|| {
+                format!(
+                    "{}: cannot create (an existing file is never replaced)",
+                    path.display()
+                )
+            })?;
+            f.write_all(mtlint::config::TEMPLATE.as_bytes())
+                .with_context(|| format!("{}: cannot write", path.display()))?;
+            eprintln!("mtlint: wrote {}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+fn rules(verbose: bool) -> anyhow::Result<ExitCode> {
+    let rules = mtlint::rules::catalogue(&Resources::load(&[])?);
+    let listed = mtlint::rules::listing(&rules, verbose);
+    let width = listed.iter().map(|l| l.id.len()).max().unwrap_or(4);
+    println!(
+        "{:<width$}  {:<13}  {:<14}  {:<4}  {:>7}  summary",
+        "rule", "category", "severity", "lang", "entries"
+    );
+    for l in listed {
+        let severity = if l.severity.0 == l.severity.1 {
+            l.severity.0.to_string()
+        } else {
+            format!("{}-{}", l.severity.0, l.severity.1)
+        };
+        println!(
+            "{:<width$}  {:<13}  {:<14}  {:<4}  {:>7}  {}",
+            l.id,
+            l.category.as_str(),
+            severity,
+            l.lang.as_deref().unwrap_or("-"),
+            l.entries,
+            l.summary
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The command line as a configuration layer: only what was given is `Some`.
+fn cli_config(args: &CheckArgs) -> anyhow::Result<Config> {
+    let list = |v: &[String]| (!v.is_empty()).then(|| v.to_vec());
+    let mut severity = BTreeMap::new();
+    for s in &args.severity {
+        let (rule, level) = s
+            .split_once('=')
+            .with_context(|| format!("--severity '{s}' is not RULE=LEVEL"))?;
+        severity.insert(rule.trim().to_string(), level.trim().to_string());
+    }
+    Ok(Config {
+        source_lang: args.lexicons.source_lang.clone(),
+        lexicon: (!args.lexicons.dirs.is_empty()).then(|| args.lexicons.dirs.clone()),
+        model: args.model.clone(),
+        only: list(&args.select.only),
+        skip: list(&args.select.skip),
+        severity: (!severity.is_empty()).then_some(severity),
+        fail_on: args.fail_on.map(|f| {
+            match f {
+                FailOn::Minor => "minor",
+                FailOn::Major => "major",
+                FailOn::Critical => "critical",
+                FailOn::Never => "never",
+            }
+            .to_string()
+        }),
+        min_confidence: args.min_confidence,
+        max_score: args.max_score,
+        review_at: args.review_at,
+        fail_at: args.fail_at,
+        report_dir: args.report_dir.clone(),
+        no_report: args.no_report.then_some(true),
+        format: args.format.map(|f| {
+            match f {
+                Format::Human => "human",
+                Format::Csv => "csv",
+                Format::Json => "json",
+                Format::Jsonl => "jsonl",
+                Format::Sarif => "sarif",
+                Format::Github => "github",
+            }
+            .to_string()
+        }),
+        accept: list(&args.accept),
+        include: list(&args.include),
+        exclude: list(&args.exclude),
+        baseline: args.baseline.clone(),
+    })
 }
 
 fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
@@ -225,18 +348,26 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
             .build_global()
             .context("cannot start worker threads")?;
     }
-    let selection = Selection::parse(&args.select.only, &args.select.skip)?;
-    anyhow::ensure!(
-        args.review_at <= args.fail_at,
-        "--review-at ({}) must not exceed --fail-at ({})",
-        args.review_at,
-        args.fail_at
-    );
-    let thresholds = Thresholds {
-        review: args.review_at,
-        fail: args.fail_at,
+    let file = match &args.config {
+        Some(p) => Config::load(p)?,
+        None => {
+            let cwd = std::env::current_dir().context("cannot read the current directory")?;
+            Config::discover(&cwd)?.map(|(_, c)| c).unwrap_or_default()
+        }
     };
-    let checker = args.lexicons.checker(selection, thresholds)?;
+    let settings = cli_config(&args)?.over(file).settings()?;
+    let resources = Resources::load(&settings.lexicon)?;
+    // Writing a baseline records every finding, so an existing baseline is not applied.
+    let baseline = match (&settings.baseline, &args.write_baseline) {
+        (Some(p), None) => Some(Baseline::load(p)?),
+        _ => None,
+    };
+    let checker = checker(&resources, &settings).with_policy(Policy {
+        severity: settings.severity.clone(),
+        min_confidence: settings.min_confidence,
+        accept: settings.accept.clone(),
+        baseline,
+    });
     let opts = RunOptions {
         inputs: args.inputs,
         input_format: match args.input_format {
@@ -245,11 +376,8 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
             InFormat::Jsonl => InputFormat::JsonLines,
             InFormat::Csv => InputFormat::Csv,
         },
-        report_dir: (!args.no_report).then_some(args.report_dir),
-        format: match args.format {
-            Format::Human => OutputFormat::Human,
-            Format::Csv => OutputFormat::Csv,
-        },
+        report_dir: settings.report_dir,
+        format: settings.format,
         color: match args.color {
             Color::Always => true,
             Color::Never => false,
@@ -257,13 +385,13 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
                 std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
             }
         },
-        fail_on: match args.fail_on {
-            FailOn::Minor => Some(Severity::Minor),
-            FailOn::Major => Some(Severity::Major),
-            FailOn::Critical => Some(Severity::Critical),
-            FailOn::Never => None,
-        },
+        fail_on: settings.fail_on,
         quiet: args.quiet,
+        max_score: settings.max_score,
+        include: settings.include,
+        exclude: settings.exclude,
+        write_baseline: args.write_baseline,
+        rules: mtlint::rules::catalogue(&resources),
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -278,13 +406,25 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+fn checker(resources: &Resources, s: &Settings) -> Checker {
+    Checker::new(resources, s.selection.clone(), s.thresholds)
+        .with_source_lang(s.source_lang.clone())
+}
+
 fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(
         args.labels.is_some() || !args.native.is_empty(),
         "give --labels with labelled FILEs, or --native inputs, or both"
     );
-    let selection = Selection::parse(&args.select.only, &args.select.skip)?;
-    let checker = args.lexicons.checker(selection, Thresholds::default())?;
+    let settings = Config {
+        source_lang: args.lexicons.source_lang.clone(),
+        lexicon: Some(args.lexicons.dirs.clone()),
+        only: Some(args.select.only.clone()),
+        skip: Some(args.select.skip.clone()),
+        ..Config::default()
+    }
+    .settings()?;
+    let checker = checker(&Resources::load(&settings.lexicon)?, &settings);
     let labels = match &args.labels {
         Some(p) => mtlint::eval::load_labels(p)?,
         None => Vec::new(),

@@ -1,27 +1,22 @@
 //! A whole `mtlint check` run: read inputs, check articles in parallel batches (output stays in
 //! input order whatever the thread count), write reports and stdout, count what happened.
 
+use crate::baseline::Entry;
 use crate::check::Checker;
 use crate::error::{Error, Result};
 use crate::finding::Severity;
 use crate::ingest::{Articles, InputFormat, Source, expand};
-use crate::report::{IdAllocator, ReportDir, write_findings_csv, write_human};
+use crate::output::{Emitter, Totals};
+use crate::report::{IdAllocator, ReportDir};
+use crate::rules::Rule;
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::PathBuf;
 
+pub use crate::output::OutputFormat;
+
 /// Articles checked together; bounds memory on endless feeds.
 const BATCH: usize = 256;
-
-/// What goes to stdout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OutputFormat {
-    /// `path:line:col: severity category: message (suggestion)` and the marked sentence.
-    #[default]
-    Human,
-    /// The per-article CSV columns, one header, all articles.
-    Csv,
-}
 
 /// Options of a run.
 #[derive(Debug, Clone)]
@@ -36,6 +31,16 @@ pub struct RunOptions {
     pub fail_on: Option<Severity>,
     /// Only the end-of-run summary line.
     pub quiet: bool,
+    /// An article scoring above this makes the run fail.
+    pub max_score: Option<f64>,
+    /// Files found in the inputs are checked only if they match (when given)…
+    pub include: Option<globset::GlobSet>,
+    /// …and do not match this.
+    pub exclude: Option<globset::GlobSet>,
+    /// Record every finding here as a baseline (the run then does not fail on findings).
+    pub write_baseline: Option<PathBuf>,
+    /// Rule metadata for SARIF.
+    pub rules: Vec<Rule>,
 }
 
 /// What a run found.
@@ -60,7 +65,14 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Outcome> {
-    let (sources, expand_errors) = expand(&opts.inputs);
+    let (mut sources, expand_errors) = expand(&opts.inputs);
+    sources.retain(|s| match s {
+        Source::File { path, .. } => {
+            opts.include.as_ref().is_none_or(|g| g.is_match(path))
+                && !opts.exclude.as_ref().is_some_and(|g| g.is_match(path))
+        }
+        Source::Stdin => true,
+    });
     let mut outcome = Outcome::default();
     for e in expand_errors {
         report_error(err, &e);
@@ -79,8 +91,9 @@ pub fn run(
     };
     let mut ids = IdAllocator::default();
     let mut articles = Articles::new(sources, opts.input_format);
-    let mut csv_header = opts.format == OutputFormat::Csv;
-    let mut totals = [0usize; 3];
+    let mut emitter = Emitter::new(opts.format, opts.color, &opts.rules);
+    let mut totals = Totals::default();
+    let mut recorded: Vec<Entry> = Vec::new();
     loop {
         let batch: Vec<_> = articles.by_ref().take(BATCH).collect();
         if batch.is_empty() {
@@ -106,11 +119,23 @@ pub fn run(
             };
             outcome.articles += 1;
             outcome.findings += checked.findings.len();
+            totals.articles += 1;
+            totals.findings += checked.findings.len();
             for f in &checked.findings {
-                totals[f.severity as usize] += 1;
+                match f.severity {
+                    Severity::Minor => totals.minor += 1,
+                    Severity::Major => totals.major += 1,
+                    Severity::Critical => totals.critical += 1,
+                }
                 if opts.fail_on.is_some_and(|t| f.severity >= t) {
                     outcome.failed = true;
                 }
+            }
+            if opts.max_score.is_some_and(|m| checked.summary.score > m) {
+                outcome.failed = true;
+            }
+            if opts.write_baseline.is_some() {
+                recorded.extend(checked.findings.iter().map(Entry::of));
             }
             if let Some(r) = reports.as_mut() {
                 r.write_article(&checked.summary, &checked.findings)?;
@@ -118,48 +143,23 @@ pub fn run(
             if outcome.stdout_closed || opts.quiet {
                 continue;
             }
-            let written = match opts.format {
-                OutputFormat::Human => {
-                    write_human(&mut *out, &article.path, &checked.findings, opts.color).and_then(|()| {
-                        let s = &checked.summary;
-                        if s.findings > 0 {
-                            writeln!(
-                                out,
-                                "{}: {} findings ({} critical, {} major, {} minor), score {:.1} per 1,000 words: {}\n",
-                                article.path, s.findings, s.critical, s.major, s.minor, s.score, s.verdict.as_str()
-                            )
-                        } else {
-                            Ok(())
-                        }
-                    })
-                }
-                OutputFormat::Csv => {
-                    let rows = if std::mem::take(&mut csv_header) {
-                        write_findings_csv(&mut *out, &checked.findings)
-                    } else {
-                        write_rows_only(&mut *out, &checked.findings)
-                    };
-                    rows.map_err(|e| match e.into_kind() {
-                        csv::ErrorKind::Io(io) => io,
-                        other => std::io::Error::other(format!("{other:?}")),
-                    })
-                }
-            };
-            if let Err(e) = written {
-                if e.kind() == std::io::ErrorKind::BrokenPipe {
-                    outcome.stdout_closed = true;
-                } else {
-                    return Err(Error::Write {
-                        path: "<stdout>".into(),
-                        source: e,
-                    });
-                }
-            }
+            let written = emitter.article(
+                &mut *out,
+                &article.path,
+                &checked.summary,
+                &checked.findings,
+            );
+            stdout_result(written, &mut outcome)?;
         }
     }
-    if csv_header && !outcome.stdout_closed {
-        // No article at all: still print the header so consumers see the columns.
-        let _ = write_findings_csv(&mut *out, &[]);
+    if !outcome.stdout_closed && !opts.quiet {
+        let written = emitter.finish(&mut *out, &totals);
+        stdout_result(written, &mut outcome)?;
+    }
+    if let Some(path) = &opts.write_baseline {
+        crate::baseline::write(path, recorded)?;
+        // A baseline records today's findings; writing one is not a failure.
+        outcome.failed = false;
     }
     if let Some(r) = reports {
         outcome.report_dir = r.finish()?.parent().map(PathBuf::from);
@@ -172,9 +172,9 @@ pub fn run(
         if outcome.articles == 1 { "" } else { "s" },
         outcome.findings,
         if outcome.findings == 1 { "" } else { "s" },
-        totals[2],
-        totals[1],
-        totals[0],
+        totals.critical,
+        totals.major,
+        totals.minor,
         outcome
             .report_dir
             .as_ref()
@@ -189,16 +189,19 @@ pub fn run(
     Ok(outcome)
 }
 
-fn write_rows_only<W: Write>(w: W, findings: &[crate::finding::Finding]) -> csv::Result<()> {
-    let mut buf = Vec::new();
-    write_findings_csv(&mut buf, findings)?;
-    let body = buf
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(&buf[..0], |i| &buf[i + 1..]);
-    let mut w = w;
-    w.write_all(body)?;
-    Ok(())
+/// A closed stdout ends output quietly; any other write error stops the run.
+fn stdout_result(written: std::io::Result<()>, outcome: &mut Outcome) -> Result<()> {
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            outcome.stdout_closed = true;
+            Ok(())
+        }
+        Err(e) => Err(Error::Write {
+            path: "<stdout>".into(),
+            source: e,
+        }),
+        Ok(()) => Ok(()),
+    }
 }
 
 fn report_error(err: &mut dyn Write, e: &Error) {
