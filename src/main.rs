@@ -243,10 +243,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Rules { verbose } => rules(verbose),
         Command::Explain { rule } => {
             let rules = mtlint::rules::catalogue(&Resources::load(&[])?);
-            for r in mtlint::rules::lookup(&rules, &rule)? {
-                println!("{}", mtlint::rules::explain(r));
-            }
-            Ok(ExitCode::SUCCESS)
+            let text: Vec<String> = mtlint::rules::lookup(&rules, &rule)?
+                .into_iter()
+                .map(mtlint::rules::explain)
+                .collect();
+            print_out(&text.join("\n"))
         }
         Command::Init => {
             let path = PathBuf::from(mtlint::config::FILE_NAME);
@@ -268,8 +269,8 @@ fn rules(verbose: bool) -> anyhow::Result<ExitCode> {
     let rules = mtlint::rules::catalogue(&Resources::load(&[])?);
     let listed = mtlint::rules::listing(&rules, verbose);
     let width = listed.iter().map(|l| l.id.len()).max().unwrap_or(4);
-    println!(
-        "{:<width$}  {:<13}  {:<14}  {:<4}  {:>7}  summary",
+    let mut text = format!(
+        "{:<width$}  {:<13}  {:<14}  {:<4}  {:>7}  summary\n",
         "rule", "category", "severity", "lang", "entries"
     );
     for l in listed {
@@ -278,8 +279,8 @@ fn rules(verbose: bool) -> anyhow::Result<ExitCode> {
         } else {
             format!("{}-{}", l.severity.0, l.severity.1)
         };
-        println!(
-            "{:<width$}  {:<13}  {:<14}  {:<4}  {:>7}  {}",
+        text += &format!(
+            "{:<width$}  {:<13}  {:<14}  {:<4}  {:>7}  {}\n",
             l.id,
             l.category.as_str(),
             severity,
@@ -288,7 +289,17 @@ fn rules(verbose: bool) -> anyhow::Result<ExitCode> {
             l.summary
         );
     }
-    Ok(ExitCode::SUCCESS)
+    print_out(&text)
+}
+
+/// Prints to stdout; a reader that closed the pipe (`| head`) is not an error.
+fn print_out(text: &str) -> anyhow::Result<ExitCode> {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("cannot write to stdout")
+        }
+        _ => Ok(ExitCode::SUCCESS),
+    }
 }
 
 /// The command line as a configuration layer: only what was given is `Some`.

@@ -21,7 +21,7 @@ pub enum OutputFormat {
     Human,
     /// The per-article CSV columns, one header, all articles.
     Csv,
-    /// One JSON document: `{"articles": [{summary…, "findings": [...]}], "totals": {…}}`.
+    /// One JSON document: `{"articles": [{"summary": {…}, "findings": [...]}], "totals": {…}}`.
     Json,
     /// One JSON object per line: `"type": "finding"` rows, then a `"type": "article"` summary.
     JsonLines,
@@ -72,7 +72,6 @@ struct Tagged<'a, T: Serialize> {
 
 #[derive(Serialize)]
 struct ArticleJson<'a> {
-    #[serde(flatten)]
     summary: &'a Summary,
     findings: &'a [Finding],
 }
@@ -271,11 +270,16 @@ impl<'r> Emitter<'r> {
                 "article": f.article,
                 "category": f.category,
                 "severity": f.severity,
-                "confidence": f.confidence,
+                "confidence": confidence(f.confidence),
                 "suggestion": f.suggestion,
             },
         })
     }
+}
+
+/// An `f32` confidence as the `f64` it prints as (0.9, not 0.8999999761581421).
+fn confidence(c: f32) -> f64 {
+    c.to_string().parse().unwrap_or(f64::from(c))
 }
 
 fn csv_to_io(e: csv::Error) -> std::io::Error {

@@ -190,7 +190,7 @@ pub fn catalogue(res: &Resources) -> Vec<Rule> {
             severity: Severity::Major,
             lang: Some(lang.to_string()),
             entries: n,
-            summary: format!("a {lang} word left untranslated"),
+            summary: "a source-language word left untranslated".into(),
             explanation: "A lowercase word common in the source language, far rarer in English and unknown to an English language model, standing alone (a cluster of them is a quotation).".into(),
             example: match *lang {
                 "nl" => "The gemeente will decide on Monday.",
