@@ -67,13 +67,15 @@ fn json_and_jsonl_carry_every_csv_column_and_the_summary() {
         );
     }
     let findings = article["findings"].as_array().unwrap();
-    assert_eq!(findings.len(), 10);
+    let n = findings.len();
+    assert!(n > 5, "{n} findings");
+    assert_eq!(article["summary"]["findings"], n);
     for f in findings {
         for col in mtlint::report::FINDING_COLUMNS {
             assert!(f.get(col).is_some(), "finding column {col} missing");
         }
     }
-    assert_eq!(doc["totals"]["findings"], 10);
+    assert_eq!(doc["totals"]["findings"], n);
 
     let jsonl = run(&["check", SHORT, "--no-report", "--format", "jsonl"]);
     insta::assert_snapshot!("format_jsonl", stdout(&jsonl));
@@ -81,12 +83,12 @@ fn json_and_jsonl_carry_every_csv_column_and_the_summary() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 11);
-    assert_eq!(lines[10]["type"], "article");
+    assert_eq!(lines.len(), n + 1);
+    assert_eq!(lines[n]["type"], "article");
     for col in mtlint::report::SUMMARY_COLUMNS {
-        assert!(lines[10].get(col).is_some(), "summary column {col} missing");
+        assert!(lines[n].get(col).is_some(), "summary column {col} missing");
     }
-    for (line, f) in lines[..10].iter().zip(findings) {
+    for (line, f) in lines[..n].iter().zip(findings) {
         assert_eq!(line["type"], "finding");
         for col in mtlint::report::FINDING_COLUMNS {
             assert_eq!(line[col], f[col], "{col}");
@@ -214,7 +216,8 @@ fn github_commands_follow_the_documented_syntax() {
         "github",
     ]);
     let text = stdout(&out);
-    assert_eq!(text.lines().count(), 12, "{text}");
+    let expected = jsonl_findings(&run(&["check", SHORT, "--no-report", "--format", "jsonl"]));
+    assert_eq!(text.lines().count(), expected.len() + 2, "{text}");
     for line in text.lines() {
         check_workflow_command(line);
     }
