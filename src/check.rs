@@ -425,4 +425,53 @@ mod tests {
         assert!(f[0].sentence.len() < 700 && f[0].sentence.contains("the the"));
         assert!(f[0].sentence.starts_with('…') && f[0].sentence.ends_with('…'));
     }
+
+    #[test]
+    fn policy_overrides_filters_and_accepts_before_scoring() {
+        static RES: std::sync::OnceLock<Resources> = std::sync::OnceLock::new();
+        let res = RES.get_or_init(|| Resources::load(&[]).unwrap());
+        let article = Article {
+            text: "The the economy “Creaks and creaks”.\n".into(),
+            ..Default::default()
+        };
+        let checked = |policy: Policy| {
+            let c = Checker::new(res, Selection::default(), Thresholds::default())
+                .with_policy(policy)
+                .check(&article, "a");
+            let rules = c
+                .findings
+                .iter()
+                .map(|f| (f.rule.clone(), f.severity))
+                .collect::<Vec<_>>();
+            (rules, c.summary.major)
+        };
+        let (all, _) = checked(Policy::default());
+        assert_eq!(all.len(), 2, "{all:?}");
+        let (raised, major) = checked(Policy {
+            severity: vec![
+                ("repetition".into(), Severity::Major),
+                ("repetition.doubled-word".into(), Severity::Critical),
+            ],
+            ..Policy::default()
+        });
+        assert_eq!(raised[0].1, Severity::Critical);
+        assert_eq!((raised[1].1, major), (Severity::Major, 1));
+        let (confident, _) = checked(Policy {
+            min_confidence: 0.8,
+            ..Policy::default()
+        });
+        assert_eq!(
+            confident,
+            [("repetition.doubled-word".into(), Severity::Minor)]
+        );
+        // Case and curly quotes do not matter to accepted phrases.
+        let (accepted, _) = checked(Policy {
+            accept: vec!["CREAKS AND CREAKS".into()],
+            ..Policy::default()
+        });
+        assert_eq!(
+            accepted,
+            [("repetition.doubled-word".into(), Severity::Minor)]
+        );
+    }
 }
