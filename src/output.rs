@@ -244,16 +244,14 @@ impl<'r> Emitter<'r> {
                 i
             }
         };
-        let (end_line, end_column) = end_position(f);
-        json!({
-            "ruleId": f.rule,
-            "ruleIndex": index,
-            "level": sarif_level(f.severity),
-            "message": { "text": message(f) },
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": { "uri": uri(path) },
-                    "region": {
+        let (file, region) = match record(path) {
+            // Positions within a record's `text` field are not positions in the file.
+            Some((file, line)) => (file, json!({ "startLine": line })),
+            None => {
+                let (end_line, end_column) = end_position(f);
+                (
+                    path,
+                    json!({
                         "startLine": f.line,
                         "startColumn": f.column,
                         "endLine": end_line,
@@ -261,7 +259,19 @@ impl<'r> Emitter<'r> {
                         "byteOffset": f.start,
                         "byteLength": f.end - f.start,
                         "snippet": { "text": f.span },
-                    },
+                    }),
+                )
+            }
+        };
+        json!({
+            "ruleId": f.rule,
+            "ruleIndex": index,
+            "level": sarif_level(f.severity),
+            "message": { "text": message(f) },
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": { "uri": uri(file) },
+                    "region": region,
                     "contextRegion": { "snippet": { "text": f.sentence } },
                 }
             }],
@@ -378,16 +388,42 @@ pub fn github_command(path: &str, f: &Finding) -> String {
         Severity::Major => "warning",
         Severity::Minor => "notice",
     };
-    let (end_line, end_column) = end_position(f);
+    let position = match record(path) {
+        Some((file, line)) => format!("file={},line={line}", escape_property(file)),
+        None => {
+            let (end_line, end_column) = end_position(f);
+            format!(
+                "file={},line={},col={},endLine={end_line},endColumn={end_column}",
+                escape_property(path),
+                f.line,
+                f.column
+            )
+        }
+    };
     let title = format!("mtlint {} ({} {})", f.rule, f.severity, f.category);
     format!(
-        "::{level} file={},line={},col={},endLine={end_line},endColumn={end_column},title={}::{}",
-        escape_property(path),
-        f.line,
-        f.column,
+        "::{level} {position},title={}::{}",
         escape_property(&title),
         escape_data(&message(f))
     )
+}
+
+/// An article that is one record of a JSON Lines or CSV file (`dump.jsonl#12`): the file and the
+/// record's line.
+fn record(path: &str) -> Option<(&str, usize)> {
+    let (file, line) = path.rsplit_once('#')?;
+    let container = [
+        ".jsonl",
+        ".ndjson",
+        ".csv",
+        ".jsonl.xz",
+        ".ndjson.xz",
+        ".csv.xz",
+    ]
+    .iter()
+    .any(|e| file.to_ascii_lowercase().ends_with(e));
+    container.then_some(())?;
+    Some((file, line.parse().ok()?))
 }
 
 /// Escapes a workflow command's message: `%`, CR and LF.
@@ -445,7 +481,9 @@ mod tests {
     #[test]
     fn uris_are_relative_references() {
         assert_eq!(uri("feed/nl/a b.txt"), "feed/nl/a%20b.txt");
-        assert_eq!(uri("dump.jsonl#3"), "dump.jsonl%233");
+        assert_eq!(uri("a#3.txt"), "a%233.txt");
+        assert_eq!(record("dump.jsonl#3"), Some(("dump.jsonl", 3)));
+        assert_eq!(record("a#3.txt"), None);
         assert_eq!(uri("<stdin>"), "stdin");
         assert_eq!(uri("dir\\x.md"), "dir/x.md");
     }
