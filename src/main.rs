@@ -36,12 +36,18 @@ enum Command {
         /// List every lexicon entry and boilerplate pattern, not one line per group.
         #[arg(short, long)]
         verbose: bool,
+        /// Include the entries of these lexicon directories (`DIR/<lang>-en/*.csv`).
+        #[arg(long = "lexicon", value_name = "DIR")]
+        lexicons: Vec<PathBuf>,
     },
     /// Explain a rule (or every rule of a group, detector or category), with examples.
     Explain {
         /// A rule id (`repetition.reduplication`), group (`calque.nl`), detector or category.
         #[arg(value_name = "RULE")]
         rule: String,
+        /// Include the entries of these lexicon directories (`DIR/<lang>-en/*.csv`).
+        #[arg(long = "lexicon", value_name = "DIR")]
+        lexicons: Vec<PathBuf>,
     },
     /// Write a commented mtlint.toml with the defaults in the current directory.
     Init,
@@ -240,9 +246,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check(*args),
         Command::Eval(args) => eval(args),
         Command::Lexicon(cmd) => lexicon(cmd),
-        Command::Rules { verbose } => rules(verbose),
-        Command::Explain { rule } => {
-            let rules = mtlint::rules::catalogue(&Resources::load(&[])?);
+        Command::Rules { verbose, lexicons } => rules(verbose, &lexicons),
+        Command::Explain { rule, lexicons } => {
+            let rules = mtlint::rules::catalogue(&Resources::load(&lexicons)?);
             let text: Vec<String> = mtlint::rules::lookup(&rules, &rule)?
                 .into_iter()
                 .map(mtlint::rules::explain)
@@ -265,8 +271,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn rules(verbose: bool) -> anyhow::Result<ExitCode> {
-    let rules = mtlint::rules::catalogue(&Resources::load(&[])?);
+fn rules(verbose: bool, lexicons: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let rules = mtlint::rules::catalogue(&Resources::load(lexicons)?);
     let listed = mtlint::rules::listing(&rules, verbose);
     let width = listed.iter().map(|l| l.id.len()).max().unwrap_or(4);
     let mut text = format!(

@@ -566,6 +566,24 @@ fn rules_lists_and_explain_explains() {
     ] {
         assert!(text.contains(field), "{field} missing:\n{text}");
     }
+    // Users' own lexicon entries are listed and explained too.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("nl-en")).unwrap();
+    std::fs::write(
+        tmp.path().join("nl-en/house.csv"),
+        "id,pattern,category,severity,confidence,source,meaning,suggestion,explanation,requires,forbids,example,native\n\
+         house-bridge,come over the bridge,literal_idiom,major,0.9,over de brug komen,to pay up,pay up,Dutch idiom rendered literally.,,,The minister must now come over the bridge.,We will come to the bridge later.\n",
+    )
+    .unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let out = run(&["explain", "literal_idiom.nl.house-bridge", "--lexicon", dir]);
+    assert!(
+        stdout(&out).contains("source phrase: over de brug komen"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["rules", "--verbose", "--lexicon", dir]);
+    assert!(stdout(&out).contains("literal_idiom.nl.house-bridge"));
     let out = run(&["explain", "repetition.doubled-wrod"]);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("did you mean 'repetition.doubled-word'"));
