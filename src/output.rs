@@ -49,6 +49,9 @@ impl OutputFormat {
     }
 }
 
+/// The start of a SARIF log, up to its results.
+const SARIF_HEAD: &[u8] = br#"{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0","runs":[{"columnKind":"unicodeCodePoints","results":["#;
+
 /// Writes one run's stdout in a format.
 pub struct Emitter<'r> {
     format: OutputFormat,
@@ -167,9 +170,7 @@ impl<'r> Emitter<'r> {
             }
             OutputFormat::Sarif => {
                 if first {
-                    out.write_all(
-                        b"{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{\"columnKind\":\"unicodeCodePoints\",\"results\":[",
-                    )?;
+                    out.write_all(SARIF_HEAD)?;
                 }
                 for f in findings {
                     let result = self.sarif_result(path, f);
@@ -209,9 +210,7 @@ impl<'r> Emitter<'r> {
             }
             OutputFormat::Sarif => {
                 if self.articles == 0 {
-                    out.write_all(
-                        b"{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{\"columnKind\":\"unicodeCodePoints\",\"results\":[",
-                    )?;
+                    out.write_all(SARIF_HEAD)?;
                 }
                 let rules: Vec<serde_json::Value> = self
                     .used_rules
