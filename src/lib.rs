@@ -1,7 +1,9 @@
 //! mtlint finds the artifacts of machine translation in English text.
 //!
 //! The pipeline, one module per stage: [`ingest`] → [`normalise`] → [`segment`] → [`detect`] →
-//! [`score`] → [`report`]; [`check`] runs it over many articles.
+//! [`score`] → [`report`]; [`check`] runs it on one article and [`run`] over many. [`output`]
+//! writes every stdout format (human, CSV, JSON, JSON Lines, SARIF, GitHub); [`config`],
+//! [`suppress`], [`baseline`] and [`rules`] serve CI use.
 
 pub mod detect;
 pub mod error;
