@@ -24,10 +24,11 @@ impl Suppressions {
         let mut at = 0;
         while let Some(i) = text[at..].find("<!--") {
             let start = at + i;
-            let Some(j) = text[start..].find("-->") else {
+            // Searched after the opener, so `<!-->` cannot overlap it.
+            let Some(j) = text[start + 4..].find("-->") else {
                 break;
             };
-            let end = start + j + 3;
+            let end = start + 4 + j + 3;
             let body = text[start + 4..end - 3].trim();
             let (directive, rest) = body.split_once(char::is_whitespace).unwrap_or((body, ""));
             let rules: Vec<String> = rest
@@ -122,6 +123,16 @@ mod tests {
         assert!(!s.covers(&at(text, "F f", rep)));
         assert!(s.covers(&at(text, "G g", rep)));
         assert!(!s.covers(&at(text, "H h", rep)));
+    }
+
+    #[test]
+    fn enable_with_rules_closes_only_their_regions_and_odd_comments_are_safe() {
+        let text = "<!-- mtlint-disable typography -->\n<!-- mtlint-disable repetition -->\n\
+                    A a.\n<!-- mtlint-enable repetition -->\nB b “c.\n<!-->\n<!-- x";
+        let s = Suppressions::scan(text);
+        assert!(s.covers(&at(text, "A a", "repetition.doubled-word")));
+        assert!(!s.covers(&at(text, "B b", "repetition.doubled-word")));
+        assert!(s.covers(&at(text, "“c", "typography.unbalanced-quote")));
     }
 
     #[test]
