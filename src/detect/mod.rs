@@ -68,11 +68,13 @@ impl Resources {
         let lexicon = if dirs.is_empty() {
             Lexicon::embedded()?
         } else {
-            let mut files = crate::lexicon::entry::embedded_files();
+            let mut layers = vec![crate::lexicon::entry::embedded_files()];
             for d in dirs {
-                files.extend(Lexicon::read_dir(d)?);
+                layers.push(Lexicon::read_dir(d)?);
             }
-            Lexicon::build(&files, &crate::lexicon::Classes::default_embedded())?
+            let layers: Vec<&[(String, String, String)]> =
+                layers.iter().map(Vec::as_slice).collect();
+            Lexicon::build_layers(&layers, &crate::lexicon::Classes::default_embedded())?
         };
         Ok(Resources {
             lexicon: Arc::new(lexicon),

@@ -128,15 +128,29 @@ impl Lexicon {
         Ok(files)
     }
 
-    /// Parses and validates files of `(lang, name, contents)`; a later file's entry with the same
-    /// language and id overrides an earlier one (`--lexicon DIR` over the defaults).
+    /// Parses and validates files of `(lang, name, contents)` as one set: an id used twice in a
+    /// language is an error.
     pub fn build(files: &[(String, String, String)], classes: &Classes) -> Result<Lexicon> {
+        Lexicon::build_layers(&[files], classes)
+    }
+
+    /// Like [`Lexicon::build`] for several layers (the embedded lexicons, then each `--lexicon
+    /// DIR`): an entry of a later layer replaces the entry with the same language and id.
+    pub fn build_layers(
+        layers: &[&[(String, String, String)]],
+        classes: &Classes,
+    ) -> Result<Lexicon> {
         let mut errors = Vec::new();
         let mut entries: Vec<Entry> = Vec::new();
+        let mut layer_of: Vec<usize> = Vec::new();
         let mut by_id: HashMap<(String, String), usize> = HashMap::new();
         let mut patterns: Vec<Pattern> = Vec::new();
         let mut origin: HashMap<(String, String), String> = HashMap::new();
-        for (lang, name, text) in files {
+        let files = layers
+            .iter()
+            .enumerate()
+            .flat_map(|(layer, files)| files.iter().map(move |f| (layer, f)));
+        for (layer, (lang, name, text)) in files {
             if !(lang == "any" || (lang.len() == 2 && lang.chars().all(|c| c.is_ascii_lowercase())))
             {
                 return Err(lex_err(
@@ -174,11 +188,11 @@ impl Lexicon {
                 }
                 let pkey = (lang.clone(), normalised_key(&entry));
                 match by_id.get(&key) {
-                    Some(&i) if entries[i].file != *name => {
-                        // Override from a later source.
+                    Some(&i) if layer_of[i] < layer => {
                         origin.insert(pkey, format!("{name}:{line}"));
                         entries[i] = entry;
                         patterns[i] = pattern;
+                        layer_of[i] = layer;
                     }
                     Some(&i) => {
                         errors.push(lex_err(
@@ -205,6 +219,7 @@ impl Lexicon {
                         by_id.insert(key, entries.len());
                         entries.push(entry);
                         patterns.push(pattern);
+                        layer_of.push(layer);
                     }
                 }
             }
@@ -604,15 +619,30 @@ mod tests {
             format!("{HEADER}a,small beer,calque,minor,0.5,s,m,old,e,,,A small beer.,Beer.\n");
         let user =
             format!("{HEADER}a,small beer,calque,major,0.9,s,m,new,e,,,A small beer.,Beer.\n");
-        let lex = Lexicon::build(
+        let lex = Lexicon::build_layers(
             &[
-                ("nl".into(), "base.csv".into(), base),
-                ("nl".into(), "user.csv".into(), user),
+                &[("nl".into(), "base.csv".into(), base.clone())],
+                &[("nl".into(), "user.csv".into(), user.clone())],
             ],
             &Classes::default_embedded(),
         )
         .unwrap();
         assert_eq!(lex.entries().len(), 1);
         assert_eq!(lex.entries()[0].row.suggestion, "new");
+        // Within one layer, the same id in two files is an error, not an override.
+        let same_layer = Lexicon::build(
+            &[
+                ("nl".into(), "base.csv".into(), base),
+                ("nl".into(), "user.csv".into(), user),
+            ],
+            &Classes::default_embedded(),
+        );
+        assert!(
+            same_layer
+                .err()
+                .unwrap()
+                .to_string()
+                .contains("duplicate id 'a'")
+        );
     }
 }
