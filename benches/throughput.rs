@@ -109,5 +109,14 @@ fn end_to_end(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, stages, end_to_end);
+fn model_load(c: &mut Criterion) {
+    let mut g = c.benchmark_group("model");
+    g.sample_size(20);
+    g.bench_function("load_embedded", |b| {
+        b.iter(|| black_box(mtlint::model::Model::embedded().expect("embedded model loads")))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, stages, end_to_end, model_load);
 criterion_main!(benches);

@@ -45,7 +45,7 @@ pub struct Config {
     pub source_lang: Option<String>,
     /// Extra lexicon directories.
     pub lexicon: Option<Vec<PathBuf>>,
-    /// Reserved for the oddity model: accepted and checked to exist, not used yet.
+    /// Model of normal English for the `oddity` detector (`mtlint train`); default: embedded.
     pub model: Option<PathBuf>,
     /// Detectors, categories or rules to run only.
     pub only: Option<Vec<String>>,
@@ -256,7 +256,7 @@ impl Config {
             && !m.is_file()
         {
             return Err(usage(format!(
-                "model file {} does not exist (the model setting is reserved for the oddity model, which this version does not use yet)",
+                "model file {} does not exist (write one with `mtlint train`, or leave `model` out for the embedded one)",
                 m.display()
             )));
         }
@@ -425,9 +425,9 @@ source-lang = "auto"
 # built-in one replaces it.
 lexicon = []
 
-# Reserved for the oddity model: a path to its file. This version does not use a
-# model yet, but a path that does not exist is already an error.
-# model = "models/oddity.bin"
+# Model of normal English for the oddity detector, written by `mtlint train`
+# (default: the embedded one).
+# model = "models/house.model"
 
 # Run only these detectors, categories or rules (empty: all); skip these.
 only = []
@@ -582,7 +582,8 @@ mod tests {
             .settings()
             .unwrap_err();
         assert!(
-            e.to_string().contains("reserved for the oddity model"),
+            e.to_string()
+                .contains("model file /nonexistent/oddity.bin does not exist"),
             "{e}"
         );
     }

@@ -71,6 +71,9 @@ pub enum Error {
         column: usize,
         message: String,
     },
+    /// A model file is not valid.
+    #[error("{name}: {message}")]
+    Model { name: String, message: String },
     /// A command-line value is not valid.
     #[error("{0}")]
     Usage(String),

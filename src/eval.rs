@@ -91,6 +91,9 @@ pub struct EvalReport {
     pub native_articles: usize,
     pub native_words: usize,
     pub native_findings: BTreeMap<String, NativeRule>,
+    /// Article scores of the labelled (machine-translated) articles and of the native ones.
+    pub labelled_scores: Vec<f64>,
+    pub native_scores: Vec<f64>,
     /// Source-language guesses checked against `<article>.src` files (`source_language: nl`):
     /// (article, expected, guessed).
     pub languages: Vec<(String, String, Option<String>)>,
@@ -104,6 +107,12 @@ impl EvalReport {
         })
     }
 
+    /// Area under the ROC curve of the article score separating labelled (machine-translated)
+    /// articles from native ones, when there are both.
+    pub fn auc(&self) -> Option<f64> {
+        auc(&self.labelled_scores, &self.native_scores)
+    }
+
     pub fn native_per_1000(&self) -> f64 {
         let n: usize = self.native_findings.values().map(|r| r.count).sum();
         if self.native_words == 0 {
@@ -112,6 +121,27 @@ impl EvalReport {
             n as f64 * 1000.0 / self.native_words as f64
         }
     }
+}
+
+/// Area under the ROC curve: the probability that a random positive scores above a random
+/// negative (ties count half). `None` without both.
+///
+/// ```
+/// assert_eq!(mtlint::eval::auc(&[3.0, 2.0], &[1.0, 2.0]), Some(0.875));
+/// ```
+pub fn auc(positives: &[f64], negatives: &[f64]) -> Option<f64> {
+    if positives.is_empty() || negatives.is_empty() {
+        return None;
+    }
+    let mut neg = negatives.to_vec();
+    neg.sort_by(f64::total_cmp);
+    let mut sum = 0.0;
+    for &p in positives {
+        let below = neg.partition_point(|&n| n < p);
+        let ties = neg[below..].partition_point(|&n| n <= p);
+        sum += below as f64 + 0.5 * ties as f64;
+    }
+    Some(sum / (positives.len() * neg.len()) as f64)
 }
 
 /// The `source_language:` of a `.src` file beside an article (`nl-BE` counts as `nl`).
@@ -164,6 +194,7 @@ pub fn evaluate(
     for (i, c) in checked.iter().enumerate() {
         matched[i] = vec![false; c.findings.len()];
         report.findings_on_labelled += c.findings.len();
+        report.labelled_scores.push(c.summary.score);
     }
     for label in labels {
         let wanted = label
@@ -228,6 +259,7 @@ pub fn evaluate(
         .collect();
     for c in native_checked {
         report.native_words += c.summary.words;
+        report.native_scores.push(c.summary.score);
         for f in c.findings {
             let r = report.native_findings.entry(f.rule.clone()).or_default();
             r.count += 1;
@@ -333,6 +365,14 @@ impl std::fmt::Display for EvalReport {
                 );
             }
         }
+        if let Some(auc) = self.auc() {
+            let _ = writeln!(
+                s,
+                "Article score ROC AUC, {} labelled vs {} native article(s): {auc:.3}",
+                self.labelled_scores.len(),
+                self.native_scores.len()
+            );
+        }
         f.write_str(&s)
     }
 }
@@ -389,6 +429,11 @@ mod tests {
         assert_eq!(r.unlocated.len(), 1);
         assert_eq!(r.native_words, 10);
         assert!((r.native_per_1000() - 100.0).abs() < 1e-9);
+        assert_eq!(
+            r.auc(),
+            Some(1.0),
+            "the MT article outscores the native one"
+        );
         let text = r.to_string();
         assert!(
             text.contains("missed:\n    mt [calque] small beer"),

@@ -9,6 +9,7 @@ pub mod detect;
 pub mod error;
 pub mod finding;
 pub mod lexicon;
+pub mod model;
 pub mod normalise;
 pub mod segment;
 

@@ -51,6 +51,8 @@ enum Command {
     },
     /// Write a commented mtlint.toml with the defaults in the current directory.
     Init,
+    /// Train a model of normal English (word and pair counts) for the `oddity` detector.
+    Train(TrainArgs),
     /// Validate and audit lexicons, or derive data files.
     #[command(subcommand)]
     Lexicon(LexiconCommand),
@@ -96,6 +98,31 @@ struct Lexicons {
     /// only that language's entries.
     #[arg(long, value_name = "LANG")]
     source_lang: Option<String>,
+}
+
+/// The lexicons, and the model of normal English (`--model`, or the embedded one).
+fn resources(dirs: &[PathBuf], model: Option<&std::path::Path>) -> anyhow::Result<Resources> {
+    let mut resources = Resources::load(dirs)?;
+    if let Some(m) = model {
+        resources.model = std::sync::Arc::new(mtlint::model::Model::read(m)?);
+    }
+    Ok(resources)
+}
+
+#[derive(Args)]
+struct TrainArgs {
+    /// Raw English text, one document or sentence per line (`.xz` read directly).
+    #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
+    corpus: Vec<PathBuf>,
+    /// N-gram tables: `word<TAB>log10 P` and `w1 w2<TAB>log10 P(w2|w1)` (`.xz` read directly).
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    ngrams: Vec<PathBuf>,
+    /// How many tokens the n-gram tables' probabilities stand for.
+    #[arg(long, default_value_t = mtlint::model::train::DEFAULT_LM_TOKENS, value_name = "N")]
+    lm_tokens: f64,
+    /// Output model file.
+    #[arg(short, long, value_name = "MODEL")]
+    output: PathBuf,
 }
 
 #[derive(Args)]
@@ -168,7 +195,8 @@ struct CheckArgs {
     /// Record today's findings as a baseline (the run then exits 0 on findings).
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
-    /// Reserved for the oddity model: a path to its file (not used yet; must exist).
+    /// Model of normal English for the `oddity` detector, written by `mtlint train` (default:
+    /// the embedded one).
     #[arg(long, value_name = "FILE")]
     model: Option<PathBuf>,
     /// Worker threads (default: one per core).
@@ -191,6 +219,9 @@ struct EvalArgs {
     /// Labelled machine-translated articles.
     #[arg(value_name = "FILE")]
     files: Vec<String>,
+    /// Model of normal English for the `oddity` detector (default: the embedded one).
+    #[arg(long, value_name = "FILE")]
+    model: Option<PathBuf>,
     #[command(flatten)]
     select: Selecting,
     #[command(flatten)]
@@ -247,6 +278,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Eval(args) => eval(args),
         Command::Lexicon(cmd) => lexicon(cmd),
         Command::Rules { verbose, lexicons } => rules(verbose, &lexicons),
+        Command::Train(args) => train(args),
         Command::Explain { rule, lexicons } => {
             let rules = mtlint::rules::catalogue(&Resources::load(&lexicons)?);
             let text: Vec<String> = mtlint::rules::lookup(&rules, &rule)?
@@ -269,6 +301,31 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
+    let opts = mtlint::model::train::TrainOptions {
+        corpora: args.corpus,
+        ngrams: args.ngrams,
+        lm_tokens: args.lm_tokens,
+        ..Default::default()
+    };
+    let (bytes, stats) =
+        mtlint::model::train::train(&opts, &mut |line| eprintln!("mtlint: train: {line}"))?;
+    let tmp = args.output.with_extension("tmp");
+    std::fs::write(&tmp, &bytes).with_context(|| format!("{}: cannot write", tmp.display()))?;
+    std::fs::rename(&tmp, &args.output)
+        .with_context(|| format!("{}: cannot write", args.output.display()))?;
+    eprintln!(
+        "mtlint: wrote {} ({} bytes): {} words, {} pairs from {} corpus tokens and {} n-gram rows",
+        args.output.display(),
+        stats.bytes,
+        stats.unigrams,
+        stats.bigrams,
+        stats.corpus_tokens,
+        stats.ngram_rows
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn rules(verbose: bool, lexicons: &[PathBuf]) -> anyhow::Result<ExitCode> {
@@ -373,7 +430,7 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let settings = cli_config(&args)?.over(file).settings()?;
-    let resources = Resources::load(&settings.lexicon)?;
+    let resources = resources(&settings.lexicon, settings.model.as_deref())?;
     // Writing a baseline records every finding, so an existing baseline is not applied.
     let baseline = match (&settings.baseline, &args.write_baseline) {
         (Some(p), None) => Some(Baseline::load(p)?),
@@ -441,7 +498,10 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
         ..Config::default()
     }
     .settings()?;
-    let checker = checker(&Resources::load(&settings.lexicon)?, &settings);
+    let checker = checker(
+        &resources(&settings.lexicon, args.model.as_deref())?,
+        &settings,
+    );
     let labels = match &args.labels {
         Some(p) => mtlint::eval::load_labels(p)?,
         None => Vec::new(),

@@ -134,6 +134,15 @@ const STRUCTURAL: &[(&str, Category, Severity, &str, &str, &str, &str)] = &[
         "CDA'er Pieter Omtzigt voted against.",
         "CDA member Pieter Omtzigt voted against.",
     ),
+    (
+        "oddity.pair",
+        Category::Oddity,
+        Severity::Minor,
+        "two common words that normal English never puts side by side",
+        "Chance alone would put the two words together many times in the model of normal English (`mtlint train`, `--model`), yet it never saw them together: often a word chosen by a dictionary rather than a writer. The explanation gives the counts.",
+        "The police started a great research into the fire.",
+        "The police started a major investigation into the fire.",
+    ),
 ];
 
 /// Every rule: the structural ones, each boilerplate pattern, one per untranslated language, and

@@ -375,7 +375,7 @@ fn malformed_config_names_file_line_and_key() {
         "/nonexistent/model.bin",
     ]);
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("reserved for the oddity model"));
+    assert!(stderr(&out).contains("model file /nonexistent/model.bin does not exist"));
 }
 
 #[test]

@@ -387,3 +387,74 @@ fn source_lang_restricts_entries() {
     ]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn train_writes_a_model_that_check_can_use() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus.txt");
+    let mut text = String::new();
+    for _ in 0..50 {
+        text.push_str("The great research team found a small result.\n");
+        text.push_str("The careful study found a great result.\n");
+        text.push_str("Research team members study results.\n");
+    }
+    std::fs::write(&corpus, text).unwrap();
+    let model = tmp.path().join("house.model");
+    let out = run(&[
+        "train",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "-o",
+        model.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("mtlint: train: ") && err.contains("wrote"),
+        "{err}"
+    );
+    let article = tmp.path().join("a.txt");
+    std::fs::write(
+        &article,
+        "The careful team found a great research result.\n",
+    )
+    .unwrap();
+    let check = |model: Option<&Path>| {
+        let mut args = vec![
+            "check",
+            article.to_str().unwrap(),
+            "--no-report",
+            "--only",
+            "oddity",
+            "--format",
+            "csv",
+        ];
+        if let Some(m) = model {
+            args.extend(["--model", m.to_str().unwrap()]);
+        }
+        String::from_utf8_lossy(&run(&args).stdout).into_owned()
+    };
+    // The house model knows 'great research' but never saw 'research result'; the embedded model
+    // of general English judges the other way round.
+    let house = check(Some(&model));
+    assert!(
+        house.contains(",research result,") && !house.contains(",great research,"),
+        "{house}"
+    );
+    assert!(house.contains("in 1000 words of normal English"), "{house}");
+    let general = check(None);
+    assert!(
+        general.contains(",great research,") && !general.contains(",research result,"),
+        "{general}"
+    );
+    // A corrupt model is a usage error that names the file.
+    std::fs::write(&model, b"MTLINTLM garbage").unwrap();
+    let out = run(&[
+        "check",
+        article.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("house.model"));
+}

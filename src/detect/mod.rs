@@ -13,6 +13,7 @@ pub mod boilerplate;
 pub mod duplicate;
 pub mod fake_bio;
 pub mod lexicon;
+pub mod oddity;
 pub mod repetition;
 pub mod typography;
 pub mod untranslated;
@@ -54,12 +55,15 @@ pub const DETECTOR_IDS: &[&str] = &[
     "fake_bio",
     "lexicon",
     "untranslated",
+    "oddity",
 ];
 
 /// Data the detectors share, loaded and compiled once per process.
 pub struct Resources {
     pub lexicon: Arc<Lexicon>,
     pub foreign: Arc<ForeignWords>,
+    /// Model of normal English for `oddity` (the embedded one unless replaced).
+    pub model: Arc<crate::model::Model>,
 }
 
 impl Resources {
@@ -79,6 +83,7 @@ impl Resources {
         Ok(Resources {
             lexicon: Arc::new(lexicon),
             foreign: Arc::new(ForeignWords::embedded()),
+            model: Arc::new(crate::model::Model::embedded()?),
         })
     }
 }
@@ -93,6 +98,7 @@ pub fn registry(res: &Resources) -> Vec<Box<dyn Detector>> {
         Box::new(fake_bio::FakeBio::default_lexicon()),
         Box::new(lexicon::LexiconDetector::new(res.lexicon.clone())),
         Box::new(untranslated::Untranslated::new(res.foreign.clone())),
+        Box::new(oddity::Oddity::new(res.model.clone())),
     ]
 }
 

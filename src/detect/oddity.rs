@@ -1,0 +1,193 @@
+//! `oddity`: two common words that normal English almost never puts side by side, judged by the
+//! model of normal English ([`crate::model`]): if "huge" and "serving" are each frequent, chance
+//! alone would put them together dozens of times in the model's text; seeing the pair never is
+//! evidence of a word chosen by a dictionary rather than a writer ("Huge serving" for Dutch
+//! *grote dienst*, a big favour).
+//!
+//! Flags: "The police started a great research into the fire." ('great research', Dutch *groot
+//! onderzoek*, a major investigation: seen 0 times; expected 16 if the words were independent).
+//! Leaves alone: "The police started a major investigation into the fire." (a common pair).
+//!
+//! The threshold is strict because most unseen pairs of common words in native text straddle a
+//! phrase boundary ("what armed forces really need"); see the README for the measured rates.
+
+use super::{Detector, Hit};
+use crate::finding::{Category, Severity};
+use crate::model::Model;
+use crate::model::train::pairable;
+use crate::segment::{Document, Token, TokenKind};
+use std::sync::Arc;
+
+/// A pair is flagged when chance alone would put its words side by side at least this many times
+/// in the model's text and the model never saw them together. Measured on held-out native text
+/// (Wikinews 2019 and the held-out tail of MASC): 0.94 flags per 1,000 words at 8.
+pub const MIN_EXPECTED: f64 = 8.0;
+
+pub struct Oddity {
+    model: Arc<Model>,
+}
+
+impl Oddity {
+    pub fn new(model: Arc<Model>) -> Oddity {
+        Oddity { model }
+    }
+}
+
+impl Detector for Oddity {
+    fn id(&self) -> &'static str {
+        "oddity"
+    }
+
+    fn description(&self) -> &'static str {
+        "pairs of common words that normal English almost never puts together ('Huge serving')"
+    }
+
+    fn categories(&self) -> &'static [Category] {
+        &[Category::Oddity]
+    }
+
+    fn check(&self, doc: &Document) -> Vec<Hit> {
+        let m = &*self.model;
+        let total = m.total();
+        let mut hits = Vec::new();
+        for s in &doc.sentences {
+            // The previous token, if it can start a pair: (token, word, count).
+            let mut prev: Option<(&Token, &str, f64)> = None;
+            for (k, t) in doc.tokens[s.tokens.clone()].iter().enumerate() {
+                let first = prev.take();
+                if t.kind != TokenKind::Word {
+                    continue;
+                }
+                let w = doc.word(t);
+                if !pairable(w) {
+                    continue;
+                }
+                // Names are not collocations: in running text, a capitalised word (other than
+                // the first of the sentence) is left alone.
+                let capitalised = !s.heading
+                    && doc
+                        .text(t.start, t.end)
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_uppercase);
+                let count = m.count(w);
+                if let Some((a, w1, c1)) = first
+                    && !capitalised
+                    && !is_adverb(w)
+                {
+                    let expected = c1 * count / total;
+                    if expected >= MIN_EXPECTED && m.pair_count(w1, w) == 0.0 {
+                        hits.push(hit(a, t, w1, w, expected, total));
+                    }
+                }
+                if !(capitalised && k > 0) {
+                    prev = Some((t, w, count));
+                }
+            }
+        }
+        hits
+    }
+}
+
+fn hit(a: &Token, b: &Token, w1: &str, w2: &str, expected: f64, total: f64) -> Hit {
+    Hit {
+        start: a.start,
+        end: b.end,
+        category: Category::Oddity,
+        rule: "oddity.pair".into(),
+        severity: Severity::Minor,
+        confidence: confidence(expected),
+        explanation: format!(
+            "'{w1} {w2}' seen 0 times in {} of normal English; expected {expected:.0} if the words were independent. Two common words that English does not put together often mean a word chosen by a dictionary rather than a writer.",
+            words(total)
+        ),
+        suggestion: None,
+        lang: None,
+    }
+}
+
+/// Nouns ending in -ly. Other words in -ly are adverbs, which usually start a new phrase ("what
+/// armed forces really need"), so a noun–adverb pair says nothing about collocation.
+const LY_NOUNS: &[&str] = &[
+    "family", "supply", "assembly", "reply", "ally", "rally", "anomaly", "monopoly", "italy",
+    "july", "jelly", "belly", "bully", "fly", "lily", "holly", "homily", "folly", "tally",
+];
+
+fn is_adverb(w: &str) -> bool {
+    w.len() > 4 && w.ends_with("ly") && !LY_NOUNS.contains(&w)
+}
+
+/// "204 million words", "1000 words".
+fn words(total: f64) -> String {
+    if total >= 1e6 {
+        format!("{:.0} million words", total / 1e6)
+    } else {
+        format!("{total:.0} words")
+    }
+}
+
+/// Confidence grows with how often chance alone would have produced the pair: at the threshold
+/// about one flag in four is an artifact on machine-translated news (the rest are phrase
+/// boundaries such as "what armed forces really need"), and a pair expected 100 times and never
+/// seen is rarely native.
+fn confidence(expected: f64) -> f32 {
+    (0.25 + 0.1 * (expected / MIN_EXPECTED).log2()).clamp(0.25, 0.6) as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::spans;
+
+    fn detector() -> Oddity {
+        Oddity::new(Arc::new(Model::embedded().unwrap()))
+    }
+
+    #[test]
+    fn flags() {
+        let d = detector();
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "The police started a great research into the fire.",
+                &["great research"],
+            ),
+            ("Scientists did great research.", &["great research"]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(spans(&d, text), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn leaves_native_english_alone() {
+        let d = detector();
+        let cases = [
+            "The police started a major investigation into the fire.",
+            "The prime minister asked for a huge favour.",
+            "Great Research Labs opened in Boston.",
+            "But that is nothing compared to what the armed forces really need.",
+            "The former Kremlin speechwriter said the economy was in serious trouble.",
+            "President Xi visited Moscow for talks with his Russian counterpart.",
+        ];
+        for text in cases {
+            assert!(spans(&d, text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn explanation_has_the_statistics() {
+        let d = detector();
+        let doc = Document::new("Scientists did great research.");
+        let hits = d.check(&doc);
+        assert_eq!(hits.len(), 1);
+        assert!(
+            hits[0]
+                .explanation
+                .starts_with("'great research' seen 0 times")
+                && hits[0].explanation.contains("expected 16 if"),
+            "{}",
+            hits[0].explanation
+        );
+        assert!((0.25..=0.6).contains(&hits[0].confidence));
+    }
+}
