@@ -29,6 +29,12 @@ fn main() {
             }
         }
     }
+    // An empty table would make every check silently lexicon-free.
+    assert!(
+        !files.is_empty(),
+        "no lexicons found under {}: the build needs lexicons/<lang>-en/*.csv",
+        root.display()
+    );
     // Sorted, so the embedded order (and rule order) never depends on the file system.
     files.sort();
     let mut out = String::from(

@@ -61,8 +61,9 @@ impl Selection {
                     .iter()
                     .any(|c| item == c.as_str() || item.starts_with(&format!("{}.", c.as_str())))
         };
+        let named = self.only.iter().any(|i| mentions(i));
         !self.skip.iter().any(|s| s == d.id())
-            && (self.only.is_empty() || self.only.iter().any(|i| mentions(i)))
+            && (named || (self.only.is_empty() && !d.experimental()))
     }
 
     fn keeps(&self, detector: &str, hit: &Hit) -> bool {

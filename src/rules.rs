@@ -371,7 +371,9 @@ mod tests {
         for r in &rules {
             assert!(ids.insert(&r.id), "duplicate rule id {}", r.id);
         }
-        let checker = Checker::new(resources(), Selection::default(), Default::default());
+        // Every detector, the experimental ones included.
+        let all = Selection::parse(&[crate::detect::DETECTOR_IDS.join(",")], &[]).unwrap();
+        let checker = Checker::new(resources(), all, Default::default());
         for r in rules.iter().filter(|r| r.group.is_none()) {
             let article = Article {
                 text: r.example.clone(),

@@ -44,6 +44,10 @@ pub trait Detector: Send + Sync {
     fn categories(&self) -> &'static [Category];
     /// Every hit in the document.
     fn check(&self, doc: &Document) -> Vec<Hit>;
+    /// An experimental detector runs only when `--only` (or the config's `only`) names it.
+    fn experimental(&self) -> bool {
+        false
+    }
 }
 
 /// Ids of every detector, in the order they run (for validating `--only`/`--skip`).

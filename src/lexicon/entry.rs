@@ -511,6 +511,11 @@ mod tests {
     #[test]
     fn every_embedded_entry_fires_on_its_example_and_not_its_native_sentence() {
         let lex = Lexicon::embedded().unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            lex.entries().len() > 1000,
+            "only {} embedded entries",
+            lex.entries().len()
+        );
         let mut failures = Vec::new();
         for (i, e) in lex.entries().iter().enumerate() {
             if !lex.entry_fires(i, &e.row.example) {
