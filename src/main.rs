@@ -465,7 +465,12 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         include: settings.include,
         exclude: settings.exclude,
         write_baseline: args.write_baseline,
-        rules: mtlint::rules::catalogue(&resources),
+        // Rule metadata is part of SARIF only; building it costs start-up time elsewhere.
+        rules: if settings.format == mtlint::output::OutputFormat::Sarif {
+            mtlint::rules::catalogue(&resources)
+        } else {
+            Vec::new()
+        },
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -50,13 +50,15 @@ pub struct ForeignWord {
 /// The table, keyed by lowercase word.
 #[derive(Debug, Default)]
 pub struct ForeignWords {
-    words: FxHashMap<String, ForeignWord>,
+    /// Keys borrow the embedded table: no allocation per word at start-up.
+    words: FxHashMap<&'static str, ForeignWord>,
 }
 
 impl ForeignWords {
     /// Parses `word<TAB>lang<TAB>cb<TAB>cb_en<TAB>kind` lines (`kind`: `flag` or `evidence`).
-    pub fn parse(name: &str, text: &str) -> Result<ForeignWords> {
+    pub fn parse(name: &str, text: &'static str) -> Result<ForeignWords> {
         let mut words = FxHashMap::default();
+        words.reserve(text.len() / 24);
         for (i, line) in text.lines().enumerate() {
             if line.is_empty() || line.starts_with('#') {
                 continue;
@@ -95,7 +97,7 @@ impl ForeignWords {
             };
             if words
                 .insert(
-                    word.to_string(),
+                    word,
                     ForeignWord {
                         lang,
                         cb,
