@@ -13,7 +13,8 @@
 //! ```
 
 use crate::baseline::Baseline;
-use crate::detect::{DETECTOR_IDS, Detector, Hit, Resources, registry};
+use crate::detect::fidelity::{SourcePhrases, confirm};
+use crate::detect::{Aligned, DETECTOR_IDS, Detector, Hit, Resources, registry};
 use crate::error::{Error, Result};
 use crate::finding::{Category, Finding, Severity};
 use crate::ingest::Article;
@@ -176,6 +177,8 @@ pub struct Checker {
     thresholds: Thresholds,
     source_lang: SourceLang,
     policy: Policy,
+    /// Lexicon source phrases, to confirm findings against a bilingual input's source.
+    phrases: SourcePhrases,
 }
 
 impl Checker {
@@ -191,6 +194,7 @@ impl Checker {
             thresholds,
             source_lang: SourceLang::Auto,
             policy: Policy::default(),
+            phrases: SourcePhrases::new(&resources.lexicon),
         }
     }
 
@@ -214,17 +218,38 @@ impl Checker {
     /// Checks one article; `id` is the (unique) id to report it under.
     pub fn check(&self, article: &Article, id: &str) -> Checked {
         let doc = Document::new(&article.text);
+        let aligned: Vec<Aligned<'_>> = article
+            .segments
+            .iter()
+            .map(|s| Aligned {
+                start: doc.norm.map.to_norm(s.target.start),
+                end: doc.norm.map.to_norm(s.target.end),
+                source: &s.source,
+            })
+            .collect();
         let mut hits: Vec<Hit> = Vec::new();
         for d in &self.detectors {
+            let mut found = d.check(&doc);
+            if !aligned.is_empty() {
+                found.extend(d.check_aligned(&doc, &aligned));
+            }
             hits.extend(
-                d.check(&doc)
+                found
                     .into_iter()
                     .filter(|h| self.selection.keeps(d.id(), h)),
             );
         }
         let evidence = self.foreign.evidence(&doc);
         let guess = guess_language(&hits, &evidence);
-        gate_languages(&mut hits, &self.source_lang, &guess);
+        // A language the input states (XLIFF, TMX) replaces the guess.
+        let source_lang = match (&self.source_lang, &article.source_lang) {
+            (SourceLang::Auto, Some(l)) => SourceLang::Fixed(l.clone()),
+            (s, _) => s.clone(),
+        };
+        gate_languages(&mut hits, &source_lang, &guess);
+        if !aligned.is_empty() {
+            confirm(&mut hits, &aligned, &self.phrases);
+        }
         let findings = self.policy.apply(&doc, to_findings(&doc, id, hits));
         let mut summary = summarise(
             id,
@@ -236,11 +261,11 @@ impl Checker {
         );
         summary.title = article.title.clone();
         summary.url = article.url.clone();
-        summary.source_language = match &self.source_lang {
+        summary.source_language = match &source_lang {
             SourceLang::Fixed(l) => Some(l.clone()),
             SourceLang::Auto => guess.lang.clone(),
         };
-        summary.source_confidence = match &self.source_lang {
+        summary.source_confidence = match &source_lang {
             SourceLang::Fixed(_) => 1.0,
             SourceLang::Auto => guess.confidence,
         };

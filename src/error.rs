@@ -74,6 +74,20 @@ pub enum Error {
     /// A model file is not valid.
     #[error("{name}: {message}")]
     Model { name: String, message: String },
+    /// An input (XML, feed, XLIFF, TMX) is malformed at a known place.
+    #[error("{path}:{line}:{column}: {message}")]
+    Syntax {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// An input parsed but is not what its format says, or holds no text to check.
+    #[error("{path}: {message}")]
+    Content { path: String, message: String },
+    /// A URL could not be fetched (status, timeout, size limit, network).
+    #[error("{url}: cannot fetch: {message}")]
+    Fetch { url: String, message: String },
     /// A command-line value is not valid.
     #[error("{0}")]
     Usage(String),

@@ -77,6 +77,8 @@ pub enum Category {
     Untranslated,
     /// A phrase normal English does not use.
     Oddity,
+    /// A number or name of the source missing or changed in the translation (bilingual input).
+    Fidelity,
 }
 
 impl Category {
@@ -95,6 +97,7 @@ impl Category {
         Category::Terminology,
         Category::Untranslated,
         Category::Oddity,
+        Category::Fidelity,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -112,6 +115,7 @@ impl Category {
             Category::Terminology => "terminology",
             Category::Untranslated => "untranslated",
             Category::Oddity => "oddity",
+            Category::Fidelity => "fidelity",
         }
     }
 

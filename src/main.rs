@@ -7,7 +7,7 @@ use mtlint::baseline::Baseline;
 use mtlint::check::{Checker, Policy};
 use mtlint::config::{Config, Settings};
 use mtlint::detect::Resources;
-use mtlint::ingest::InputFormat;
+use mtlint::ingest::{FetchOptions, IngestOptions, InputFormat};
 use mtlint::run::RunOptions;
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -137,8 +137,9 @@ struct Selecting {
 
 #[derive(Args)]
 struct CheckArgs {
-    /// Files, directories (every .txt/.md below) or `-` for stdin. `.jsonl` is one article per
-    /// line ({"id","title","text","url"}); `.csv` needs a `text` column; `.xz` is decompressed.
+    /// Files, directories (every .txt/.md/.html/.rss/.atom/.xlf/.tmx below), `http(s)://` URLs
+    /// or `-` for stdin. `.jsonl` is one article per line ({"id","title","text","url"}); `.csv`
+    /// needs a `text` column; a feed is one article per item; `.xz` is decompressed.
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<String>,
     /// Configuration file (default: mtlint.toml in the current directory or the nearest parent).
@@ -165,6 +166,18 @@ struct CheckArgs {
     /// How to read inputs (default: by extension).
     #[arg(long, value_enum, default_value_t = InFormat::Auto)]
     input_format: InFormat,
+    /// CSV column holding the article text (default `text`).
+    #[arg(long, value_name = "NAME")]
+    text_column: Option<String>,
+    /// CSV column holding the article id (default `id`, else `<file>-<row>`).
+    #[arg(long, value_name = "NAME")]
+    id_column: Option<String>,
+    /// Seconds to wait for a URL's response, and then for its body (connecting: at most 10).
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    timeout: f64,
+    /// Largest download accepted per URL: bytes, or with K, M or G (default 20M).
+    #[arg(long, value_name = "SIZE", default_value = "20M", value_parser = parse_size)]
+    max_download: u64,
     /// Print only the summary line.
     #[arg(short, long)]
     quiet: bool,
@@ -252,6 +265,32 @@ enum InFormat {
     Text,
     Jsonl,
     Csv,
+    /// RSS or Atom (`rss`, `atom` and `feed` read the same way).
+    Rss,
+    Atom,
+    Feed,
+    Html,
+    Xliff,
+    Tmx,
+}
+
+/// `20M`, `512K`, `1G` or plain bytes.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim().to_ascii_uppercase();
+    let t = t.strip_suffix('B').unwrap_or(&t);
+    let (digits, unit) = match t.char_indices().last() {
+        Some((i, 'K')) => (&t[..i], 1u64 << 10),
+        Some((i, 'M')) => (&t[..i], 1 << 20),
+        Some((i, 'G')) => (&t[..i], 1 << 30),
+        _ => (t, 1),
+    };
+    digits
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(unit))
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("'{s}' is not a size (e.g. 20M, 512K, 1000000)"))
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -442,6 +481,11 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         accept: settings.accept.clone(),
         baseline,
     });
+    anyhow::ensure!(
+        args.timeout.is_finite() && args.timeout > 0.0,
+        "--timeout must be a positive number of seconds"
+    );
+    let timeout = std::time::Duration::from_secs_f64(args.timeout);
     let opts = RunOptions {
         inputs: args.inputs,
         input_format: match args.input_format {
@@ -449,6 +493,20 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
             InFormat::Text => InputFormat::Text,
             InFormat::Jsonl => InputFormat::JsonLines,
             InFormat::Csv => InputFormat::Csv,
+            InFormat::Rss | InFormat::Atom | InFormat::Feed => InputFormat::Feed,
+            InFormat::Html => InputFormat::Html,
+            InFormat::Xliff => InputFormat::Xliff,
+            InFormat::Tmx => InputFormat::Tmx,
+        },
+        ingest: IngestOptions {
+            text_column: args.text_column,
+            id_column: args.id_column,
+            fetch: FetchOptions {
+                timeout,
+                connect_timeout: timeout.min(std::time::Duration::from_secs(10)),
+                max_bytes: args.max_download,
+                ..FetchOptions::default()
+            },
         },
         report_dir: settings.report_dir,
         format: settings.format,

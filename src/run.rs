@@ -5,7 +5,7 @@ use crate::baseline::Entry;
 use crate::check::Checker;
 use crate::error::{Error, Result};
 use crate::finding::Severity;
-use crate::ingest::{Articles, InputFormat, Source, expand};
+use crate::ingest::{Articles, IngestOptions, InputFormat, Source, expand};
 use crate::output::{Emitter, Totals};
 use crate::report::{IdAllocator, ReportDir};
 use crate::rules::Rule;
@@ -23,6 +23,8 @@ const BATCH: usize = 256;
 pub struct RunOptions {
     pub inputs: Vec<String>,
     pub input_format: InputFormat,
+    /// CSV columns and download limits.
+    pub ingest: IngestOptions,
     /// `None`: no report files.
     pub report_dir: Option<PathBuf>,
     pub format: OutputFormat,
@@ -71,7 +73,7 @@ pub fn run(
             opts.include.as_ref().is_none_or(|g| g.is_match(path))
                 && !opts.exclude.as_ref().is_some_and(|g| g.is_match(path))
         }
-        Source::Stdin => true,
+        Source::Stdin | Source::Url(_) => true,
     });
     let mut outcome = Outcome::default();
     for e in expand_errors {
@@ -82,7 +84,7 @@ pub fn run(
         .iter()
         .filter_map(|s| match s {
             Source::File { path, .. } => Some(path.clone()),
-            Source::Stdin => None,
+            Source::Stdin | Source::Url(_) => None,
         })
         .collect();
     let mut reports = match &opts.report_dir {
@@ -90,7 +92,7 @@ pub fn run(
         None => None,
     };
     let mut ids = IdAllocator::default();
-    let mut articles = Articles::new(sources, opts.input_format);
+    let mut articles = Articles::new(sources, opts.input_format).with_options(opts.ingest.clone());
     let mut emitter = Emitter::new(opts.format, opts.color, &opts.rules);
     let mut totals = Totals::default();
     let mut recorded: Vec<Entry> = Vec::new();

@@ -12,6 +12,7 @@ use std::sync::Arc;
 pub mod boilerplate;
 pub mod duplicate;
 pub mod fake_bio;
+pub mod fidelity;
 pub mod lexicon;
 pub mod oddity;
 pub mod repetition;
@@ -34,6 +35,15 @@ pub struct Hit {
     pub lang: Option<String>,
 }
 
+/// A target segment of a bilingual article, as a range of the **normalised** text, with the
+/// source text it translates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Aligned<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub source: &'a str,
+}
+
 /// A detector: one kind of artifact, checked over a whole document.
 pub trait Detector: Send + Sync {
     /// Stable id used by `--only`/`--skip` and as the first part of rule ids.
@@ -44,6 +54,11 @@ pub trait Detector: Send + Sync {
     fn categories(&self) -> &'static [Category];
     /// Every hit in the document.
     fn check(&self, doc: &Document) -> Vec<Hit>;
+    /// Hits that need the source text, for bilingual input: `segments` are the target segments
+    /// (ranges of the normalised text) with their source. Most detectors have none.
+    fn check_aligned(&self, _doc: &Document, _segments: &[Aligned<'_>]) -> Vec<Hit> {
+        Vec::new()
+    }
     /// An experimental detector runs only when `--only` (or the config's `only`) names it.
     fn experimental(&self) -> bool {
         false
@@ -60,6 +75,7 @@ pub const DETECTOR_IDS: &[&str] = &[
     "lexicon",
     "untranslated",
     "oddity",
+    "fidelity",
 ];
 
 /// Data the detectors share, loaded and compiled once per process.
@@ -103,6 +119,10 @@ pub fn registry(res: &Resources) -> Vec<Box<dyn Detector>> {
         Box::new(lexicon::LexiconDetector::new(res.lexicon.clone())),
         Box::new(untranslated::Untranslated::new(res.foreign.clone())),
         Box::new(oddity::Oddity::new(res.model.clone())),
+        Box::new(fidelity::Fidelity::new(
+            res.foreign.clone(),
+            res.model.clone(),
+        )),
     ]
 }
 

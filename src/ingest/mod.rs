@@ -1,13 +1,24 @@
-//! Ingest: turns command-line inputs (files, directories, stdin, JSON Lines, CSV, `.xz`) into
-//! [`Article`]s, one at a time, so memory stays bounded whatever the feed size.
+//! Ingest: turns command-line inputs (files, directories, stdin, URLs; text, JSON Lines, CSV,
+//! RSS/Atom feeds, HTML pages, XLIFF and TMX; `.xz`) into [`Article`]s, one at a time, so memory
+//! stays bounded whatever the dump size.
 //!
 //! Every failure is an [`Error`] that names the file (and line): a bad line of a JSON Lines dump
-//! is reported and the next line is still read.
+//! is reported and the next line is still read; a URL that cannot be fetched is reported and the
+//! next input is still read.
 
 use crate::error::{Error, Result};
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+
+pub mod bilingual;
+pub mod feed;
+pub mod fetch;
+pub mod html;
+pub mod xml;
+
+pub use bilingual::Segment;
+pub use fetch::FetchOptions;
 
 /// One article to check.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -22,27 +33,53 @@ pub struct Article {
     pub url: Option<String>,
     /// Other keys of a JSON Lines record, kept for machine-readable output.
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Source language stated by the input (XLIFF, TMX): overrides the guess.
+    pub source_lang: Option<String>,
+    /// Target segments aligned with their source text (bilingual input); empty otherwise.
+    pub segments: Vec<Segment>,
 }
 
 /// How to read an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum InputFormat {
-    /// By extension: `.jsonl`/`.ndjson` JSON Lines, `.csv` CSV, anything else text (`.xz` is
-    /// decompressed first and the inner extension decides).
+    /// By extension: `.jsonl`/`.ndjson` JSON Lines, `.csv` CSV, `.rss`/`.atom` feeds,
+    /// `.html`/`.htm` pages, `.xlf`/`.xliff` XLIFF, `.tmx` TMX, `.xml` by its root element,
+    /// anything else text (`.xz` is decompressed first and the inner extension decides). A URL
+    /// goes by its content type, then by its content.
     #[default]
     Auto,
     Text,
     JsonLines,
     Csv,
+    /// RSS (0.9x, 1.0, 2.0) or Atom.
+    Feed,
+    Html,
+    Xliff,
+    Tmx,
+}
+
+/// How to read inputs beyond their format.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IngestOptions {
+    /// CSV column holding the text (default `text`).
+    pub text_column: Option<String>,
+    /// CSV column holding the id (default `id`).
+    pub id_column: Option<String>,
+    /// Limits of URL downloads.
+    pub fetch: FetchOptions,
 }
 
 /// Extensions collected when a directory is given.
-const TEXT_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "text"];
+const TEXT_EXTENSIONS: &[&str] = &[
+    "txt", "md", "markdown", "text", "html", "htm", "rss", "atom", "xlf", "xliff", "tmx",
+];
 
 /// An input named on the command line, after expanding directories.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
     Stdin,
+    /// An `http://` or `https://` URL.
+    Url(String),
     File {
         path: PathBuf,
         /// Id derived from the path (relative to the directory it was found in).
@@ -58,6 +95,10 @@ pub fn expand(inputs: &[String]) -> (Vec<Source>, Vec<Error>) {
     for input in inputs {
         if input == "-" {
             sources.push(Source::Stdin);
+            continue;
+        }
+        if fetch::is_url(input) {
+            sources.push(Source::Url(input.clone()));
             continue;
         }
         let path = PathBuf::from(input);
@@ -126,6 +167,7 @@ fn stem(path: &Path) -> String {
 pub struct Articles {
     sources: VecDeque<Source>,
     format: InputFormat,
+    options: IngestOptions,
     current: Option<Box<dyn Iterator<Item = Result<Article>>>>,
 }
 
@@ -134,8 +176,15 @@ impl Articles {
         Articles {
             sources: sources.into(),
             format,
+            options: IngestOptions::default(),
             current: None,
         }
+    }
+
+    /// Sets CSV columns and download limits (default: `text`/`id`, [`FetchOptions::default`]).
+    pub fn with_options(mut self, options: IngestOptions) -> Articles {
+        self.options = options;
+        self
     }
 }
 
@@ -151,7 +200,7 @@ impl Iterator for Articles {
                 }
             }
             let source = self.sources.pop_front()?;
-            match open(&source, self.format) {
+            match open(&source, self.format, &self.options) {
                 Ok(it) => self.current = Some(it),
                 Err(e) => return Some(Err(e)),
             }
@@ -159,7 +208,9 @@ impl Iterator for Articles {
     }
 }
 
-fn open(source: &Source, format: InputFormat) -> Result<Box<dyn Iterator<Item = Result<Article>>>> {
+type ArticleIter = Box<dyn Iterator<Item = Result<Article>>>;
+
+fn open(source: &Source, format: InputFormat, options: &IngestOptions) -> Result<ArticleIter> {
     let (path, id, display) = match source {
         Source::Stdin => (
             PathBuf::from("<stdin>"),
@@ -167,13 +218,13 @@ fn open(source: &Source, format: InputFormat) -> Result<Box<dyn Iterator<Item = 
             "<stdin>".to_string(),
         ),
         Source::File { path, id } => (path.clone(), id.clone(), path.display().to_string()),
+        Source::Url(url) => return open_url(url, format, options),
     };
     let read_err = |source| Error::Read {
         path: path.clone(),
         source,
     };
     let mut reader: Box<dyn BufRead> = match source {
-        Source::Stdin => Box::new(BufReader::new(std::io::stdin())),
         Source::File { path, .. } => {
             let f = std::fs::File::open(path).map_err(read_err)?;
             if f.metadata().map_err(read_err)?.is_dir() {
@@ -184,6 +235,7 @@ fn open(source: &Source, format: InputFormat) -> Result<Box<dyn Iterator<Item = 
             }
             Box::new(BufReader::new(f))
         }
+        _ => Box::new(BufReader::new(std::io::stdin())),
     };
     let mut name = path.clone();
     if name.extension().is_some_and(|e| e == "xz") {
@@ -203,6 +255,12 @@ fn open(source: &Source, format: InputFormat) -> Result<Box<dyn Iterator<Item = 
         InputFormat::Auto => match ext.as_deref() {
             Some("jsonl" | "ndjson") => InputFormat::JsonLines,
             Some("csv") => InputFormat::Csv,
+            Some("rss" | "atom") => InputFormat::Feed,
+            Some("html" | "htm" | "xhtml") => InputFormat::Html,
+            Some("xlf" | "xliff") => InputFormat::Xliff,
+            Some("tmx") => InputFormat::Tmx,
+            // `.xml` is decided by its root element once read.
+            Some("xml") => InputFormat::Auto,
             _ => InputFormat::Text,
         },
         f => f,
@@ -215,19 +273,151 @@ fn open(source: &Source, format: InputFormat) -> Result<Box<dyn Iterator<Item = 
             line: 0,
             buf: Vec::new(),
         })),
-        InputFormat::Csv => csv_articles(reader, path, id),
+        InputFormat::Csv => csv_articles(reader, path, id, options),
         _ => {
             let mut bytes = Vec::new();
             reader.read_to_end(&mut bytes).map_err(read_err)?;
             let text = decode(&path, bytes)?;
+            let format = match format {
+                InputFormat::Auto => sniff_xml(&display, &text)?,
+                f => f,
+            };
+            parse_document(format, &display, &id, text, None)
+        }
+    }
+}
+
+/// Fetches a URL and reads it by `format`, else by content type, else by content.
+fn open_url(url: &str, format: InputFormat, options: &IngestOptions) -> Result<ArticleIter> {
+    let fetched = fetch::fetch(url, &options.fetch)?;
+    let id = url_id(&fetched.url);
+    let text = decode(Path::new(url), fetched.body)?;
+    let format = match format {
+        InputFormat::Auto => sniff(url, fetched.content_type.as_deref(), &text)?,
+        f => f,
+    };
+    match format {
+        InputFormat::JsonLines => Ok(Box::new(JsonLines {
+            reader: Box::new(std::io::Cursor::new(text.into_bytes())),
+            path: PathBuf::from(url),
+            stem: id,
+            line: 0,
+            buf: Vec::new(),
+        })),
+        InputFormat::Csv => csv_articles(
+            Box::new(std::io::Cursor::new(text.into_bytes())),
+            PathBuf::from(url),
+            id,
+            options,
+        ),
+        f => parse_document(f, url, &id, text, Some(&fetched.url)),
+    }
+}
+
+/// Reads a whole document of a known format into articles. `url` is where it was fetched from.
+fn parse_document(
+    format: InputFormat,
+    display: &str,
+    id: &str,
+    text: String,
+    url: Option<&str>,
+) -> Result<ArticleIter> {
+    match format {
+        InputFormat::Feed => Ok(Box::new(
+            feed::articles(display, id, &text)?.into_iter().map(Ok),
+        )),
+        InputFormat::Html => {
+            let page = html::page(&text);
+            if page.text.trim().is_empty() {
+                return Err(Error::Content {
+                    path: display.to_string(),
+                    message: "no article text found in the HTML page (no paragraphs outside \
+                              navigation, banners, sidebars and comments)"
+                        .into(),
+                });
+            }
             Ok(Box::new(std::iter::once(Ok(Article {
-                id,
-                path: display,
-                text,
+                id: id.to_string(),
+                path: display.to_string(),
+                text: page.text,
+                title: page.title,
+                url: page.url.or_else(|| url.map(str::to_string)),
                 ..Article::default()
             }))))
         }
+        InputFormat::Xliff => Ok(Box::new(bilingual::xliff(display, id, &text)?.into_iter())),
+        InputFormat::Tmx => Ok(Box::new(std::iter::once(Ok(bilingual::tmx(
+            display, id, &text,
+        )?)))),
+        _ => Ok(Box::new(std::iter::once(Ok(Article {
+            id: id.to_string(),
+            path: display.to_string(),
+            text,
+            url: url.map(str::to_string),
+            ..Article::default()
+        })))),
     }
+}
+
+/// The format of an `.xml` file, by its root element.
+fn sniff_xml(display: &str, text: &str) -> Result<InputFormat> {
+    match xml::root_element(display, text)?.as_deref() {
+        Some("rss" | "feed" | "rdf") => Ok(InputFormat::Feed),
+        Some("xliff") => Ok(InputFormat::Xliff),
+        Some("tmx") => Ok(InputFormat::Tmx),
+        Some("html") => Ok(InputFormat::Html),
+        Some(other) => Err(Error::Content {
+            path: display.to_string(),
+            message: format!(
+                "unknown XML document <{other}>: expected an RSS or Atom feed, XLIFF, TMX or \
+                 HTML (or give --input-format)"
+            ),
+        }),
+        None => Ok(InputFormat::Text),
+    }
+}
+
+/// The format of a download: its content type when that is specific, else its first bytes.
+fn sniff(url: &str, content_type: Option<&str>, text: &str) -> Result<InputFormat> {
+    let by_type = match content_type.unwrap_or("") {
+        t if t.contains("rss") || t.contains("atom") => Some(InputFormat::Feed),
+        t if t.contains("xliff") => Some(InputFormat::Xliff),
+        "text/html" | "application/xhtml+xml" => Some(InputFormat::Html),
+        "application/x-ndjson"
+        | "application/jsonl"
+        | "application/x-jsonlines"
+        | "application/json" => Some(InputFormat::JsonLines),
+        "text/csv" => Some(InputFormat::Csv),
+        _ => None,
+    };
+    if let Some(f) = by_type {
+        return Ok(f);
+    }
+    let head = text.trim_start_matches('\u{feff}').trim_start();
+    if head.starts_with('{') {
+        return Ok(InputFormat::JsonLines);
+    }
+    if head.starts_with('<') {
+        let lower = head.get(..64).unwrap_or(head).to_ascii_lowercase();
+        if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
+            return Ok(InputFormat::Html);
+        }
+        return sniff_xml(url, text);
+    }
+    Ok(InputFormat::Text)
+}
+
+/// An article id from a URL: its last path segment without extension, else its host.
+fn url_id(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
+    let mut parts = rest.split('/').filter(|p| !p.is_empty());
+    let host = parts.next().unwrap_or("url").to_string();
+    parts
+        .next_back()
+        .map(|last| last.split('.').next().unwrap_or(last).to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or(host)
 }
 
 /// Reads a whole text file, decompressing `.xz`, checked as UTF-8 text.
@@ -350,16 +540,19 @@ impl JsonLines {
             title,
             url,
             extra: map,
+            ..Article::default()
         })
     }
 }
 
-/// CSV with a header that has a `text` column (and optionally `id`, `title`, `url`).
+/// CSV with a header that has a text column (`text`, or `--text-column`) and optionally id
+/// (`id`, or `--id-column`), `title` and `url` columns.
 fn csv_articles(
     reader: Box<dyn BufRead>,
     path: PathBuf,
     stem: String,
-) -> Result<Box<dyn Iterator<Item = Result<Article>>>> {
+    options: &IngestOptions,
+) -> Result<ArticleIter> {
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(false)
         .from_reader(reader);
@@ -371,15 +564,26 @@ fn csv_articles(
             message: e.to_string(),
         })?
         .clone();
-    let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
-    let Some(text_col) = col("text") else {
-        return Err(Error::Csv {
-            path,
-            line: 1,
-            message: "no \"text\" column in the header".into(),
-        });
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
     };
-    let (id_col, title_col, url_col) = (col("id"), col("title"), col("url"));
+    let missing = |name: &str| Error::Csv {
+        path: path.clone(),
+        line: 1,
+        message: format!(
+            "no \"{name}\" column in the header; columns: {}",
+            headers.iter().collect::<Vec<_>>().join(", ")
+        ),
+    };
+    let text_name = options.text_column.as_deref().unwrap_or("text");
+    let text_col = col(text_name).ok_or_else(|| missing(text_name))?;
+    let id_col = match options.id_column.as_deref() {
+        Some(name) => Some(col(name).ok_or_else(|| missing(name))?),
+        None => col("id"),
+    };
+    let (title_col, url_col) = (col("title"), col("url"));
     let mut row = 0;
     Ok(Box::new(rdr.into_records().map(move |rec| {
         row += 1;
@@ -398,7 +602,7 @@ fn csv_articles(
             text: get(Some(text_col)).unwrap_or_default(),
             title: get(title_col),
             url: get(url_col),
-            extra: serde_json::Map::new(),
+            ..Article::default()
         })
     })))
 }
@@ -484,7 +688,7 @@ mod tests {
             .iter()
             .map(|s| match s {
                 Source::File { id, .. } => id.clone(),
-                Source::Stdin => unreachable!(),
+                _ => unreachable!(),
             })
             .collect();
         assert_eq!(ids, ["a", "nl/b"]);

@@ -1,0 +1,456 @@
+//! HTML to checkable text: the main text of an article page (headline and body paragraphs, without
+//! navigation, banners, sidebars, share buttons or comments), and the text of an HTML fragment
+//! such as a feed item's content. Paragraphs come out separated by blank lines; entities are
+//! decoded by the parser (html5ever, as browsers parse).
+
+use scraper::{ElementRef, Html, Node};
+
+/// What an article page yields.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Page {
+    /// The headline (`<h1>`, else `og:title`, else `<title>`).
+    pub title: Option<String>,
+    /// `<link rel=canonical>` or `og:url`.
+    pub url: Option<String>,
+    /// Headline and body paragraphs, separated by blank lines; empty when the page has no text.
+    pub text: String,
+}
+
+/// Elements that never hold article text.
+const DROP_TAGS: &[&str] = &[
+    "nav", "footer", "aside", "script", "style", "noscript", "template", "form", "button",
+    "iframe", "svg", "select", "textarea", "dialog", "object", "embed", "canvas", "head",
+];
+
+/// Class or id fragments of site furniture (matched inside lowercase `class`/`id` values).
+const DROP_CLASSES: &[&str] = &[
+    "nav",
+    "menu",
+    "comment",
+    "footer",
+    "share",
+    "sharing",
+    "social",
+    "related",
+    "recommend",
+    "cookie",
+    "consent",
+    "subscribe",
+    "newsletter",
+    "sidebar",
+    "banner",
+    "advert",
+    "promo",
+    "breadcrumb",
+    "popup",
+    "modal",
+    "signup",
+    "masthead",
+    "toolbar",
+    "paywall",
+    "tags",
+];
+
+/// ARIA roles of site furniture.
+const DROP_ROLES: &[&str] = &[
+    "navigation",
+    "banner",
+    "contentinfo",
+    "complementary",
+    "dialog",
+    "search",
+    "alert",
+];
+
+/// Elements whose text is a paragraph of the article.
+const TEXT_BLOCKS: &[&str] = &["p", "h2", "h3", "h4", "li", "blockquote", "pre", "dd"];
+
+/// Elements that break the text into paragraphs when rendering a fragment.
+const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "figure",
+    "figcaption",
+    "dl",
+    "dt",
+    "dd",
+    "hr",
+    "address",
+];
+
+/// The main text of an article page.
+pub fn page(html: &str) -> Page {
+    let doc = Html::parse_document(html);
+    let top = doc.root_element();
+    let root = main_element(top);
+    let mut paragraphs = Vec::new();
+    for child in root.children() {
+        collect_blocks(child, &mut paragraphs);
+    }
+    if paragraphs.is_empty() {
+        // Pages that put text straight into <div>s with <br>s: render everything not dropped.
+        paragraphs = render_children(root);
+    }
+    let title = first(root, &|e| e.value().name() == "h1")
+        .map(|h| inline_text(h))
+        .filter(|t| !t.is_empty())
+        .or_else(|| meta(top, "og:title"))
+        .or_else(|| {
+            first(top, &|e| e.value().name() == "h1")
+                .map(inline_text)
+                .filter(|t| !t.is_empty())
+        })
+        .or_else(|| {
+            find(top, &|e| e.value().name() == "title", false)
+                .map(inline_text)
+                .filter(|t| !t.is_empty())
+        });
+    let url = find(
+        top,
+        &|e| {
+            e.value().name() == "link"
+                && e.value().attr("rel").is_some_and(|r| {
+                    r.split_whitespace()
+                        .any(|r| r.eq_ignore_ascii_case("canonical"))
+                })
+        },
+        false,
+    )
+    .and_then(|e| e.value().attr("href"))
+    .map(|h| h.trim().to_string())
+    .filter(|h| !h.is_empty())
+    .or_else(|| meta(top, "og:url"));
+    let mut text = String::new();
+    if !paragraphs.is_empty() {
+        if let Some(t) = &title {
+            text.push_str(t);
+            text.push_str("\n\n");
+        }
+        text.push_str(&paragraphs.join("\n\n"));
+        text.push('\n');
+    }
+    Page { title, url, text }
+}
+
+/// The text of an HTML fragment (or plain text): paragraphs separated by blank lines.
+pub fn fragment_text(html: &str) -> String {
+    let doc = Html::parse_fragment(html);
+    let paragraphs = render_children(doc.root_element());
+    if paragraphs.is_empty() {
+        return String::new();
+    }
+    let mut text = paragraphs.join("\n\n");
+    text.push('\n');
+    text
+}
+
+/// `<article>` with the most paragraph text, else `<main>` / `role=main`, else `<body>`.
+fn main_element(top: ElementRef<'_>) -> ElementRef<'_> {
+    let mut articles = Vec::new();
+    all(top, &|e| e.value().name() == "article", &mut articles);
+    let best = articles
+        .into_iter()
+        .map(|a| {
+            let mut ps = Vec::new();
+            collect_blocks(*a, &mut ps);
+            (ps.iter().map(String::len).sum::<usize>(), a)
+        })
+        .filter(|(len, _)| *len > 0)
+        .max_by_key(|(len, _)| *len)
+        .map(|(_, a)| a);
+    best.or_else(|| {
+        first(top, &|e| {
+            e.value().name() == "main" || e.value().attr("role") == Some("main")
+        })
+    })
+    .or_else(|| find(top, &|e| e.value().name() == "body", false))
+    .unwrap_or(top)
+}
+
+/// Is this element site furniture rather than article text?
+fn dropped(e: ElementRef<'_>) -> bool {
+    let v = e.value();
+    if DROP_TAGS.contains(&v.name())
+        || v.attr("hidden").is_some()
+        || v.attr("aria-hidden") == Some("true")
+        || v.attr("role").is_some_and(|r| DROP_ROLES.contains(&r))
+    {
+        return true;
+    }
+    // The page header holds the logo and menu; a header inside <article> holds the headline,
+    // which is taken separately.
+    if v.name() == "header" && !e.ancestors().any(|a| is_named(a, "article")) {
+        return true;
+    }
+    let names = [v.attr("class"), v.attr("id")];
+    names.iter().flatten().any(|n| {
+        let n = n.to_ascii_lowercase();
+        DROP_CLASSES.iter().any(|d| n.contains(d))
+            || n.split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|t| t == "ad" || t == "ads")
+    })
+}
+
+fn is_named(node: ego_tree::NodeRef<'_, Node>, name: &str) -> bool {
+    matches!(node.value(), Node::Element(e) if e.name() == name)
+}
+
+/// Paragraphs of text blocks below `node`, skipping furniture and the headline.
+fn collect_blocks(node: ego_tree::NodeRef<'_, Node>, out: &mut Vec<String>) {
+    let Some(e) = ElementRef::wrap(node) else {
+        return;
+    };
+    if dropped(e) || e.value().name() == "h1" {
+        return;
+    }
+    let nested = e
+        .descendants()
+        .skip(1)
+        .filter_map(ElementRef::wrap)
+        .any(|d| TEXT_BLOCKS.contains(&d.value().name()));
+    if TEXT_BLOCKS.contains(&e.value().name()) && !nested {
+        out.extend(render_children(e));
+        return;
+    }
+    for child in node.children() {
+        collect_blocks(child, out);
+    }
+}
+
+/// Renders the children of an element to paragraphs: blocks and blank lines separate them,
+/// two `<br>`s in a row too; whitespace inside a paragraph collapses to one space.
+fn render_children(e: ElementRef<'_>) -> Vec<String> {
+    let mut r = Renderer::default();
+    for child in e.children() {
+        r.node(child);
+    }
+    r.flush();
+    r.out
+}
+
+#[derive(Default)]
+struct Renderer {
+    buf: String,
+    out: Vec<String>,
+    breaks: usize,
+}
+
+impl Renderer {
+    fn node(&mut self, node: ego_tree::NodeRef<'_, Node>) {
+        match node.value() {
+            Node::Text(t) => self.text(t),
+            Node::Element(_) => {
+                let Some(e) = ElementRef::wrap(node) else {
+                    return;
+                };
+                if dropped(e) {
+                    return;
+                }
+                let name = e.value().name();
+                if name == "br" {
+                    self.breaks += 1;
+                    if self.breaks >= 2 {
+                        self.flush();
+                    } else {
+                        self.space();
+                    }
+                    return;
+                }
+                let block = BLOCKS.contains(&name);
+                if block {
+                    self.flush();
+                }
+                for child in node.children() {
+                    self.node(child);
+                }
+                if block {
+                    self.flush();
+                } else if name == "img" {
+                    self.space();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        let mut newlines = 0;
+        for c in t.chars() {
+            if c == '\n' {
+                newlines += 1;
+                if newlines >= 2 {
+                    self.flush();
+                }
+                self.space();
+            } else if c.is_whitespace() {
+                self.space();
+            } else {
+                newlines = 0;
+                self.breaks = 0;
+                self.buf.push(c);
+            }
+        }
+    }
+
+    fn space(&mut self) {
+        if !self.buf.is_empty() && !self.buf.ends_with(' ') {
+            self.buf.push(' ');
+        }
+    }
+
+    fn flush(&mut self) {
+        let p = self.buf.trim();
+        if !p.is_empty() {
+            self.out.push(p.to_string());
+        }
+        self.buf.clear();
+        self.breaks = 0;
+    }
+}
+
+/// The text of an element on one line.
+fn inline_text(e: ElementRef<'_>) -> String {
+    render_children(e).join(" ")
+}
+
+/// `<meta property=NAME content=…>` (or `name=NAME`).
+fn meta(top: ElementRef<'_>, name: &str) -> Option<String> {
+    find(
+        top,
+        &|e| {
+            e.value().name() == "meta"
+                && (e.value().attr("property") == Some(name)
+                    || e.value().attr("name") == Some(name))
+        },
+        false,
+    )
+    .and_then(|e| e.value().attr("content"))
+    .map(|c| c.split_whitespace().collect::<Vec<_>>().join(" "))
+    .filter(|c| !c.is_empty())
+}
+
+/// First element below `e` (itself excluded) matching `pred`, not inside furniture.
+fn first<'a>(e: ElementRef<'a>, pred: &dyn Fn(ElementRef<'a>) -> bool) -> Option<ElementRef<'a>> {
+    find(e, pred, true)
+}
+
+/// First element below `e` matching `pred`; with `skip_dropped`, furniture is not searched.
+fn find<'a>(
+    e: ElementRef<'a>,
+    pred: &dyn Fn(ElementRef<'a>) -> bool,
+    skip_dropped: bool,
+) -> Option<ElementRef<'a>> {
+    for child in e.children().filter_map(ElementRef::wrap) {
+        if skip_dropped && dropped(child) {
+            continue;
+        }
+        if pred(child) {
+            return Some(child);
+        }
+        if let Some(found) = find(child, pred, skip_dropped) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+/// Every element below `e` matching `pred`, not inside furniture.
+fn all<'a>(
+    e: ElementRef<'a>,
+    pred: &dyn Fn(ElementRef<'a>) -> bool,
+    out: &mut Vec<ElementRef<'a>>,
+) {
+    for child in e.children().filter_map(ElementRef::wrap) {
+        if dropped(child) {
+            continue;
+        }
+        if pred(child) {
+            out.push(child);
+        }
+        all(child, pred, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fragments_become_paragraphs() {
+        for (html, text) in [
+            (
+                "<p>One &amp; two.</p><p>Three&nbsp;four.</p>",
+                "One & two.\n\nThree four.\n",
+            ),
+            (
+                "Plain line one.\n\nPlain line two.",
+                "Plain line one.\n\nPlain line two.\n",
+            ),
+            (
+                "First<br>still first<br><br>Second",
+                "First still first\n\nSecond\n",
+            ),
+            (
+                "<div>A <b>bold</b>\n  claim.</div><script>x()</script>",
+                "A bold claim.\n",
+            ),
+            ("<ul><li>One</li><li>Two</li></ul>", "One\n\nTwo\n"),
+            ("", ""),
+        ] {
+            assert_eq!(fragment_text(html), text, "{html}");
+        }
+    }
+
+    #[test]
+    fn pages_keep_the_article_and_drop_furniture() {
+        let html = r#"<html><head><title>Site | Headline</title>
+            <link rel="canonical" href="https://news.example/a/1"><style>p{}</style></head>
+            <body><header><h1>Site name</h1><nav><a>Home</a></nav></header>
+            <div class="cookie-banner"><p>We use cookies.</p></div>
+            <main><article><h1>The real headline</h1>
+              <p>First paragraph.</p><div class="share-buttons"><p>Share on X</p></div>
+              <h2>Sub</h2><blockquote><p>A quote.</p></blockquote>
+              <ul><li>Point</li></ul></article>
+              <aside><p>Most read</p></aside>
+              <section id="comments"><p>Nice article!</p><form><p>Leave a reply</p></form></section>
+            </main><footer><p>Copyright</p></footer></body></html>"#;
+        let p = page(html);
+        assert_eq!(p.title.as_deref(), Some("The real headline"));
+        assert_eq!(p.url.as_deref(), Some("https://news.example/a/1"));
+        assert_eq!(
+            p.text,
+            "The real headline\n\nFirst paragraph.\n\nSub\n\nA quote.\n\nPoint\n"
+        );
+    }
+
+    #[test]
+    fn pages_fall_back_to_og_tags_and_divs() {
+        let html = r#"<html><head><meta property="og:title" content="OG title">
+            <meta property="og:url" content="https://x.example/b"></head>
+            <body><div>Text in a div.<br><br>Next part.</div></body></html>"#;
+        let p = page(html);
+        assert_eq!(p.title.as_deref(), Some("OG title"));
+        assert_eq!(p.url.as_deref(), Some("https://x.example/b"));
+        assert_eq!(p.text, "OG title\n\nText in a div.\n\nNext part.\n");
+        assert_eq!(page("<html><body><nav>Menu</nav></body></html>").text, "");
+    }
+}
