@@ -63,6 +63,9 @@ fn extracted(input: &str, format: InputFormat, options: IngestOptions) -> String
                     a.source_lang,
                     a.text
                 );
+                if !a.text.ends_with('\n') {
+                    out.push('\n');
+                }
                 for s in &a.segments {
                     out += &format!("-- {:?} <- {}\n", &a.text[s.target.clone()], s.source);
                 }
@@ -194,9 +197,9 @@ fn bilingual_findings_are_confirmed_by_the_source() {
         "tests/fixtures/bilingual/schiphol.tmx",
     ]);
     for expected in [
-        "Confirmed by the source",
-        "fidelity.number-changed",
-        "fidelity.name-missing",
+        "Confirmed by the source: 'zit niet te wachten op'",
+        "The source has 3,5 where the translation has 5.3",
+        "The source names 'Boudewijn', 'Siemons'",
     ] {
         assert!(out.contains(expected), "{expected} missing:\n{out}");
     }

@@ -203,7 +203,9 @@ impl Fidelity {
         let (Some(first), Some(second)) = (chars.next(), chars.next()) else {
             return false;
         };
-        if !first.is_uppercase() || second.is_uppercase() || w.chars().count() < 3 {
+        // Three letters or fewer are mostly particles of names ("Den Haag", "Van", "Ter"),
+        // which translations drop or change with the name.
+        if !first.is_uppercase() || second.is_uppercase() || w.chars().count() < 4 {
             return false;
         }
         if sentence_start(text, at) {
@@ -283,15 +285,12 @@ fn numbers(text: &str) -> Vec<Number> {
         }
         let start = i;
         while i < bytes.len() {
-            if bytes[i].is_ascii_digit() {
-                i += 1;
-            } else if matches!(bytes[i], b'.' | b',')
-                && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
-            {
-                i += 1;
-            } else {
+            let separator =
+                matches!(bytes[i], b'.' | b',') && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+            if !bytes[i].is_ascii_digit() && !separator {
                 break;
             }
+            i += 1;
         }
         let raw = &text[start..i];
         out.push(Number {

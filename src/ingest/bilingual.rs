@@ -458,7 +458,8 @@ mod tests {
 
     #[test]
     fn bad_bilingual_files_are_clear_errors() {
-        let cases: [(&str, fn(&str) -> String, &str); 5] = [
+        type Run = fn(&str) -> String;
+        let cases: [(&str, Run, &str); 5] = [
             (
                 "<xliff><file><body>\n<trans-unit><source>x</target>",
                 |t| {

@@ -7,7 +7,6 @@ use crate::error::{Error, Result};
 /// Articles of a feed. `path` names the input in messages and article paths (`feed.xml#item-2`);
 /// `stem` gives ids to items with neither guid nor link.
 pub fn articles(path: &str, stem: &str, text: &str) -> Result<Vec<Article>> {
-    xml::check_well_formed(path, text)?;
     match xml::root_element(path, text)?.as_deref() {
         Some("rss" | "feed" | "rdf") => {}
         Some(other) => {
@@ -25,6 +24,7 @@ pub fn articles(path: &str, stem: &str, text: &str) -> Result<Vec<Article>> {
             });
         }
     }
+    xml::check_well_formed(path, text)?;
     // An item without a guid is known by its link (feed-rs would otherwise make up a hash).
     let parser = feed_rs::parser::Builder::new()
         .id_generator(|links, _title, _uri| {
