@@ -402,9 +402,20 @@ mod tests {
         let all = Selection::parse(&[crate::detect::DETECTOR_IDS.join(",")], &[]).unwrap();
         let checker = Checker::new(resources(), all, Default::default());
         for r in rules.iter().filter(|r| r.group.is_none()) {
-            let article = Article {
-                text: r.example.clone(),
-                ..Default::default()
+            // Bilingual examples read "target [source: source]".
+            let article = match r.example.split_once(" [source: ") {
+                Some((target, source)) => Article {
+                    text: target.to_string(),
+                    segments: vec![crate::ingest::Segment {
+                        target: 0..target.len(),
+                        source: source.trim_end_matches(']').to_string(),
+                    }],
+                    ..Default::default()
+                },
+                None => Article {
+                    text: r.example.clone(),
+                    ..Default::default()
+                },
             };
             let fired = checker.check(&article, "a").findings;
             assert!(

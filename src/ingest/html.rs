@@ -216,6 +216,10 @@ fn is_named(node: ego_tree::NodeRef<'_, Node>, name: &str) -> bool {
 
 /// Paragraphs of text blocks below `node`, skipping furniture and the headline.
 fn collect_blocks(node: ego_tree::NodeRef<'_, Node>, out: &mut Vec<String>) {
+    if let Some(directive) = suppression(node) {
+        out.push(directive);
+        return;
+    }
     let Some(e) = ElementRef::wrap(node) else {
         return;
     };
@@ -233,6 +237,17 @@ fn collect_blocks(node: ego_tree::NodeRef<'_, Node>, out: &mut Vec<String>) {
     }
     for child in node.children() {
         collect_blocks(child, out);
+    }
+}
+
+/// An `<!-- mtlint-… -->` suppression comment, kept as a paragraph of its own so that it still
+/// applies to the text after it.
+fn suppression(node: ego_tree::NodeRef<'_, Node>) -> Option<String> {
+    match node.value() {
+        Node::Comment(c) if c.trim().starts_with("mtlint-") => {
+            Some(format!("<!-- {} -->", c.trim()))
+        }
+        _ => None,
     }
 }
 
@@ -256,6 +271,11 @@ struct Renderer {
 
 impl Renderer {
     fn node(&mut self, node: ego_tree::NodeRef<'_, Node>) {
+        if let Some(directive) = suppression(node) {
+            self.flush();
+            self.out.push(directive);
+            return;
+        }
         match node.value() {
             Node::Text(t) => self.text(t),
             Node::Element(_) => {
@@ -414,6 +434,10 @@ mod tests {
                 "A bold claim.\n",
             ),
             ("<ul><li>One</li><li>Two</li></ul>", "One\n\nTwo\n"),
+            (
+                "<p>A</p><!-- other --><!-- mtlint-disable typography --><p>B</p>",
+                "A\n\n<!-- mtlint-disable typography -->\n\nB\n",
+            ),
             ("", ""),
         ] {
             assert_eq!(fragment_text(html), text, "{html}");
