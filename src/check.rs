@@ -225,6 +225,7 @@ impl Checker {
                 start: doc.norm.map.to_norm(s.target.start),
                 end: doc.norm.map.to_norm(s.target.end),
                 source: &s.source,
+                lang: article.source_lang.as_deref(),
             })
             .collect();
         let mut hits: Vec<Hit> = Vec::new();

@@ -163,6 +163,10 @@ impl Fidelity {
     }
 
     fn names(&self, seg: &Aligned<'_>, target: &str, hits: &mut Vec<Hit>) {
+        // German capitalises every noun: capitals do not mark its names.
+        if seg.lang == Some("de") {
+            return;
+        }
         let target_words = words(target);
         let mut missing: Vec<&str> = Vec::new();
         for (at, w) in words(seg.source) {
@@ -438,6 +442,7 @@ mod tests {
     }
 
     fn check(target: &str, source: &str) -> Vec<(String, String)> {
+        let lang = source.starts_with("Das ").then_some("de");
         let res = resources();
         let d = Fidelity::new(res.foreign.clone(), res.model.clone());
         let doc = Document::new(target);
@@ -445,6 +450,7 @@ mod tests {
             start: 0,
             end: doc.norm.text.len(),
             source,
+            lang,
         };
         d.check_aligned(&doc, &[seg])
             .into_iter()
@@ -507,6 +513,11 @@ mod tests {
             ),
             ("He flew to Moscow.", "Hij vloog naar Moskou.", false),
             ("The NATO summit.", "De top van de NAVO.", false),
+            (
+                "The climate plan.",
+                "Das Klimaschutzprogramm der Regierung.",
+                false,
+            ),
         ] {
             let got = check(target, source);
             assert_eq!(
@@ -566,6 +577,7 @@ mod tests {
                 start: 0,
                 end: 10,
                 source,
+                lang: None,
             };
             confirm(&mut hits, &[seg], &phrases);
             assert!((hits[0].confidence - confidence).abs() < 1e-6, "{source}");

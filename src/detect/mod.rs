@@ -42,6 +42,8 @@ pub struct Aligned<'a> {
     pub start: usize,
     pub end: usize,
     pub source: &'a str,
+    /// The source language, when the input states it.
+    pub lang: Option<&'a str>,
 }
 
 /// A detector: one kind of artifact, checked over a whole document.
