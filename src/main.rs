@@ -267,10 +267,15 @@ enum InFormat {
     Csv,
     /// RSS or Atom (`rss`, `atom` and `feed` read the same way).
     Rss,
+    /// Same as `rss`.
     Atom,
+    /// Same as `rss`.
     Feed,
+    /// An article page: headline and body text, without site furniture.
     Html,
+    /// XLIFF 1.2 or 2.x: the targets, aligned with their sources.
     Xliff,
+    /// TMX: the English segments, aligned with the other language's.
     Tmx,
 }
 
