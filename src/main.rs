@@ -361,11 +361,12 @@ fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
     std::fs::rename(&tmp, &args.output)
         .with_context(|| format!("{}: cannot write", args.output.display()))?;
     eprintln!(
-        "mtlint: wrote {} ({} bytes): {} words, {} pairs from {} corpus tokens and {} n-gram rows",
+        "mtlint: wrote {} ({} bytes): {} words, {} pairs, {} topic vectors from {} corpus tokens and {} n-gram rows",
         args.output.display(),
         stats.bytes,
         stats.unigrams,
         stats.bigrams,
+        stats.vectors,
         stats.corpus_tokens,
         stats.ngram_rows
     );

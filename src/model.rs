@@ -1,27 +1,34 @@
 //! A compact statistical model of normal English: how often each word and each pair of adjacent
-//! content words occurs, answered without allocating, from a file that loads in milliseconds.
+//! content words occurs, and a small vector per content word saying which words it keeps company
+//! with (its topic), answered without allocating, from a file that loads in milliseconds.
 //!
 //! Built by `mtlint train` ([`train`]) from raw text and n-gram tables; the default model
 //! (`lexicons/english.model`) is embedded in the binary.
 //!
-//! # File format (version 1, little-endian)
+//! # File format (version 2, little-endian)
 //!
 //! | bytes | content |
 //! | --- | --- |
 //! | 8 | magic `MTLINTLM` |
-//! | 4 | version (1) |
+//! | 4 | version (2) |
 //! | 4 | bucket bits of the unigram table (`ub`) and of the bigram table (`bb`), 2 bytes each |
 //! | 8 | `total`: tokens the counts are relative to (f64) |
 //! | 8 | number of unigrams `nu` |
 //! | 8 | number of bigrams `nb` |
 //! | 8 | checksum of everything after the header |
-//! | … | unigram table, then bigram table |
+//! | 4 | bucket bits of the vector table (`vb`, 2 bytes) and the vector dimension (2 bytes: 0 or [`DIM`]) |
+//! | 4 | reserved (0) |
+//! | 8 | number of word vectors `nv` |
+//! | … | unigram table, bigram table, vector table |
 //!
 //! A table of `n` keys with `b` bucket bits is `2^b + 1` bucket starts (u32), then `n` key
 //! fingerprints (u32: the low 32 bits of a 64-bit hash whose top `b` bits pick the bucket; sorted
-//! within each bucket), then `n` quantized counts (u8: `round(8 · log2 count)`, at least 1).
-//! A lookup hashes the word(s), reads one bucket and scans a few u32s: no allocation, two or
-//! three cache lines.
+//! within each bucket), then `n` values: for counts one byte each (`round(8 · log2 count)`, at
+//! least 1), for vectors [`RECORD`] bytes each: [`DIM`] signed bytes (a direction: only angles
+//! between vectors mean something), then the mean (signed byte, /100) and standard deviation
+//! (byte, /200) of the cosine between the word and the text around it in the training corpora:
+//! how well the word usually fits its surroundings. A lookup hashes the word(s), reads one bucket and scans a few u32s: no allocation,
+//! two or three cache lines.
 
 use crate::error::{Error, Result};
 use std::borrow::Cow;
@@ -29,8 +36,12 @@ use std::borrow::Cow;
 pub mod train;
 
 const MAGIC: &[u8; 8] = b"MTLINTLM";
-const VERSION: u32 = 1;
-const HEADER: usize = 48;
+const VERSION: u32 = 2;
+const HEADER: usize = 64;
+/// Dimension of the word vectors.
+pub const DIM: usize = 64;
+/// Bytes per word-vector record: the direction, then the usual fit (mean, spread).
+pub const RECORD: usize = DIM + 2;
 
 /// The default model, trained on the CMU US-English LM and native corpora (see
 /// `lexicons/LICENSES.md`).
@@ -297,7 +308,7 @@ fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
     h
 }
 
-fn mix(mut x: u64) -> u64 {
+pub(crate) fn mix(mut x: u64) -> u64 {
     x ^= x >> 30;
     x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
     x ^= x >> 27;
@@ -340,14 +351,16 @@ struct Table {
     keys: usize,
     vals: usize,
     len: usize,
+    /// Bytes per value.
+    width: usize,
 }
 
 impl Table {
-    fn byte_len(bits: u32, n: usize) -> usize {
-        ((1usize << bits) + 1) * 4 + n * 5
+    fn byte_len(bits: u32, n: usize, width: usize) -> usize {
+        ((1usize << bits) + 1) * 4 + n * (4 + width)
     }
 
-    fn at(offset: usize, bits: u32, len: usize) -> Table {
+    fn at(offset: usize, bits: u32, len: usize, width: usize) -> Table {
         let index = offset;
         let keys = index + ((1usize << bits) + 1) * 4;
         let vals = keys + len * 4;
@@ -357,10 +370,12 @@ impl Table {
             keys,
             vals,
             len,
+            width,
         }
     }
 
-    fn get(&self, bytes: &[u8], h: u64) -> Option<u8> {
+    /// The value of key `h`.
+    fn get<'a>(&self, bytes: &'a [u8], h: u64) -> Option<&'a [u8]> {
         let bucket = if self.bits == 0 {
             0
         } else {
@@ -371,11 +386,11 @@ impl Table {
         let hi = read_u32(bytes, self.index + bucket * 4 + 4) as usize;
         (lo..hi.min(self.len))
             .find(|&i| read_u32(bytes, self.keys + i * 4) == fp)
-            .map(|i| bytes[self.vals + i])
+            .map(|i| &bytes[self.vals + i * self.width..self.vals + (i + 1) * self.width])
     }
 
-    /// Serialises `(hash, quantized count)` entries with `bits` bucket bits.
-    fn write(out: &mut Vec<u8>, bits: u32, entries: &mut [(u64, u8)]) {
+    /// Serialises `(hash, value)` entries with `bits` bucket bits.
+    fn write<V: AsRef<[u8]>>(out: &mut Vec<u8>, bits: u32, entries: &mut [(u64, V)]) {
         let bucket = |h: u64| {
             if bits == 0 {
                 0
@@ -383,11 +398,11 @@ impl Table {
                 (h >> (64 - bits)) as usize
             }
         };
-        entries.sort_unstable_by_key(|&(h, _)| (bucket(h), h as u32));
+        entries.sort_unstable_by_key(|(h, _)| (bucket(*h), *h as u32));
         let n = 1usize << bits;
         let mut starts = vec![0u32; n + 1];
-        for &(h, _) in entries.iter() {
-            starts[bucket(h) + 1] += 1;
+        for (h, _) in entries.iter() {
+            starts[bucket(*h) + 1] += 1;
         }
         for i in 0..n {
             starts[i + 1] += starts[i];
@@ -395,11 +410,11 @@ impl Table {
         for s in starts {
             out.extend_from_slice(&s.to_le_bytes());
         }
-        for &(h, _) in entries.iter() {
-            out.extend_from_slice(&(h as u32).to_le_bytes());
+        for (h, _) in entries.iter() {
+            out.extend_from_slice(&(*h as u32).to_le_bytes());
         }
-        for &(_, q) in entries.iter() {
-            out.push(q);
+        for (_, v) in entries.iter() {
+            out.extend_from_slice(v.as_ref());
         }
     }
 }
@@ -432,6 +447,7 @@ pub struct Model {
     total: f64,
     unigrams: Table,
     bigrams: Table,
+    vectors: Table,
     /// Where it came from, for messages.
     pub name: String,
 }
@@ -472,12 +488,17 @@ impl Model {
         let nu = usize::try_from(read_u64(&bytes, 24)).map_err(|_| bad("too large".into()))?;
         let nb = usize::try_from(read_u64(&bytes, 32)).map_err(|_| bad("too large".into()))?;
         let sum = read_u64(&bytes, 40);
-        if ub > 30 || bb > 30 {
+        let vbits = read_u32(&bytes, 48);
+        let (vb, dim) = (vbits & 0xffff, (vbits >> 16) as usize);
+        let nv = usize::try_from(read_u64(&bytes, 56)).map_err(|_| bad("too large".into()))?;
+        if ub > 30 || bb > 30 || vb > 30 || !(dim == DIM || (dim == 0 && nv == 0)) {
             return Err(bad("corrupt header".into()));
         }
+        let width = if dim == DIM { RECORD } else { 0 };
         let want = HEADER
-            .checked_add(Table::byte_len(ub, nu))
-            .and_then(|n| n.checked_add(Table::byte_len(bb, nb)));
+            .checked_add(Table::byte_len(ub, nu, 1))
+            .and_then(|n| n.checked_add(Table::byte_len(bb, nb, 1)))
+            .and_then(|n| n.checked_add(Table::byte_len(vb, nv, width)));
         if want != Some(bytes.len()) {
             return Err(bad(format!(
                 "truncated or corrupt: {} bytes, header says {}",
@@ -491,11 +512,17 @@ impl Model {
         if !(total.is_finite() && total > 0.0) {
             return Err(bad("corrupt header (total)".into()));
         }
-        let unigrams = Table::at(HEADER, ub, nu);
-        let bigrams = Table::at(HEADER + Table::byte_len(ub, nu), bb, nb);
+        let unigrams = Table::at(HEADER, ub, nu, 1);
+        let bigrams = Table::at(HEADER + Table::byte_len(ub, nu, 1), bb, nb, 1);
+        let vectors = Table::at(
+            HEADER + Table::byte_len(ub, nu, 1) + Table::byte_len(bb, nb, 1),
+            vb,
+            nv,
+            width,
+        );
         // Bucket starts must be monotone and within the table, so lookups cannot index out of
         // bounds on a file that passed the checksum by accident.
-        for t in [&unigrams, &bigrams] {
+        for t in [&unigrams, &bigrams, &vectors] {
             let mut prev = 0;
             for i in 0..=(1usize << t.bits) {
                 let s = read_u32(&bytes, t.index + i * 4) as usize;
@@ -510,6 +537,7 @@ impl Model {
             total,
             unigrams,
             bigrams,
+            vectors,
             name,
         })
     }
@@ -519,9 +547,9 @@ impl Model {
         self.total
     }
 
-    /// Number of distinct words and pairs.
-    pub fn sizes(&self) -> (usize, usize) {
-        (self.unigrams.len, self.bigrams.len)
+    /// Number of distinct words, pairs and word vectors.
+    pub fn sizes(&self) -> (usize, usize, usize) {
+        (self.unigrams.len, self.bigrams.len, self.vectors.len)
     }
 
     /// Size in bytes.
@@ -533,7 +561,14 @@ impl Model {
     pub fn count(&self, w: &str) -> f64 {
         self.unigrams
             .get(&self.bytes, hash_word(w))
-            .map_or(0.0, dequantize)
+            .map_or(0.0, |v| dequantize(v[0]))
+    }
+
+    /// The topic vector of a lowercase content word, if the model has one.
+    pub fn vector(&self, w: &str) -> Option<WordVector<'_>> {
+        self.vectors
+            .get(&self.bytes, hash_word(w))
+            .map(|v| WordVector(v))
     }
 
     /// Count of the adjacent pair `w1 w2` (0 if unseen). Pairs of function words, and pairs
@@ -541,17 +576,32 @@ impl Model {
     pub fn pair_count(&self, w1: &str, w2: &str) -> f64 {
         self.bigrams
             .get(&self.bytes, hash_pair(w1, w2))
-            .map_or(0.0, dequantize)
+            .map_or(0.0, |v| dequantize(v[0]))
     }
 
-    /// Serialises counts into a model file.
-    pub fn write(total: f64, unigrams: &mut [(u64, u8)], bigrams: &mut [(u64, u8)]) -> Vec<u8> {
-        let (ub, bb) = (bits_for(unigrams.len()), bits_for(bigrams.len()));
-        let mut body = Vec::with_capacity(
-            Table::byte_len(ub, unigrams.len()) + Table::byte_len(bb, bigrams.len()),
+    /// Serialises counts and vectors into a model file.
+    pub fn write(
+        total: f64,
+        unigrams: &mut [(u64, u8)],
+        bigrams: &mut [(u64, u8)],
+        vectors: &mut [(u64, [u8; RECORD])],
+    ) -> Vec<u8> {
+        let (ub, bb, vb) = (
+            bits_for(unigrams.len()),
+            bits_for(bigrams.len()),
+            bits_for(vectors.len()),
         );
-        Table::write(&mut body, ub, unigrams);
-        Table::write(&mut body, bb, bigrams);
+        let mut body = Vec::with_capacity(
+            Table::byte_len(ub, unigrams.len(), 1)
+                + Table::byte_len(bb, bigrams.len(), 1)
+                + Table::byte_len(vb, vectors.len(), RECORD),
+        );
+        let mut u: Vec<(u64, [u8; 1])> = unigrams.iter().map(|&(h, q)| (h, [q])).collect();
+        let mut b: Vec<(u64, [u8; 1])> = bigrams.iter().map(|&(h, q)| (h, [q])).collect();
+        Table::write(&mut body, ub, &mut u);
+        Table::write(&mut body, bb, &mut b);
+        Table::write(&mut body, vb, vectors);
+        let dim = if vectors.is_empty() { 0 } else { DIM as u32 };
         let mut out = Vec::with_capacity(HEADER + body.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&VERSION.to_le_bytes());
@@ -560,9 +610,71 @@ impl Model {
         out.extend_from_slice(&(unigrams.len() as u64).to_le_bytes());
         out.extend_from_slice(&(bigrams.len() as u64).to_le_bytes());
         out.extend_from_slice(&checksum(&body).to_le_bytes());
+        out.extend_from_slice(&(vb | (dim << 16)).to_le_bytes());
+        out.extend_from_slice(&0u32.to_le_bytes());
+        out.extend_from_slice(&(vectors.len() as u64).to_le_bytes());
         out.extend_from_slice(&body);
         out
     }
+}
+
+/// A word's topic vector: [`DIM`] signed bytes, stored as `u8` (two's complement), and how well
+/// the word usually fits the text around it.
+#[derive(Debug, Clone, Copy)]
+pub struct WordVector<'a>(&'a [u8]);
+
+impl WordVector<'_> {
+    /// Mean and standard deviation of the cosine between this word and the text around it in
+    /// the training corpora.
+    pub fn usual_fit(&self) -> (f32, f32) {
+        (
+            f32::from(self.0[DIM] as i8) / 100.0,
+            f32::from(self.0[DIM + 1]) / 200.0,
+        )
+    }
+
+    /// Component `i`.
+    pub fn get(&self, i: usize) -> f32 {
+        f32::from(self.0[i] as i8)
+    }
+
+    /// Adds `weight ×` this vector, scaled to unit length, to `acc`.
+    pub fn add_unit_to(&self, acc: &mut [f32; DIM], weight: f32) {
+        let norm = self.norm();
+        if norm > 0.0 {
+            for (i, a) in acc.iter_mut().enumerate() {
+                *a += weight * self.get(i) / norm;
+            }
+        }
+    }
+
+    /// Euclidean length.
+    pub fn norm(&self) -> f32 {
+        (0..DIM).map(|i| self.get(i).powi(2)).sum::<f32>().sqrt()
+    }
+
+    /// Cosine between this vector and `other`.
+    pub fn cosine(&self, other: &[f32; DIM]) -> f32 {
+        let dot: f32 = (0..DIM).map(|i| self.get(i) * other[i]).sum();
+        let n2: f32 = other.iter().map(|x| x * x).sum::<f32>().sqrt();
+        let n = self.norm() * n2;
+        if n > 0.0 { dot / n } else { 0.0 }
+    }
+}
+
+/// A direction and its usual fit (mean and standard deviation of a cosine) as a stored record:
+/// each component scaled so the largest is ±127.
+pub fn quantize_vector(v: &[f32; DIM], mean: f32, sd: f32) -> [u8; RECORD] {
+    let max = v.iter().fold(0f32, |m, x| m.max(x.abs()));
+    let mut out = [0u8; RECORD];
+    if max > 0.0 {
+        for (o, x) in out.iter_mut().zip(v) {
+            *o = ((x / max * 127.0).round() as i8) as u8;
+        }
+    }
+    out[DIM] = ((mean * 100.0).round().clamp(-127.0, 127.0) as i8) as u8;
+    out[DIM + 1] = (sd * 200.0).round().clamp(0.0, 255.0) as u8;
+    out
 }
 
 #[cfg(test)]
@@ -575,7 +687,10 @@ mod tests {
             (hash_word("favor"), quantize(500.0)),
         ];
         let mut b = vec![(hash_pair("huge", "favor"), quantize(30.0))];
-        Model::write(1e6, &mut u, &mut b)
+        let mut unit = [0f32; DIM];
+        unit[0] = 1.0;
+        let mut v = vec![(hash_word("huge"), quantize_vector(&unit, 0.3, 0.1))];
+        Model::write(1e6, &mut u, &mut b, &mut v)
     }
 
     #[test]
@@ -586,6 +701,12 @@ mod tests {
         assert!((m.pair_count("huge", "favor") / 30.0 - 1.0).abs() < 0.05);
         assert_eq!(m.pair_count("favor", "huge"), 0.0);
         assert_eq!(m.total(), 1e6);
+        let v = m.vector("huge").unwrap();
+        let mut other = [0f32; DIM];
+        other[0] = 2.0;
+        assert!((v.cosine(&other) - 1.0).abs() < 1e-6);
+        assert_eq!(v.usual_fit(), (0.3, 0.1));
+        assert!(m.vector("favor").is_none());
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! Text is segmented exactly as `mtlint check` segments it, so the model counts the same tokens
 //! the detector looks up. N-gram probabilities become pseudo-counts over `lm_tokens` tokens.
 
-use super::{Model, hash_pair, hash_word, is_unscored_word, quantize};
+use super::{
+    DIM, Model, RECORD, hash_pair, hash_word, is_unscored_word, mix, quantize, quantize_vector,
+};
 use crate::error::{Error, Result};
 use crate::segment::{Document, TokenKind};
 use rustc_hash::FxHashMap;
@@ -25,6 +27,8 @@ pub struct TrainOptions {
     pub min_expected: f64,
     /// Words seen fewer times than this are not stored.
     pub min_count: f64,
+    /// Content words seen fewer times than this in the corpora get no topic vector.
+    pub vector_min_count: f64,
 }
 
 impl Default for TrainOptions {
@@ -35,6 +39,7 @@ impl Default for TrainOptions {
             lm_tokens: DEFAULT_LM_TOKENS,
             min_expected: 0.05,
             min_count: 2.0,
+            vector_min_count: 3.0,
         }
     }
 }
@@ -50,6 +55,7 @@ pub struct TrainStats {
     pub ngram_rows: usize,
     pub unigrams: usize,
     pub bigrams: usize,
+    pub vectors: usize,
     pub bytes: usize,
 }
 
@@ -65,7 +71,13 @@ struct Counts {
     lines: usize,
     words: FxHashMap<u64, f64>,
     pairs: FxHashMap<u64, (u64, u64, f64)>,
+    /// Content words of the corpora in order, each line closed by [`END`]: the contexts the
+    /// topic vectors are learned from.
+    stream: Vec<u64>,
 }
+
+/// Marks the end of a line (document) in [`Counts::stream`].
+const END: u64 = 0;
 
 impl Counts {
     fn add_text(&mut self, line: &str) {
@@ -91,9 +103,184 @@ impl Counts {
                         .2 += 1.0;
                 }
                 prev = ok.then_some(w);
+                if ok {
+                    self.stream.push(hash_word(w));
+                }
+            }
+        }
+        self.stream.push(END);
+    }
+}
+
+/// Content words on either side that make up a word's context.
+const WINDOW: usize = 12;
+
+/// The random signature of a context word: a ±1 vector from the bits of its hash (random
+/// indexing: nearly orthogonal for different words, so sums keep which words were around).
+fn signature(h: u64) -> u64 {
+    mix(h ^ 0x5851_f42d_4c95_7f2d)
+}
+
+fn add_signature(acc: &mut [f32; DIM], sig: u64, weight: f32) {
+    for (i, a) in acc.iter_mut().enumerate() {
+        *a += if (sig >> i) & 1 == 1 { weight } else { -weight };
+    }
+}
+
+fn unit(v: &mut [f32; DIM]) {
+    let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if n > 0.0 {
+        v.iter_mut().for_each(|x| *x /= n);
+    }
+}
+
+/// Topic vectors: for each content word seen at least `min_count` times in the corpora, the
+/// idf-weighted random signatures of the content words within [`WINDOW`] of it in the same line,
+/// plus the PMI-weighted signatures of the words it forms pairs with (from the n-gram tables,
+/// which cover far more text), each part made unit length; the mean vector is removed so
+/// cosines compare topics, not frequency.
+fn topic_vectors(
+    c: &Counts,
+    corpus_words: &FxHashMap<u64, f64>,
+    total: f64,
+    min_count: f64,
+) -> Vec<(u64, [u8; RECORD])> {
+    let n = corpus_words.values().sum::<f64>().max(1.0);
+    let idf = |h: u64| -> f32 {
+        corpus_words
+            .get(&h)
+            .map_or(0.0, |&k| (n / k).ln().max(0.0) as f32)
+    };
+    let mut ctx: FxHashMap<u64, [f32; DIM]> = FxHashMap::default();
+    let mut line_start = 0;
+    for (i, &h) in c.stream.iter().enumerate() {
+        if h == END {
+            line_start = i + 1;
+            continue;
+        }
+        if corpus_words.get(&h).is_none_or(|&k| k < min_count) {
+            continue;
+        }
+        let acc = ctx.entry(h).or_insert([0.0; DIM]);
+        let lo = i.saturating_sub(WINDOW).max(line_start);
+        for &o in &c.stream[lo..i] {
+            add_signature(acc, signature(o), idf(o));
+        }
+        for &o in c.stream[i + 1..]
+            .iter()
+            .take(WINDOW)
+            .take_while(|&&o| o != END)
+        {
+            add_signature(acc, signature(o), idf(o));
+        }
+    }
+    let mut assoc: FxHashMap<u64, [f32; DIM]> = FxHashMap::default();
+    for &(h1, h2, n12) in c.pairs.values() {
+        let (Some(&n1), Some(&n2)) = (c.words.get(&h1), c.words.get(&h2)) else {
+            continue;
+        };
+        let pmi = (n12 * total / (n1 * n2)).ln();
+        if n12 < 2.0 || pmi <= 0.0 {
+            continue;
+        }
+        add_signature(
+            assoc.entry(h1).or_insert([0.0; DIM]),
+            signature(h2),
+            pmi as f32,
+        );
+        add_signature(
+            assoc.entry(h2).or_insert([0.0; DIM]),
+            signature(h1),
+            pmi as f32,
+        );
+    }
+    let vecs: Vec<(u64, [f32; DIM])> = ctx
+        .into_iter()
+        .map(|(h, mut v)| {
+            unit(&mut v);
+            if let Some(a) = assoc.get(&h) {
+                let mut a = *a;
+                unit(&mut a);
+                v.iter_mut().zip(a).for_each(|(x, y)| *x += y);
+            }
+            (h, v)
+        })
+        .collect();
+    let mut mean = [0f32; DIM];
+    for (_, v) in &vecs {
+        let mut u = *v;
+        unit(&mut u);
+        mean.iter_mut().zip(u).for_each(|(m, x)| *m += x);
+    }
+    mean.iter_mut().for_each(|m| *m /= vecs.len().max(1) as f32);
+    let dirs: FxHashMap<u64, [f32; DIM]> = vecs
+        .into_iter()
+        .map(|(h, mut v)| {
+            unit(&mut v);
+            v.iter_mut().zip(mean).for_each(|(x, m)| *x -= m);
+            unit(&mut v);
+            (h, v)
+        })
+        .collect();
+    let fit = usual_fit(&c.stream, &dirs);
+    dirs.iter()
+        .map(|(h, v)| {
+            let (m, sd) = fit.get(h).copied().unwrap_or((0.0, 0.0));
+            (*h, quantize_vector(v, m, sd))
+        })
+        .collect()
+}
+
+/// Content words (with a vector) per stretch of training text that stands in for an article
+/// when measuring how well each word usually fits its surroundings.
+const STRETCH: usize = 150;
+
+/// For each word, the mean and standard deviation of the cosine between its vector and the sum
+/// of the other vectors in its [`STRETCH`] of text, shrunk towards the overall figures for
+/// words seen only a few times.
+fn usual_fit(stream: &[u64], dirs: &FxHashMap<u64, [f32; DIM]>) -> FxHashMap<u64, (f32, f32)> {
+    let mut acc: FxHashMap<u64, (f64, f64, f64)> = FxHashMap::default();
+    let mut stretch: Vec<(u64, &[f32; DIM])> = Vec::with_capacity(STRETCH);
+    let mut flush = |stretch: &mut Vec<(u64, &[f32; DIM])>| {
+        let mut sum = [0f32; DIM];
+        for (_, v) in stretch.iter() {
+            sum.iter_mut().zip(v.iter()).for_each(|(s, x)| *s += x);
+        }
+        for (h, v) in stretch.iter() {
+            let mut rest = sum;
+            rest.iter_mut().zip(v.iter()).for_each(|(s, x)| *s -= x);
+            let n = rest.iter().map(|x| x * x).sum::<f32>().sqrt();
+            if n > 0.0 {
+                let cos = f64::from(v.iter().zip(rest).map(|(a, b)| a * b).sum::<f32>() / n);
+                let e = acc.entry(*h).or_default();
+                *e = (e.0 + cos, e.1 + cos * cos, e.2 + 1.0);
+            }
+        }
+        stretch.clear();
+    };
+    for h in stream {
+        if let Some(v) = dirs.get(h) {
+            stretch.push((*h, v));
+            if stretch.len() == STRETCH {
+                flush(&mut stretch);
             }
         }
     }
+    let (s, s2, n) = acc
+        .values()
+        .fold((0.0, 0.0, 0.0), |a, e| (a.0 + e.0, a.1 + e.1, a.2 + e.2));
+    let n = n.max(1.0);
+    let (gm, gv) = (s / n, (s2 / n - (s / n).powi(2)).max(0.0));
+    // Pseudo-occurrences at the overall mean and variance.
+    const PRIOR: f64 = 5.0;
+    acc.into_iter()
+        .map(|(h, (s, s2, k))| {
+            let m = (s + PRIOR * gm) / (k + PRIOR);
+            let var =
+                ((s2 - k * (s / k).powi(2)).max(0.0) + PRIOR * gv) / (k - 1.0 + PRIOR).max(1.0);
+            (h, (m as f32, var.sqrt() as f32))
+        })
+        .collect()
 }
 
 /// Trains a model; `progress` receives a line now and then.
@@ -124,6 +311,7 @@ pub fn train(opts: &TrainOptions, progress: &mut dyn FnMut(&str)) -> Result<(Vec
         ));
     }
     let corpus_tokens = c.tokens;
+    let corpus_words = c.words.clone();
     let mut total = corpus_tokens as f64;
     let mut stats = TrainStats {
         corpus_lines: c.lines,
@@ -207,9 +395,12 @@ pub fn train(opts: &TrainOptions, progress: &mut dyn FnMut(&str)) -> Result<(Vec
         })
         .map(|(h, (_, _, n))| (*h, quantize(*n)))
         .collect();
+    progress("topic vectors");
+    let mut vectors = topic_vectors(&c, &corpus_words, total, opts.vector_min_count);
     stats.unigrams = unigrams.len();
     stats.bigrams = bigrams.len();
-    let bytes = Model::write(total, &mut unigrams, &mut bigrams);
+    stats.vectors = vectors.len();
+    let bytes = Model::write(total, &mut unigrams, &mut bigrams, &mut vectors);
     stats.bytes = bytes.len();
     Ok((bytes, stats))
 }
@@ -238,6 +429,7 @@ mod tests {
             lm_tokens: 1e8,
             min_expected: 0.0,
             min_count: 1.0,
+            vector_min_count: 1.0,
         };
         let mut lines = Vec::new();
         let (bytes, stats) = train(&opts, &mut |l| lines.push(l.to_string())).unwrap();
