@@ -167,8 +167,17 @@ const STRUCTURAL: &[(&str, Category, Severity, &str, &str, &str, &str)] = &[
         Severity::Minor,
         "two common words that normal English never puts side by side",
         "Chance alone would put the two words together many times in the model of normal English (`mtlint train`, `--model`), yet it never saw them together: often a word chosen by a dictionary rather than a writer. The explanation gives the counts.",
-        "The police started a great research into the fire.",
-        "The police started a major investigation into the fire.",
+        "Rebuilding the bridge is a big work for the town.",
+        "Rebuilding the bridge is a big job for the town.",
+    ),
+    (
+        "oddity.topic",
+        Category::Oddity,
+        Severity::Minor,
+        "a word that fits the text around it far worse than it usually does",
+        "Each word's vector in the model of normal English says which words it keeps company with, and how well it usually fits the text around it. A word that fits its story far worse than usual (a 'lyricist' among ministers and budgets) is often a dictionary's wrong sense. Needs about 40 content words of context.",
+        "The Kremlin is preparing for a difficult winter. Sanctions have hit the economy hard, and the government has raised taxes to pay for the war. Opposition politicians say the budget hides the real cost of the army, while officials in the regions complain that salaries arrive late. A former Kremlin lyricist told reporters that the president no longer trusts his ministers and that the security services are divided over the next election. Analysts expect protests in several large cities before the spring.",
+        "The band is preparing for a long winter tour. The new album has sold well, and the singer has written most of the songs on the piano. Critics say the melodies are stronger than the words, while fans in the front rows complain that the concerts start late. The band's former lyricist told reporters that the guitarist no longer writes music with the drummer and that the group is divided over the next record. Tickets for the autumn concerts in several large cities sold out within minutes.",
     ),
 ];
 

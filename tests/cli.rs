@@ -393,7 +393,7 @@ fn train_writes_a_model_that_check_can_use() {
     let tmp = tempfile::tempdir().unwrap();
     let corpus = tmp.path().join("corpus.txt");
     let mut text = String::new();
-    for _ in 0..50 {
+    for _ in 0..500 {
         text.push_str("The great research team found a small result.\n");
         text.push_str("The careful study found a great result.\n");
         text.push_str("Research team members study results.\n");
@@ -416,7 +416,7 @@ fn train_writes_a_model_that_check_can_use() {
     let article = tmp.path().join("a.txt");
     std::fs::write(
         &article,
-        "The careful team found a great research result.\n",
+        "The careful team found a great research result. It was a big work.\n",
     )
     .unwrap();
     let check = |model: Option<&Path>| {
@@ -434,17 +434,20 @@ fn train_writes_a_model_that_check_can_use() {
         }
         String::from_utf8_lossy(&run(&args).stdout).into_owned()
     };
-    // The house model knows 'great research' but never saw 'research result'; the embedded model
-    // of general English judges the other way round.
+    // The house model often sees 'research' and 'result' but never side by side, and does not
+    // know 'big' or 'work'; the embedded model of general English judges the other way round.
     let house = check(Some(&model));
     assert!(
-        house.contains(",research result,") && !house.contains(",great research,"),
+        house.contains(",research result,") && !house.contains(",big work,"),
         "{house}"
     );
-    assert!(house.contains("in 1000 words of normal English"), "{house}");
+    assert!(
+        house.contains("in 10000 words of normal English"),
+        "{house}"
+    );
     let general = check(None);
     assert!(
-        general.contains(",great research,") && !general.contains(",research result,"),
+        general.contains(",big work,") && !general.contains(",research result,"),
         "{general}"
     );
     // A corrupt model is a usage error that names the file.

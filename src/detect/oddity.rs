@@ -4,9 +4,9 @@
 //! evidence of a word chosen by a dictionary rather than a writer ("Huge serving" for Dutch
 //! *grote dienst*, a big favour).
 //!
-//! Flags: "The police started a great research into the fire." ('great research', Dutch *groot
-//! onderzoek*, a major investigation: seen 0 times; expected 16 if the words were independent).
-//! Leaves alone: "The police started a major investigation into the fire." (a common pair).
+//! Flags: "Rebuilding the bridge is a big work for the town." ('big work', Dutch *een groot werk*,
+//! a big job: seen 0 times; expected 119 if the words were independent).
+//! Leaves alone: "Rebuilding the bridge is a big job for the town." (a common pair).
 //!
 //! The threshold is strict because most unseen pairs of common words in native text straddle a
 //! phrase boundary ("what armed forces really need"); see the README for the measured rates.
@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 /// A pair is flagged when chance alone would put its words side by side at least this many times
 /// in the model's text and the model never saw them together. Measured on held-out native text
-/// (Wikinews 2019 and the held-out tail of MASC): 0.94 flags per 1,000 words at 8.
+/// (Wikinews 2019 and the held-out tail of MASC): 0.93 flags per 1,000 words at 8, 0.05 at 40.
 pub const MIN_EXPECTED: f64 = 40.0;
 
 /// Content words on each side that make up a word's surroundings for `oddity.topic` (the model
@@ -131,7 +131,7 @@ impl Oddity {
                 let text = doc.text(t.start, t.end);
                 let capitalised = !s.heading && k > 0 && text.starts_with(char::is_uppercase);
                 // The tail of a hyphenated word ("single-handedly") is not a word of its own.
-                let after_hyphen = doc.text(t.start.saturating_sub(1), t.start) == "-";
+                let after_hyphen = doc.text(0, t.start).ends_with('-');
                 if capitalised || after_hyphen {
                     continue;
                 }
@@ -245,15 +245,20 @@ mod tests {
         Oddity::new(Arc::new(Model::embedded().unwrap()))
     }
 
+    const KREMLIN: &str = "The Kremlin is preparing for a difficult winter. Sanctions have hit the economy hard, and the government has raised taxes to pay for the war. Opposition politicians say the budget hides the real cost of the army, while officials in the regions complain that salaries arrive late. A former Kremlin lyricist told reporters that the president no longer trusts his ministers and that the security services are divided over the next election. Analysts expect protests in several large cities before the spring.";
+
+    const BAND: &str = "The band is preparing for a long winter tour. The new album has sold well, and the singer has written most of the songs on the piano. Critics say the melodies are stronger than the words, while fans in the front rows complain that the concerts start late. The band's former lyricist told reporters that the guitarist no longer writes music with the drummer and that the group is divided over the next record. Tickets for the autumn concerts in several large cities sold out within minutes.";
+
     #[test]
     fn flags() {
         let d = detector();
         let cases: &[(&str, &[&str])] = &[
             (
-                "The police started a great research into the fire.",
-                &["great research"],
+                "Rebuilding the bridge is a big work for the town.",
+                &["big work"],
             ),
-            ("Scientists did great research.", &["great research"]),
+            ("It was a big work.", &["big work"]),
+            (KREMLIN, &["lyricist"]),
         ];
         for (text, want) in cases {
             assert_eq!(spans(&d, text), *want, "{text}");
@@ -264,8 +269,12 @@ mod tests {
     fn leaves_native_english_alone() {
         let d = detector();
         let cases = [
-            "The police started a major investigation into the fire.",
+            "Rebuilding the bridge is a big job for the town.",
             "The prime minister asked for a huge favour.",
+            BAND,
+            // Too little context to judge a word's fit; a hyphenated tail is not a word.
+            "A former Kremlin lyricist spoke.",
+            "He acted single-handedly, said the €5 lyricist.",
             "Great Research Labs opened in Boston.",
             "But that is nothing compared to what the armed forces really need.",
             "The former Kremlin speechwriter said the economy was in serious trouble.",
@@ -279,17 +288,27 @@ mod tests {
     #[test]
     fn explanation_has_the_statistics() {
         let d = detector();
-        let doc = Document::new("Scientists did great research.");
+        let doc = Document::new("It was a big work.");
+        let hits = d.check(&doc);
+        assert_eq!(hits.len(), 1);
+        assert!(
+            hits[0].explanation.starts_with("'big work' seen 0 times")
+                && hits[0].explanation.contains("expected 119 if"),
+            "{}",
+            hits[0].explanation
+        );
+        assert!((0.25..=0.6).contains(&hits[0].confidence));
+        let doc = Document::new(KREMLIN);
         let hits = d.check(&doc);
         assert_eq!(hits.len(), 1);
         assert!(
             hits[0]
                 .explanation
-                .starts_with("'great research' seen 0 times")
-                && hits[0].explanation.contains("expected 16 if"),
+                .starts_with("'lyricist' fits the words around it far worse")
+                && hits[0].explanation.contains("standard deviations below"),
             "{}",
             hits[0].explanation
         );
-        assert!((0.25..=0.6).contains(&hits[0].confidence));
+        assert!((0.25..=0.5).contains(&hits[0].confidence));
     }
 }
