@@ -566,9 +566,7 @@ impl Model {
 
     /// The topic vector of a lowercase content word, if the model has one.
     pub fn vector(&self, w: &str) -> Option<WordVector<'_>> {
-        self.vectors
-            .get(&self.bytes, hash_word(w))
-            .map(|v| WordVector(v))
+        self.vectors.get(&self.bytes, hash_word(w)).map(WordVector)
     }
 
     /// Count of the adjacent pair `w1 w2` (0 if unseen). Pairs of function words, and pairs
