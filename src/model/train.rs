@@ -1,6 +1,7 @@
 //! `mtlint train`: counts words and adjacent content-word pairs in raw text (one document or
 //! sentence per line, `.xz` read directly) and folds in n-gram tables (`word<TAB>log10 P`,
-//! `w1 w2<TAB>log10 P(w2|w1)`), then writes a [`Model`](super::Model).
+//! `w1 w2<TAB>log10 P(w2|w1)`), learns a topic vector and usual fit for each content word, then
+//! writes a [`Model`].
 //!
 //! Text is segmented exactly as `mtlint check` segments it, so the model counts the same tokens
 //! the detector looks up. N-gram probabilities become pseudo-counts over `lm_tokens` tokens.
