@@ -446,5 +446,13 @@ mod tests {
             "function-word pairs are not stored"
         );
         assert_eq!(m.pair_count("left", "and"), 0.0);
+        // Content words of the corpus get a topic vector; function words and n-gram-only words
+        // do not.
+        let minister = m.vector("minister").unwrap();
+        assert!(minister.norm() > 0.0);
+        assert!(m.vector("the").is_none() && m.vector("favor").is_none());
+        let (usual, spread) = minister.usual_fit();
+        assert!((-1.0..=1.0).contains(&usual) && spread >= 0.0);
+        assert_eq!(stats.vectors, m.sizes().2);
     }
 }
