@@ -1,10 +1,38 @@
 //! Embeds every calque lexicon (`lexicons/<lang>-en/*.csv`) in the binary: writes a table of
-//! `(lang, file name, include_str!(…))` that `src/lexicon/entry.rs` includes.
+//! `(lang, file name, include_str!(…))` that `src/lexicon/entry.rs` includes. Packs
+//! `lexicons/foreign-words.tsv` into the hash table `src/lexicon/foreign.rs` reads in place, so
+//! start-up does not parse it.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
+// Only the parser and packer are used here; the crate uses the rest.
+#[allow(dead_code)]
+#[path = "src/lexicon/foreign_table.rs"]
+mod foreign_table;
+
+fn pack_foreign_words(out_dir: &Path) {
+    let tsv = Path::new(env!("CARGO_MANIFEST_DIR")).join("lexicons/foreign-words.tsv");
+    println!("cargo:rerun-if-changed={}", tsv.display());
+    let text = std::fs::read_to_string(&tsv)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", tsv.display()));
+    let rows = foreign_table::parse(&text).unwrap_or_else(|e| {
+        panic!(
+            "{}:{}:{}: {}",
+            tsv.display(),
+            e.line,
+            e.column,
+            e.message
+        )
+    });
+    let packed = foreign_table::pack(&rows)
+        .unwrap_or_else(|i| panic!("{}: '{}' listed twice", tsv.display(), rows[i].word));
+    std::fs::write(out_dir.join("foreign-words.bin"), packed).expect("OUT_DIR is writable");
+}
+
 fn main() {
+    let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    pack_foreign_words(&out_dir);
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("lexicons");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
@@ -48,7 +76,6 @@ fn main() {
         );
     }
     out.push_str("];\n");
-    let dest = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
-        .join("embedded_lexicons.rs");
+    let dest = out_dir.join("embedded_lexicons.rs");
     std::fs::write(dest, out).expect("OUT_DIR is writable");
 }

@@ -12,8 +12,12 @@ use std::path::Path;
 /// The embedded table.
 pub const FOREIGN_TSV: &str = include_str!("../../lexicons/foreign-words.tsv");
 
-/// Source languages with a frequency list.
-pub const LANGUAGES: &[&str] = &["nl", "de", "fr", "es"];
+pub use super::foreign_table::LANGUAGES;
+use super::foreign_table::{self, Table, Value};
+use std::borrow::Cow;
+
+/// The embedded table, packed by `build.rs` from [`FOREIGN_TSV`].
+static PACKED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/foreign-words.bin"));
 
 /// A word is listed when it is at least this common in its language (centibels: −500 = once in
 /// 100,000 words)…
@@ -47,81 +51,75 @@ pub struct ForeignWord {
     pub flag: bool,
 }
 
-/// The table, keyed by lowercase word.
-#[derive(Debug, Default)]
+impl From<Value> for ForeignWord {
+    fn from(v: Value) -> ForeignWord {
+        ForeignWord {
+            lang: usize::from(v.lang),
+            cb: v.cb,
+            cb_en: v.cb_en,
+            flag: v.flag,
+        }
+    }
+}
+
+/// The table, keyed by lowercase word: a packed hash table read in place (see
+/// [`foreign_table`]), so the embedded one costs nothing at start-up.
+#[derive(Debug)]
 pub struct ForeignWords {
-    /// Keys borrow the embedded table: no allocation per word at start-up.
-    words: FxHashMap<&'static str, ForeignWord>,
+    packed: Cow<'static, [u8]>,
+}
+
+impl Default for ForeignWords {
+    fn default() -> ForeignWords {
+        ForeignWords {
+            packed: Cow::Owned(foreign_table::pack(&[]).unwrap_or_default()),
+        }
+    }
 }
 
 impl ForeignWords {
     /// Parses `word<TAB>lang<TAB>cb<TAB>cb_en<TAB>kind` lines (`kind`: `flag` or `evidence`).
-    pub fn parse(name: &str, text: &'static str) -> Result<ForeignWords> {
-        let mut words = FxHashMap::default();
-        words.reserve(text.len() / 24);
-        for (i, line) in text.lines().enumerate() {
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let err = |column: usize, message: &str| Error::Lexicon {
-                path: name.to_string(),
-                line: i as u64 + 1,
-                column,
-                message: message.to_string(),
-            };
-            let mut f = line.split('\t');
-            let (Some(word), Some(lang), Some(cb), Some(cb_en), Some(kind), None) =
-                (f.next(), f.next(), f.next(), f.next(), f.next(), f.next())
-            else {
-                return Err(err(
-                    1,
-                    "expected word, lang, cb, cb_en, kind separated by tabs",
-                ));
-            };
-            let flag = match kind {
-                "flag" => true,
-                "evidence" => false,
-                _ => return Err(err(5, "kind must be 'flag' or 'evidence'")),
-            };
-            let lang = LANGUAGES
-                .iter()
-                .position(|l| *l == lang)
-                .ok_or_else(|| err(2, "unknown language"))?;
-            let cb: i16 = cb.parse().map_err(|_| err(3, "cb is not an integer"))?;
-            let cb_en: i16 = if cb_en == "-" {
-                i16::MIN
-            } else {
-                cb_en
-                    .parse()
-                    .map_err(|_| err(4, "cb_en is not an integer or -"))?
-            };
-            if words
-                .insert(
-                    word,
-                    ForeignWord {
-                        lang,
-                        cb,
-                        cb_en,
-                        flag,
-                    },
-                )
-                .is_some()
-            {
-                return Err(err(1, "word listed twice"));
-            }
-        }
-        Ok(ForeignWords { words })
+    pub fn parse(name: &str, text: &str) -> Result<ForeignWords> {
+        let err = |e: foreign_table::ParseError| Error::Lexicon {
+            path: name.to_string(),
+            line: e.line,
+            column: e.column,
+            message: e.message.to_string(),
+        };
+        let rows = foreign_table::parse(text).map_err(err)?;
+        let packed = foreign_table::pack(&rows).map_err(|i| Error::Lexicon {
+            path: name.to_string(),
+            line: line_of(text, rows[i].word),
+            column: 1,
+            message: "word listed twice".to_string(),
+        })?;
+        Ok(ForeignWords {
+            packed: Cow::Owned(packed),
+        })
     }
 
     /// The table shipped in the binary.
     pub fn embedded() -> ForeignWords {
-        ForeignWords::parse("lexicons/foreign-words.tsv", FOREIGN_TSV)
-            .expect("embedded foreign-words.tsv is valid (tested)")
+        ForeignWords {
+            packed: Cow::Borrowed(PACKED),
+        }
+    }
+
+    fn table(&self) -> Option<Table<'_>> {
+        Table::new(&self.packed)
+    }
+
+    /// Any listed word, flagged or evidence only.
+    fn lookup(&self, word: &str) -> Option<ForeignWord> {
+        if !foreign_table::listable(word) {
+            return None;
+        }
+        self.table()?.get(word).map(ForeignWord::from)
     }
 
     /// A word to flag as untranslated.
     pub fn get(&self, word: &str) -> Option<ForeignWord> {
-        self.words.get(word).copied().filter(|w| w.flag)
+        self.lookup(word).filter(|w| w.flag)
     }
 
     /// Source-language evidence in a document: distinct words (names included) far more common
@@ -134,7 +132,7 @@ impl ForeignWords {
                 continue;
             }
             let w = doc.word(t);
-            if let Some(f) = self.words.get(w)
+            if let Some(f) = self.lookup(w)
                 && seen.insert(w)
             {
                 counts[f.lang] += 1;
@@ -144,12 +142,18 @@ impl ForeignWords {
     }
 
     pub fn len(&self) -> usize {
-        self.words.len()
+        self.table().map_or(0, |t| t.len())
     }
 
     pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
+        self.len() == 0
     }
+}
+
+/// 1-based line of a slice of `text`.
+fn line_of(text: &str, part: &str) -> u64 {
+    let at = (part.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+    text[..at.min(text.len())].matches('\n').count() as u64 + 1
 }
 
 fn read_wordfreq(path: &Path) -> Result<FxHashMap<String, i32>> {
@@ -267,5 +271,19 @@ mod tests {
         let e = ForeignWords::parse("f.tsv", "word\tnl\t-300\t-\tflag\nx\tzz\t1\t1\tflag\n")
             .unwrap_err();
         assert_eq!(e.to_string(), "f.tsv:2:2: unknown language");
+        let e = ForeignWords::parse("f.tsv", "word\tnl\t-300\t-\tflag\nword\tde\t1\t1\tflag\n")
+            .unwrap_err();
+        assert_eq!(e.to_string(), "f.tsv:2:1: word listed twice");
+    }
+
+    #[test]
+    fn packed_table_agrees_with_the_tsv() {
+        // build.rs packs the table; every row of the TSV must read back the same.
+        let t = ForeignWords::embedded();
+        let rows = foreign_table::parse(FOREIGN_TSV).unwrap();
+        assert_eq!(t.len(), rows.len());
+        for r in rows {
+            assert_eq!(t.lookup(r.word), Some(ForeignWord::from(r.value)), "{}", r.word);
+        }
     }
 }

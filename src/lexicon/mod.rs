@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod entry;
 pub mod foreign;
+pub mod foreign_table;
 pub mod pattern;
 
 use crate::error::{Error, Result};
