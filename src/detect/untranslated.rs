@@ -8,8 +8,8 @@
 
 use super::{Detector, Hit};
 use crate::finding::{Category, Severity};
-use crate::lexicon::foreign::{ForeignWords, LANGUAGES};
-use crate::segment::{Document, TokenKind};
+use crate::lexicon::foreign::{ForeignWord, ForeignWords, LANGUAGES};
+use crate::segment::{Document, Token, TokenKind};
 use std::sync::Arc;
 
 pub struct Untranslated {
@@ -50,18 +50,37 @@ impl Detector for Untranslated {
 
     fn check(&self, doc: &Document) -> Vec<Hit> {
         let mut hits: Vec<Hit> = Vec::new();
+        // Buffers reused across sentences: the sentence's word and number tokens, and each
+        // one's table entry (looked up once).
+        let mut words: Vec<Token> = Vec::new();
+        let mut found: Vec<Option<ForeignWord>> = Vec::new();
         for s in &doc.sentences {
-            let tokens = &doc.tokens[s.tokens.clone()];
+            words.clear();
+            found.clear();
+            // Only an apostrophe makes a party-member form ("CDA'er").
+            let mut apostrophe = false;
+            for t in &doc.tokens[s.tokens.clone()] {
+                if t.kind == TokenKind::Punct {
+                    continue;
+                }
+                words.push(*t);
+                found.push(if t.kind == TokenKind::Word {
+                    let w = doc.word(t);
+                    apostrophe |= w.as_bytes().contains(&b'\'');
+                    self.words.get(w)
+                } else {
+                    None
+                });
+            }
             // A sentence that is largely foreign is a quotation in that language, not a word
             // the translator left behind.
-            let foreign = tokens
-                .iter()
-                .filter(|t| t.kind == TokenKind::Word && self.words.get(doc.word(t)).is_some())
-                .count();
-            if foreign >= MIN_FOREIGN_QUOTE && foreign * 4 >= s.words.len() {
+            let foreign = found.iter().filter(|f| f.is_some()).count();
+            if (foreign == 0 && !apostrophe)
+                || (foreign >= MIN_FOREIGN_QUOTE && foreign * 4 >= s.words.len())
+            {
                 continue;
             }
-            self.check_tokens(doc, tokens, &mut hits);
+            self.check_words(doc, &words, &found, &mut hits);
         }
         // One finding per word and article: the first occurrence, with the count.
         let mut seen: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
@@ -86,15 +105,13 @@ const MIN_FOREIGN_QUOTE: usize = 3;
 const QUOTE_WINDOW: usize = 4;
 
 impl Untranslated {
-    fn check_tokens(&self, doc: &Document, tokens: &[crate::segment::Token], hits: &mut Vec<Hit>) {
-        let words: Vec<&crate::segment::Token> = tokens
-            .iter()
-            .filter(|t| t.kind != TokenKind::Punct)
-            .collect();
-        let foreign: Vec<bool> = words
-            .iter()
-            .map(|t| t.kind == TokenKind::Word && self.words.get(doc.word(t)).is_some())
-            .collect();
+    fn check_words(
+        &self,
+        doc: &Document,
+        words: &[Token],
+        found: &[Option<ForeignWord>],
+        hits: &mut Vec<Hit>,
+    ) {
         for (k, t) in words.iter().enumerate() {
             if t.kind != TokenKind::Word {
                 continue;
@@ -103,7 +120,7 @@ impl Untranslated {
             // próximo miércoles"); a word the translator left behind stands alone.
             let lo = k.saturating_sub(QUOTE_WINDOW);
             let hi = (k + QUOTE_WINDOW + 1).min(words.len());
-            if foreign[lo..hi].iter().filter(|&&f| f).count() > 2 {
+            if found[lo..hi].iter().filter(|f| f.is_some()).count() > 2 {
                 continue;
             }
             let text = doc.text(t.start, t.end);
@@ -130,7 +147,7 @@ impl Untranslated {
             if text.chars().next().is_some_and(char::is_uppercase) {
                 continue;
             }
-            let Some(f) = self.words.get(doc.word(t)) else {
+            let Some(f) = found[k] else {
                 continue;
             };
             let lang = LANGUAGES[f.lang];
