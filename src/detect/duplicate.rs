@@ -15,7 +15,7 @@
 
 use super::{Detector, Hit};
 use crate::finding::{Category, Severity};
-use crate::segment::{Document, is_function_word};
+use crate::segment::{Document, MatchWord, is_function_word};
 use rustc_hash::FxHashMap;
 
 /// Shorter sentences repeat naturally ("He denied it.").
@@ -36,9 +36,9 @@ pub struct Duplicate;
 struct Info<'d> {
     /// Words joined by spaces (a slice of the document's stream).
     key: &'d str,
-    words: &'d [&'d str],
-    /// Distinct content words, sorted.
-    content: &'d [&'d str],
+    words: &'d [MatchWord],
+    /// Distinct content word ids, sorted.
+    content: &'d [u32],
 }
 
 impl Detector for Duplicate {
@@ -55,17 +55,27 @@ impl Detector for Duplicate {
     }
 
     fn check(&self, doc: &Document) -> Vec<Hit> {
-        // All words and all content words in two flat arrays; sentences hold ranges of them.
-        let words: Vec<&str> = doc.words.iter().map(|w| doc.match_word(w)).collect();
-        let mut content: Vec<&str> = Vec::with_capacity(words.len());
+        // Content words as ids (one per distinct word), in one flat array, so sorting and
+        // comparing cost integer compares; sentences hold ranges of it.
+        let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut content: Vec<u32> = Vec::with_capacity(doc.words.len());
         let mut content_ranges = Vec::with_capacity(doc.sentences.len());
         for s in &doc.sentences {
             let start = content.len();
-            content.extend(
-                words[s.words.clone()]
-                    .iter()
-                    .filter(|w| !is_function_word(w)),
-            );
+            // Only near-repeat candidates need their content words.
+            let words = if s.words.len() >= MIN_NEAR_WORDS {
+                doc.sentence_words(s)
+            } else {
+                &[]
+            };
+            for w in words {
+                let text = doc.match_word(w);
+                if is_function_word(text) {
+                    continue;
+                }
+                let next = ids.len() as u32;
+                content.push(*ids.entry(text).or_insert(next));
+            }
             content[start..].sort_unstable();
             let mut kept = start;
             for k in start..content.len() {
@@ -88,7 +98,7 @@ impl Detector for Duplicate {
                 };
                 Info {
                     key,
-                    words: &words[s.words.clone()],
+                    words: doc.sentence_words(s),
                     content: &content[c.clone()],
                 }
             })
@@ -110,7 +120,7 @@ impl Detector for Duplicate {
         }
         // Near repeats: group sentences by content word (sorting, not a map of lists), count the
         // words each pair shares within small groups, verify the pairs that share enough.
-        let mut by_word: Vec<(&str, u32)> = Vec::new();
+        let mut by_word: Vec<(u32, u32)> = Vec::new();
         for (i, info) in infos.iter().enumerate() {
             if info.words.len() >= MIN_NEAR_WORDS {
                 by_word.extend(info.content.iter().map(|&w| (w, i as u32)));
@@ -139,7 +149,7 @@ impl Detector for Duplicate {
                     let j = run[0].1 as usize;
                     let b = &infos[j];
                     (2 * run.len() >= a.content.len().min(b.content.len()))
-                        .then(|| near(a, b).map(|sim| (j, sim)))
+                        .then(|| near(doc, a, b).map(|sim| (j, sim)))
                         .flatten()
                 })
                 // The most similar earlier sentence; the latest on ties.
@@ -151,7 +161,7 @@ impl Detector for Duplicate {
 }
 
 /// Similarity of two sentences when they are near repeats.
-fn near(a: &Info, b: &Info) -> Option<f64> {
+fn near(doc: &Document, a: &Info, b: &Info) -> Option<f64> {
     if b.words.len() < MIN_NEAR_WORDS || a.content.is_empty() || b.content.is_empty() {
         return None;
     }
@@ -161,7 +171,8 @@ fn near(a: &Info, b: &Info) -> Option<f64> {
         return Some(dice);
     }
     if dice >= LOWER_DICE {
-        let lev = strsim::generic_levenshtein(&a.words.to_vec(), &b.words.to_vec());
+        let words = |i: &Info| -> Vec<&str> { i.words.iter().map(|w| doc.match_word(w)).collect() };
+        let lev = strsim::generic_levenshtein(&words(a), &words(b));
         let sim = 1.0 - lev as f64 / a.words.len().max(b.words.len()) as f64;
         if sim >= NEAR_LEVENSHTEIN {
             return Some(dice);
@@ -170,10 +181,10 @@ fn near(a: &Info, b: &Info) -> Option<f64> {
     None
 }
 
-fn sorted_intersection(a: &[&str], b: &[&str]) -> usize {
+fn sorted_intersection(a: &[u32], b: &[u32]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
-        match a[i].cmp(b[j]) {
+        match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
