@@ -141,6 +141,12 @@ fn push_lower(folded: &mut String, c: char) {
     }
 }
 
+/// ASCII that normalisation leaves alone: tab, line feed and printable characters but the
+/// backtick.
+fn is_plain_ascii(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | b' '..=b'~') && b != b'`'
+}
+
 /// Normalises `input` for matching. Never fails: any `&str` has a normal form.
 pub fn normalise(input: &str) -> Normalised {
     let mut b = Builder {
@@ -153,6 +159,31 @@ pub fn normalise(input: &str) -> Normalised {
     let mut scratch = String::new();
     while i < bytes.len() {
         let byte = bytes[i];
+        // Fast path: a run of ASCII that normalisation keeps as it is, copied in one go.
+        if is_plain_ascii(byte) {
+            let mut end = i + 1;
+            while end < bytes.len() && is_plain_ascii(bytes[end]) {
+                end += 1;
+            }
+            // The run's last letter composes with a combining mark that follows it.
+            if end < bytes.len()
+                && !bytes[end].is_ascii()
+                && input[end..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| canonical_combining_class(c) != 0)
+            {
+                end -= 1;
+            }
+            if end > i {
+                b.text.push_str(&input[i..end]);
+                let at = b.folded.len();
+                b.folded.push_str(&input[i..end]);
+                b.folded[at..].make_ascii_lowercase();
+                i = end;
+                continue;
+            }
+        }
         // An ASCII letter followed by a combining mark composes with it ("e" + U+0301 = "é").
         let combining_next = || {
             bytes.get(i + 1).is_some_and(|b| !b.is_ascii())

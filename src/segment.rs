@@ -158,6 +158,11 @@ impl<'a> Document<'a> {
         self.line_starts.get_or_init(|| {
             let bytes = self.original.as_bytes();
             let mut starts = vec![0];
+            if !bytes.contains(&b'\r') {
+                // The common case, searched with memchr.
+                starts.extend(self.original.match_indices('\n').map(|(i, _)| i + 1));
+                return starts;
+            }
             for (i, &b) in bytes.iter().enumerate() {
                 if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
                     starts.push(i + 1);
@@ -405,6 +410,10 @@ pub fn expand_contraction(word: &str) -> (&str, Option<&str>) {
     if word == "cannot" {
         return ("can", Some("not"));
     }
+    // Most words have no apostrophe: nothing to expand.
+    if !word.as_bytes().contains(&b'\'') {
+        return (word, None);
+    }
     if let Some(base) = word.strip_suffix("n't") {
         let base = match base {
             "wo" => "will",
@@ -514,7 +523,9 @@ fn tokenize(text: &str, start: usize, end: usize, out: &mut Vec<Token>) {
         let numeric = c.is_ascii_digit();
         let mut tok_end = i + c.len_utf8();
         while let Some(&(j, d)) = iter.peek() {
-            if d.is_alphanumeric() || unicode_normalization::char::is_combining_mark(d) {
+            if d.is_alphanumeric()
+                || (!d.is_ascii() && unicode_normalization::char::is_combining_mark(d))
+            {
                 tok_end = j + d.len_utf8();
                 iter.next();
                 continue;
@@ -527,8 +538,12 @@ fn tokenize(text: &str, start: usize, end: usize, out: &mut Vec<Token>) {
                 ',' => numeric,
                 _ => false,
             };
-            let after = slice[j + d.len_utf8()..].chars().next();
-            if joins && after.is_some_and(char::is_alphanumeric) {
+            if joins
+                && slice[j + d.len_utf8()..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric)
+            {
                 tok_end = j + d.len_utf8();
                 iter.next();
                 continue;
