@@ -76,10 +76,8 @@ fn quotes(doc: &Document, pi: usize, hits: &mut Vec<Hit>) {
     // Guillemets are quotes only in pairs; a lone "»" is a breadcrumb separator ("Home » News").
     let original = &doc.original[doc.norm.map.start(p.start)..doc.norm.map.end(p.end)];
     let guillemets = original.contains('«') && original.contains('»');
-    for (i, c) in text.char_indices() {
-        if c != '"' {
-            continue;
-        }
+    // '"' is ASCII: its byte offsets are its character offsets.
+    for (i, _) in text.match_indices('"') {
         let pos = p.start + i;
         match original_char(doc, pos) {
             '«' | '»' if !guillemets => {}
@@ -143,7 +141,12 @@ fn brackets(doc: &Document, pi: usize, hits: &mut Vec<Hit>) {
     let p = &doc.paragraphs[pi];
     let text = doc.text(p.start, p.end);
     let mut open: Vec<(usize, char)> = Vec::new();
-    for (i, c) in text.char_indices() {
+    // Brackets are ASCII: scanning bytes finds them at their character offsets.
+    for (i, &byte) in text.as_bytes().iter().enumerate() {
+        if !matches!(byte, b'(' | b'[' | b')' | b']') {
+            continue;
+        }
+        let c = char::from(byte);
         let pos = p.start + i;
         match c {
             '(' | '[' => open.push((pos, c)),
@@ -252,6 +255,10 @@ const MOJIBAKE_MERGE_GAP: usize = 80;
 
 fn mojibake(doc: &Document, hits: &mut Vec<Hit>) {
     let text = doc.original;
+    // Mojibake and U+FFFD are non-ASCII; plain ASCII is checked at memory speed.
+    if text.is_ascii() {
+        return;
+    }
     let chars: Vec<(usize, char)> = text
         .char_indices()
         .filter(|&(_, c)| !c.is_ascii())
