@@ -14,6 +14,8 @@ mod foreign_table;
 fn pack_foreign_words(out_dir: &Path) {
     let tsv = Path::new(env!("CARGO_MANIFEST_DIR")).join("lexicons/foreign-words.tsv");
     println!("cargo:rerun-if-changed={}", tsv.display());
+    // The layout is defined there: a change must repack the table.
+    println!("cargo:rerun-if-changed=src/lexicon/foreign_table.rs");
     let text = std::fs::read_to_string(&tsv)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", tsv.display()));
     let rows = foreign_table::parse(&text).unwrap_or_else(|e| {

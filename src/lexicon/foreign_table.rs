@@ -3,7 +3,8 @@
 //! start-up reads it in place (`include_bytes!`) instead of parsing 100,000 lines; the crate
 //! uses the same code to look words up and to pack tables it parses at run time.
 //!
-//! Layout (little-endian): `slots: u32`, `entries: u32`, then `slots` × u32 (0 = empty, else
+//! Layout (little-endian): `slots: u32`, `entries: u32`, then a filter of `slots` bytes (one bit
+//! per word hash, so most absent words cost no probe), then `slots` × u32 (0 = empty, else
 //! entry index + 1), then `entries` × [`ENTRY_BYTES`] (`pool offset: u32, len: u8, tag: u8,
 //! lang: u8, flag: u8, cb: i16, cb_en: i16`), then the word pool.
 
@@ -128,7 +129,8 @@ pub fn hash(word: &[u8]) -> u64 {
 pub fn pack(rows: &[Row]) -> Result<Vec<u8>, usize> {
     let slots = (rows.len() * 2 + 1).next_power_of_two().max(2);
     let pool_len: usize = rows.iter().map(|r| r.word.len()).sum();
-    let entries_at = HEADER_BYTES + slots * 4;
+    let slots_at = HEADER_BYTES + slots;
+    let entries_at = slots_at + slots * 4;
     let pool_at = entries_at + rows.len() * ENTRY_BYTES;
     let mut out = vec![0u8; pool_at + pool_len];
     out[0..4].copy_from_slice(&(slots as u32).to_le_bytes());
@@ -137,9 +139,11 @@ pub fn pack(rows: &[Row]) -> Result<Vec<u8>, usize> {
     for (i, r) in rows.iter().enumerate() {
         let h = hash(r.word.as_bytes());
         let tag = (h >> 56) as u8;
+        let bit = filter_bit(h, slots);
+        out[HEADER_BYTES + bit / 8] |= 1 << (bit % 8);
         let mut s = (h as usize) & (slots - 1);
         loop {
-            let at = HEADER_BYTES + s * 4;
+            let at = slots_at + s * 4;
             let idx = u32::from_le_bytes([out[at], out[at + 1], out[at + 2], out[at + 3]]);
             if idx == 0 {
                 out[at..at + 4].copy_from_slice(&(i as u32 + 1).to_le_bytes());
@@ -165,6 +169,11 @@ pub fn pack(rows: &[Row]) -> Result<Vec<u8>, usize> {
     Ok(out)
 }
 
+/// The filter bit of a hash: from bits the slot index and tag do not use.
+fn filter_bit(h: u64, slots: usize) -> usize {
+    ((h >> 32) as usize) & (slots * 8 - 1)
+}
+
 /// A packed table, read in place.
 #[derive(Debug, Clone, Copy)]
 pub struct Table<'a> {
@@ -185,7 +194,7 @@ impl<'a> Table<'a> {
         }
         let slots = u32_at(bytes, 0);
         let entries = u32_at(bytes, 4);
-        let pool_at = HEADER_BYTES + slots * 4 + entries * ENTRY_BYTES;
+        let pool_at = HEADER_BYTES + slots * 5 + entries * ENTRY_BYTES;
         (slots.is_power_of_two() && bytes.len() >= pool_at).then_some(Table {
             bytes,
             slots,
@@ -209,12 +218,17 @@ impl<'a> Table<'a> {
         }
         let h = hash(w);
         let tag = (h >> 56) as u8;
-        let entries_at = HEADER_BYTES + self.slots * 4;
-        let pool_at = entries_at + self.entries * ENTRY_BYTES;
         let b = self.bytes;
+        let bit = filter_bit(h, self.slots);
+        if b[HEADER_BYTES + bit / 8] & (1 << (bit % 8)) == 0 {
+            return None;
+        }
+        let slots_at = HEADER_BYTES + self.slots;
+        let entries_at = slots_at + self.slots * 4;
+        let pool_at = entries_at + self.entries * ENTRY_BYTES;
         let mut s = (h as usize) & (self.slots - 1);
         loop {
-            let idx = u32_at(b, HEADER_BYTES + s * 4);
+            let idx = u32_at(b, slots_at + s * 4);
             if idx == 0 {
                 return None;
             }
