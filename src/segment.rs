@@ -105,14 +105,18 @@ impl<'a> Document<'a> {
     /// Normalises and segments `original`.
     pub fn new(original: &'a str) -> Self {
         let norm = normalise(original);
+        // Sized for news text (about one token per 4 bytes), so the vectors rarely regrow.
+        let len = norm.text.len();
+        let mut stream = String::with_capacity(len + len / 8 + 2);
+        stream.push(' ');
         let mut doc = Document {
             original,
             norm,
             paragraphs: Vec::new(),
             sentences: Vec::new(),
-            tokens: Vec::new(),
-            stream: String::from(" "),
-            words: Vec::new(),
+            tokens: Vec::with_capacity(len / 4),
+            stream,
+            words: Vec::with_capacity(len / 5),
             line_starts: std::sync::OnceLock::new(),
         };
         for (start, end) in paragraph_ranges(&doc.norm.text) {
