@@ -18,15 +18,8 @@ fn pack_foreign_words(out_dir: &Path) {
     println!("cargo:rerun-if-changed=src/lexicon/foreign_table.rs");
     let text = std::fs::read_to_string(&tsv)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", tsv.display()));
-    let rows = foreign_table::parse(&text).unwrap_or_else(|e| {
-        panic!(
-            "{}:{}:{}: {}",
-            tsv.display(),
-            e.line,
-            e.column,
-            e.message
-        )
-    });
+    let rows = foreign_table::parse(&text)
+        .unwrap_or_else(|e| panic!("{}:{}:{}: {}", tsv.display(), e.line, e.column, e.message));
     let packed = foreign_table::pack(&rows)
         .unwrap_or_else(|i| panic!("{}: '{}' listed twice", tsv.display(), rows[i].word));
     std::fs::write(out_dir.join("foreign-words.bin"), packed).expect("OUT_DIR is writable");

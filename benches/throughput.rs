@@ -217,7 +217,10 @@ fn stages(c: &mut Criterion) {
             }
         })
     });
-    for (name, format) in [("jsonl", OutputFormat::JsonLines), ("human", OutputFormat::Human)] {
+    for (name, format) in [
+        ("jsonl", OutputFormat::JsonLines),
+        ("human", OutputFormat::Human),
+    ] {
         g.bench_function(format!("output/{name}"), |b| {
             b.iter(|| {
                 let mut e = Emitter::new(format, false, &[]);

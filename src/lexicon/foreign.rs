@@ -283,7 +283,12 @@ mod tests {
         let rows = foreign_table::parse(FOREIGN_TSV).unwrap();
         assert_eq!(t.len(), rows.len());
         for r in rows {
-            assert_eq!(t.lookup(r.word), Some(ForeignWord::from(r.value)), "{}", r.word);
+            assert_eq!(
+                t.lookup(r.word),
+                Some(ForeignWord::from(r.value)),
+                "{}",
+                r.word
+            );
         }
     }
 }

@@ -103,7 +103,10 @@ pub fn parse(text: &str) -> Result<Vec<Row<'_>>, ParseError> {
 /// Words the table can list: at least 4 bytes, no ASCII digit, space or punctuation. Look-ups
 /// check it before hashing, because most words of a text fail it.
 pub fn listable(word: &str) -> bool {
-    word.len() >= 4 && !word.bytes().any(|b| b.is_ascii() && !b.is_ascii_alphabetic())
+    word.len() >= 4
+        && !word
+            .bytes()
+            .any(|b| b.is_ascii() && !b.is_ascii_alphabetic())
 }
 
 /// A fast, stable hash of a word (the same at build time and run time).
@@ -118,7 +121,10 @@ pub fn hash(word: &[u8]) -> u64 {
     let rest = chunks.remainder();
     if !rest.is_empty() {
         // Folded byte by byte: a variable-length copy would cost a call to memcpy.
-        let v = rest.iter().rev().fold(0u64, |v, &b| (v << 8) | u64::from(b));
+        let v = rest
+            .iter()
+            .rev()
+            .fold(0u64, |v, &b| (v << 8) | u64::from(b));
         h = (h.rotate_left(5) ^ v).wrapping_mul(K);
     }
     // Mix the high bits down: the slot index uses the low bits.
@@ -255,8 +261,9 @@ mod tests {
 
     #[test]
     fn packed_rows_are_found_and_others_are_not() {
-        let rows = parse("# comment\nbovendien\tnl\t-300\t-\tflag\ngemeente\tnl\t-250\t-700\tevidence\n")
-            .unwrap();
+        let rows =
+            parse("# comment\nbovendien\tnl\t-300\t-\tflag\ngemeente\tnl\t-250\t-700\tevidence\n")
+                .unwrap();
         let packed = pack(&rows).unwrap();
         let t = Table::new(&packed).unwrap();
         assert_eq!(t.len(), 2);
