@@ -5,7 +5,7 @@
 //!
 //! Layout (little-endian): `slots: u32`, `entries: u32`, then a filter of `slots` bytes (one bit
 //! per word hash, so most absent words cost no probe), then `slots` × u32 (0 = empty, else
-//! entry index + 1), then `entries` × [`ENTRY_BYTES`] (`pool offset: u32, len: u8, tag: u8,
+//! entry index + 1), then `entries` × 12 bytes (`pool offset: u32, len: u8, tag: u8,
 //! lang: u8, flag: u8, cb: i16, cb_en: i16`), then the word pool.
 
 /// Source languages with a frequency list, in table order.
