@@ -5,16 +5,15 @@
 //! Frequencies are compared, not membership tested: "gift", "also" and "die" are words in both
 //! languages, "polder" is Dutch but established in English.
 
-use crate::error::{Error, Result};
-use rustc_hash::FxHashMap;
-use std::path::Path;
-
-/// The embedded table.
-pub const FOREIGN_TSV: &str = include_str!("../../lexicons/foreign-words.tsv");
-
 pub use super::foreign_table::LANGUAGES;
 use super::foreign_table::{self, Table, Value};
+use crate::error::{Error, Result};
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
+use std::path::Path;
+
+/// The embedded table, as shipped.
+pub const FOREIGN_TSV: &str = include_str!("../../lexicons/foreign-words.tsv");
 
 /// The embedded table, packed by `build.rs` from [`FOREIGN_TSV`].
 static PACKED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/foreign-words.bin"));
