@@ -15,8 +15,11 @@ use std::path::PathBuf;
 
 pub use crate::output::OutputFormat;
 
-/// Articles checked together; bounds memory on endless feeds.
+/// Articles checked together; bounds memory on endless feeds…
 const BATCH: usize = 256;
+/// …and so does their text: a batch closes once it holds this many bytes, so a feed of large
+/// articles does not hold 256 of them at once.
+const BATCH_BYTES: usize = 8 << 20;
 
 /// Options of a run.
 #[derive(Debug, Clone)]
@@ -97,7 +100,15 @@ pub fn run(
     let mut totals = Totals::default();
     let mut recorded: Vec<Entry> = Vec::new();
     loop {
-        let batch: Vec<_> = articles.by_ref().take(BATCH).collect();
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        while batch.len() < BATCH && bytes < BATCH_BYTES {
+            let Some(item) = articles.next() else {
+                break;
+            };
+            bytes += item.as_ref().map_or(0, |a| a.text.len());
+            batch.push(item);
+        }
         if batch.is_empty() {
             break;
         }
