@@ -333,7 +333,11 @@ impl PatternSet {
                 by_anchor[slot].push(i);
             }
         }
-        let automaton = AhoCorasick::new(&anchors).expect("anchors are short literal strings");
+        // Every anchor starts with a space, so a prefilter would stop at every word: off.
+        let automaton = AhoCorasick::builder()
+            .prefilter(false)
+            .build(&anchors)
+            .expect("anchors are short literal strings");
         PatternSet {
             patterns,
             automaton,
