@@ -68,11 +68,15 @@ impl Selection {
     }
 
     fn keeps(&self, detector: &str, hit: &Hit) -> bool {
+        self.keeps_rule(detector, hit.category, &hit.rule)
+    }
+
+    fn keeps_rule(&self, detector: &str, category: Category, rule: &str) -> bool {
         let matches = |item: &String| {
             item == detector
-                || item == hit.category.as_str()
-                || hit.rule == *item
-                || hit.rule.starts_with(&format!("{item}."))
+                || item == category.as_str()
+                || rule == item
+                || rule.starts_with(&format!("{item}."))
         };
         !self.skip.iter().any(matches) && (self.only.is_empty() || self.only.iter().any(matches))
     }
@@ -217,6 +221,13 @@ impl Checker {
 
     /// Checks one article; `id` is the (unique) id to report it under.
     pub fn check(&self, article: &Article, id: &str) -> Checked {
+        self.check_with(article, id, Vec::new())
+    }
+
+    /// Checks one article with findings found outside it (discovered site boilerplate): they go
+    /// through the same policy and count in the score. One overlapping a finding of the same
+    /// category is dropped.
+    pub fn check_with(&self, article: &Article, id: &str, extra: Vec<Finding>) -> Checked {
         let doc = Document::new(&article.text);
         let aligned: Vec<Aligned<'_>> = article
             .segments
@@ -251,7 +262,24 @@ impl Checker {
         if !aligned.is_empty() {
             confirm(&mut hits, &aligned, &self.phrases);
         }
-        let findings = self.policy.apply(&doc, to_findings(&doc, id, hits));
+        let mut findings = to_findings(&doc, id, hits);
+        if !extra.is_empty() {
+            let fresh: Vec<Finding> = extra
+                .into_iter()
+                .filter(|e| {
+                    let detector = e.rule.split('.').next().unwrap_or_default();
+                    self.selection.keeps_rule(detector, e.category, &e.rule)
+                        && !findings
+                            .iter()
+                            .any(|f| f.category == e.category && f.start < e.end && e.start < f.end)
+                })
+                .collect();
+            findings.extend(fresh);
+            findings.sort_by(|a, b| {
+                (a.start, b.severity, a.end, &a.rule).cmp(&(b.start, a.severity, b.end, &b.rule))
+            });
+        }
+        let findings = self.policy.apply(&doc, findings);
         let mut summary = summarise(
             id,
             &article.path,

@@ -19,6 +19,8 @@ pub mod baseline;
 pub mod check;
 pub mod config;
 pub mod eval;
+pub mod feed;
+pub mod html;
 pub mod ingest;
 pub mod output;
 pub mod report;

@@ -215,6 +215,13 @@ struct CheckArgs {
     /// Worker threads (default: one per core).
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
+    /// `--format jsonl` records: `article` (one line per article, findings inside; the default
+    /// when reading stdin) or `findings` (a line per finding, then the article's line).
+    #[arg(long, value_enum, value_name = "RECORDS")]
+    jsonl_records: Option<JsonlRecords>,
+    /// Articles on the review page of `--format html` (the highest scores).
+    #[arg(long, value_name = "N", default_value_t = mtlint::html::DEFAULT_ARTICLES)]
+    html_articles: usize,
     #[command(flatten)]
     select: Selecting,
     #[command(flatten)]
@@ -249,6 +256,13 @@ enum Format {
     Jsonl,
     Sarif,
     Github,
+    Html,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum JsonlRecords {
+    Article,
+    Findings,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -450,6 +464,7 @@ fn cli_config(args: &CheckArgs) -> anyhow::Result<Config> {
                 Format::Jsonl => "jsonl",
                 Format::Sarif => "sarif",
                 Format::Github => "github",
+                Format::Html => "html",
             }
             .to_string()
         }),
@@ -516,6 +531,12 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         },
         report_dir: settings.report_dir,
         format: settings.format,
+        jsonl_records: args.jsonl_records.map(|r| match r {
+            JsonlRecords::Article => mtlint::output::JsonlRecords::Article,
+            JsonlRecords::Findings => mtlint::output::JsonlRecords::Findings,
+        }),
+        discovery: Default::default(),
+        html_articles: args.html_articles,
         color: match args.color {
             Color::Always => true,
             Color::Never => false,
@@ -529,8 +550,12 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         include: settings.include,
         exclude: settings.exclude,
         write_baseline: args.write_baseline,
-        // Rule metadata is part of SARIF only; building it costs start-up time elsewhere.
-        rules: if settings.format == mtlint::output::OutputFormat::Sarif {
+        // Rule metadata is part of SARIF and the review page only; building it costs start-up
+        // time elsewhere.
+        rules: if matches!(
+            settings.format,
+            mtlint::output::OutputFormat::Sarif | mtlint::output::OutputFormat::Html
+        ) {
             mtlint::rules::catalogue(&resources)
         } else {
             Vec::new()

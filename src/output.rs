@@ -29,12 +29,26 @@ pub enum OutputFormat {
     Sarif,
     /// GitHub Actions workflow commands (`::warning file=…,line=…,col=…::message`).
     Github,
+    /// Nothing on stdout: the review page `index.html` in the report directory.
+    Html,
+}
+
+/// The records of `--format jsonl`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum JsonlRecords {
+    /// A `"type": "finding"` line per finding, then a `"type": "article"` line per article.
+    #[default]
+    Findings,
+    /// Exactly one line per article, `{"type": "article", …summary, "id", "findings": [...]}`,
+    /// and one `{"type": "error", …}` line per input record that could not be read: a
+    /// line-for-line answer to a JSON Lines feed (Spark `RDD.pipe`, Hadoop Streaming).
+    Article,
 }
 
 impl OutputFormat {
     /// Names as written on the command line and in `mtlint.toml`.
     pub const NAMES: &'static [&'static str] =
-        &["human", "csv", "json", "jsonl", "sarif", "github"];
+        &["human", "csv", "json", "jsonl", "sarif", "github", "html"];
 
     pub fn parse(s: &str) -> Option<OutputFormat> {
         Some(match s {
@@ -44,6 +58,7 @@ impl OutputFormat {
             "jsonl" => OutputFormat::JsonLines,
             "sarif" => OutputFormat::Sarif,
             "github" => OutputFormat::Github,
+            "html" => OutputFormat::Html,
             _ => return None,
         })
     }
@@ -57,6 +72,7 @@ pub struct Emitter<'r> {
     format: OutputFormat,
     color: bool,
     rules: &'r [Rule],
+    records: JsonlRecords,
     /// Articles written so far (the separators of JSON and SARIF depend on it).
     articles: usize,
     results: usize,
@@ -71,6 +87,18 @@ struct Tagged<'a, T: Serialize> {
     kind: &'static str,
     #[serde(flatten)]
     item: &'a T,
+}
+
+/// One line of [`JsonlRecords::Article`].
+#[derive(Serialize)]
+struct ArticleLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(flatten)]
+    summary: &'a Summary,
+    /// The article's id as read (`article` is the unique, file-safe id).
+    id: &'a str,
+    findings: &'a [Finding],
 }
 
 #[derive(Serialize)]
@@ -96,6 +124,7 @@ impl<'r> Emitter<'r> {
             format,
             color,
             rules,
+            records: JsonlRecords::Findings,
             articles: 0,
             results: 0,
             used_rules: Vec::new(),
@@ -103,11 +132,52 @@ impl<'r> Emitter<'r> {
         }
     }
 
-    /// Writes one checked article.
+    /// Chooses the records of `--format jsonl`.
+    pub fn with_records(mut self, records: JsonlRecords) -> Emitter<'r> {
+        self.records = records;
+        self
+    }
+
+    /// Writes an input that could not be read, where the format answers every record
+    /// ([`JsonlRecords::Article`]); other formats leave errors to stderr.
+    pub fn error(&mut self, out: &mut dyn Write, e: &crate::Error) -> std::io::Result<()> {
+        if self.format != OutputFormat::JsonLines || self.records != JsonlRecords::Article {
+            return Ok(());
+        }
+        let (path, line) = match e {
+            crate::Error::JsonLine { path, line, .. } => (path.display().to_string(), Some(*line)),
+            crate::Error::Csv { path, line, .. } => {
+                (path.display().to_string(), usize::try_from(*line).ok())
+            }
+            crate::Error::Read { path, .. }
+            | crate::Error::NotUtf8 { path, .. }
+            | crate::Error::Binary { path, .. } => (path.display().to_string(), None),
+            _ => (String::new(), None),
+        };
+        #[derive(Serialize)]
+        struct ErrorLine<'a> {
+            #[serde(rename = "type")]
+            kind: &'static str,
+            path: &'a str,
+            line: Option<usize>,
+            message: String,
+        }
+        let record = ErrorLine {
+            kind: "error",
+            path: &path,
+            line,
+            message: e.to_string(),
+        };
+        serde_json::to_writer(&mut *out, &record)?;
+        out.write_all(b"\n")
+    }
+
+    /// Writes one checked article; `id` is its id as read.
     pub fn article(
         &mut self,
         out: &mut dyn Write,
         path: &str,
+        id: &str,
         summary: &Summary,
         findings: &[Finding],
     ) -> std::io::Result<()> {
@@ -147,6 +217,18 @@ impl<'r> Emitter<'r> {
                 out.write_all(if first { b"{\"articles\":[\n" } else { b",\n" })?;
                 serde_json::to_writer(&mut *out, &ArticleJson { summary, findings })?;
                 Ok(())
+            }
+            OutputFormat::JsonLines if self.records == JsonlRecords::Article => {
+                serde_json::to_writer(
+                    &mut *out,
+                    &ArticleLine {
+                        kind: "article",
+                        summary,
+                        id,
+                        findings,
+                    },
+                )?;
+                out.write_all(b"\n")
             }
             OutputFormat::JsonLines => {
                 for f in findings {
@@ -189,6 +271,7 @@ impl<'r> Emitter<'r> {
                 }
                 Ok(())
             }
+            OutputFormat::Html => Ok(()),
         }
     }
 

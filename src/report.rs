@@ -46,23 +46,31 @@ pub const SUMMARY_COLUMNS: &[&str] = &[
 ];
 
 /// File names the run writes itself; an article cannot take them.
-const RESERVED: &[&str] = &["summary"];
+const RESERVED: &[&str] = &["summary", "boilerplate", "sites"];
 
 /// Makes an article id a safe, unique file name: only `[A-Za-z0-9._-]`, no leading dot (so no
 /// `..` or hidden files), at most 100 bytes, unique case-insensitively within the run.
+///
+/// Ids are remembered as 64-bit hashes (a collision only adds a needless `-2`), so a feed of
+/// millions of articles costs a few bytes each.
 #[derive(Debug, Default)]
 pub struct IdAllocator {
-    used: HashSet<String>,
+    used: HashSet<u64>,
 }
 
 impl IdAllocator {
     pub fn allocate(&mut self, raw: &str) -> String {
+        let key = |id: &str| {
+            use std::hash::{Hash, Hasher};
+            // SipHash with fixed keys: the same ids in every run.
+            let mut h = std::hash::DefaultHasher::new();
+            id.to_ascii_lowercase().hash(&mut h);
+            h.finish()
+        };
         let base = sanitize(raw);
         let mut id = base.clone();
         let mut n = 1;
-        while RESERVED.contains(&id.to_ascii_lowercase().as_str())
-            || !self.used.insert(id.to_ascii_lowercase())
-        {
+        while RESERVED.contains(&id.to_ascii_lowercase().as_str()) || !self.used.insert(key(&id)) {
             n += 1;
             id = format!("{base}-{n}");
         }
@@ -150,11 +158,16 @@ pub struct ReportDir {
     dir: PathBuf,
     /// Canonical paths of the inputs, which a report must never replace.
     inputs: HashSet<PathBuf>,
-    summary: Option<(PathBuf, csv::Writer<std::fs::File>)>,
+    /// Summary rows in input order (a temporary file), ranked into `summary.csv` at the end.
+    rows: Option<(PathBuf, std::io::BufWriter<std::fs::File>)>,
+    /// (score, byte offset, length) of each row: 24 bytes per article, the only state that
+    /// grows with the feed.
+    index: Vec<(f64, u64, u32)>,
+    offset: u64,
 }
 
 impl ReportDir {
-    /// Creates the directory if needed and starts `summary.csv` (as a temporary file).
+    /// Creates the directory if needed and starts the summary rows (as a temporary file).
     pub fn create(dir: &Path, inputs: &[PathBuf]) -> Result<ReportDir> {
         std::fs::create_dir_all(dir).map_err(|source| Error::Write {
             path: dir.to_path_buf(),
@@ -167,18 +180,24 @@ impl ReportDir {
         let mut rd = ReportDir {
             dir: dir.to_path_buf(),
             inputs,
-            summary: None,
+            rows: None,
+            index: Vec::new(),
+            offset: 0,
         };
         let target = rd.target("summary.csv")?;
-        let tmp = temp_path(&target);
-        let file = std::fs::File::create(&tmp).map_err(|source| Error::Write {
-            path: tmp.clone(),
-            source,
-        })?;
-        let mut wr = csv::Writer::from_writer(file);
-        wr.write_record(SUMMARY_COLUMNS)
-            .map_err(|e| write_error(&tmp, e))?;
-        rd.summary = Some((tmp, wr));
+        let tmp = temp_path(&target.with_file_name("summary-rows.csv"));
+        // Read back in ranked order by `finish`.
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)
+            .map_err(|source| Error::Write {
+                path: tmp.clone(),
+                source,
+            })?;
+        rd.rows = Some((tmp, std::io::BufWriter::new(file)));
         Ok(rd)
     }
 
@@ -193,73 +212,140 @@ impl ReportDir {
         Ok(path)
     }
 
-    /// Writes `<id>.csv` atomically and appends the summary row.
+    /// Writes `<id>.csv` atomically and records the summary row.
     pub fn write_article(&mut self, summary: &Summary, findings: &[Finding]) -> Result<PathBuf> {
         let path = self.target(&format!("{}.csv", summary.article))?;
-        let tmp = temp_path(&path);
-        let result = std::fs::File::create(&tmp)
-            .map_err(|source| Error::Write {
+        write_atomic(&path, |w| {
+            write_findings_csv(w, findings).map_err(|e| std::io::Error::other(e.to_string()))
+        })?;
+        if let Some((tmp, w)) = self.rows.as_mut() {
+            let mut row = csv::Writer::from_writer(Vec::new());
+            row.write_record(summary_record(summary))
+                .map_err(|e| write_error(tmp, e))?;
+            let row = row.into_inner().map_err(|e| Error::Write {
+                path: tmp.clone(),
+                source: e.into_error(),
+            })?;
+            w.write_all(&row).map_err(|source| Error::Write {
                 path: tmp.clone(),
                 source,
-            })
-            .and_then(|f| {
-                let mut bw = std::io::BufWriter::new(f);
-                write_findings_csv(&mut bw, findings).map_err(|e| write_error(&tmp, e))?;
-                bw.into_inner()
-                    .map_err(|e| Error::Write {
-                        path: tmp.clone(),
-                        source: e.into_error(),
-                    })?
-                    .sync_all()
-                    .map_err(|source| Error::Write {
-                        path: tmp.clone(),
-                        source,
-                    })
-            })
-            .and_then(|()| {
-                std::fs::rename(&tmp, &path).map_err(|source| Error::Write {
-                    path: path.clone(),
-                    source,
-                })
-            });
-        if result.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        result?;
-        if let Some((tmp, wr)) = self.summary.as_mut() {
-            wr.write_record(summary_record(summary))
-                .map_err(|e| write_error(tmp, e))?;
+            })?;
+            let len = u32::try_from(row.len()).unwrap_or(u32::MAX);
+            self.index.push((summary.score, self.offset, len));
+            self.offset += row.len() as u64;
         }
         Ok(path)
     }
 
-    /// Completes `summary.csv` (rename into place).
+    /// Writes a report file of the run (`boilerplate.csv`, `index.html`) atomically.
+    pub fn write_file(
+        &self,
+        name: &str,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<PathBuf> {
+        let path = self.target(name)?;
+        write_atomic(&path, write)?;
+        Ok(path)
+    }
+
+    /// Writes a CSV report file of the run with a header row.
+    pub fn write_table(
+        &self,
+        name: &str,
+        columns: &[&str],
+        rows: &[Vec<String>],
+    ) -> Result<PathBuf> {
+        self.write_file(name, |w| {
+            let mut wr = csv::Writer::from_writer(w);
+            let to_io = |e: csv::Error| std::io::Error::other(e.to_string());
+            wr.write_record(columns).map_err(to_io)?;
+            for r in rows {
+                wr.write_record(r.iter().map(|c| safe_cell(c).into_owned()))
+                    .map_err(to_io)?;
+            }
+            wr.flush()
+        })
+    }
+
+    /// Completes `summary.csv`: rows ranked by score, highest first; equal scores keep input
+    /// order.
     pub fn finish(mut self) -> Result<PathBuf> {
         let target = self.target("summary.csv")?;
-        let (tmp, wr) = self
-            .summary
-            .take()
-            .expect("summary writer exists until finish");
-        let file = wr.into_inner().map_err(|e| Error::Write {
+        let Some((tmp, w)) = self.rows.take() else {
+            return Ok(target);
+        };
+        let io_err = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| Error::Write { path, source }
+        };
+        let file = w.into_inner().map_err(|e| Error::Write {
             path: tmp.clone(),
             source: e.into_error(),
-        })?;
-        file.sync_all().map_err(|source| Error::Write {
-            path: tmp.clone(),
-            source,
-        })?;
-        std::fs::rename(&tmp, &target).map_err(|source| Error::Write {
-            path: target.clone(),
-            source,
-        })?;
+        });
+        let result = file.and_then(|mut file| {
+            let mut index = std::mem::take(&mut self.index);
+            // A stable sort keeps input order among equal scores.
+            index.sort_by(|a, b| b.0.total_cmp(&a.0));
+            write_atomic(&target, |out| {
+                let mut header = csv::Writer::from_writer(&mut *out);
+                header
+                    .write_record(SUMMARY_COLUMNS)
+                    .map_err(|e| std::io::Error::other(e.to_string()))?;
+                header.flush()?;
+                drop(header);
+                let mut buf = Vec::new();
+                for (_, offset, len) in index {
+                    use std::io::{Read, Seek};
+                    file.seek(std::io::SeekFrom::Start(offset))?;
+                    buf.resize(len as usize, 0);
+                    file.read_exact(&mut buf)?;
+                    out.write_all(&buf)?;
+                }
+                Ok(())
+            })
+            .map_err(|e| match e {
+                Error::Write { source, .. } => io_err(&target)(source),
+                other => other,
+            })
+        });
+        let _ = std::fs::remove_file(&tmp);
+        result?;
         Ok(target)
     }
+}
+
+/// Writes a file atomically: a temporary file beside it, synced, then renamed over it.
+fn write_atomic(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let tmp = temp_path(path);
+    let result = std::fs::File::create(&tmp)
+        .and_then(|f| {
+            let mut bw = std::io::BufWriter::new(f);
+            write(&mut bw)?;
+            bw.into_inner().map_err(|e| e.into_error())?.sync_all()
+        })
+        .map_err(|source| Error::Write {
+            path: tmp.clone(),
+            source,
+        })
+        .and_then(|()| {
+            std::fs::rename(&tmp, path).map_err(|source| Error::Write {
+                path: path.to_path_buf(),
+                source,
+            })
+        });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 impl Drop for ReportDir {
     /// An unfinished run leaves no partial summary behind.
     fn drop(&mut self) {
-        if let Some((tmp, _)) = self.summary.take() {
+        if let Some((tmp, _)) = self.rows.take() {
             let _ = std::fs::remove_file(tmp);
         }
     }

@@ -1,25 +1,40 @@
-//! A whole `mtlint check` run: read inputs, check articles in parallel batches (output stays in
-//! input order whatever the thread count), write reports and stdout, count what happened.
+//! A whole `mtlint check` run, as a pipeline: a reader thread parses articles into a bounded
+//! window, worker threads check them in parallel, and this thread writes results in input order
+//! (whatever the thread count) as soon as the next one is ready, flushing stdout whenever it
+//! would otherwise wait. A single JSON line on stdin gets its answer at once, and memory is
+//! bounded by the window whatever the feed length.
+//!
+//! Feed-level results come from the whole run: `summary.csv` ranked by score, `sites.csv`, and
+//! paragraphs that recur across a site's articles (`boilerplate.csv`). When every input is a file
+//! (re-readable), a first, cheap pass counts paragraphs, so the discovered boilerplate is also a
+//! `boilerplate.discovered` finding in each article it appears in; from stdin it can only be
+//! reported at the end, in `boilerplate.csv`.
 
 use crate::baseline::Entry;
-use crate::check::Checker;
+use crate::check::{Checked, Checker};
 use crate::error::{Error, Result};
+use crate::feed::{self, Counter, Discovered, Discovery, Paragraph, Sites};
 use crate::finding::Severity;
-use crate::ingest::{Articles, IngestOptions, InputFormat, Source, expand};
-use crate::output::{Emitter, Totals};
+use crate::html::ReviewPage;
+use crate::ingest::{Article, Articles, IngestOptions, InputFormat, Source, expand};
+use crate::output::{Emitter, JsonlRecords, Totals};
 use crate::report::{IdAllocator, ReportDir};
 use crate::rules::Rule;
-use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError, TryRecvError};
+use std::sync::{Arc, Mutex};
 
 pub use crate::output::OutputFormat;
 
-/// Articles checked together; bounds memory on endless feeds…
-const BATCH: usize = 256;
-/// …and so does their text: a batch closes once it holds this many bytes, so a feed of large
-/// articles does not hold 256 of them at once.
-const BATCH_BYTES: usize = 8 << 20;
+/// Articles read but not yet written, per worker thread: bounds memory on endless feeds while
+/// keeping every worker busy when article sizes vary.
+const WINDOW_PER_THREAD: usize = 16;
+/// How often idle workers look whether the run was stopped.
+const POLL: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Options of a run.
 #[derive(Debug, Clone)]
@@ -31,6 +46,9 @@ pub struct RunOptions {
     /// `None`: no report files.
     pub report_dir: Option<PathBuf>,
     pub format: OutputFormat,
+    /// The records of `--format jsonl`; `None`: one line per article when reading stdin,
+    /// finding lines otherwise.
+    pub jsonl_records: Option<JsonlRecords>,
     pub color: bool,
     /// Findings at or above this make the run fail; `None` never fails.
     pub fail_on: Option<Severity>,
@@ -46,6 +64,10 @@ pub struct RunOptions {
     pub write_baseline: Option<PathBuf>,
     /// Rule metadata for SARIF.
     pub rules: Vec<Rule>,
+    /// When a recurring paragraph is site boilerplate.
+    pub discovery: Discovery,
+    /// Articles shown on the review page (the highest scores).
+    pub html_articles: usize,
 }
 
 /// What a run found.
@@ -62,6 +84,19 @@ pub struct Outcome {
     pub report_dir: Option<PathBuf>,
 }
 
+/// An article (or an input error) on its way to the workers.
+struct Job {
+    seq: usize,
+    site: String,
+    item: Result<(String, Article)>,
+}
+
+/// A checked article (or an input error) on its way to the writer.
+struct Done {
+    site: String,
+    item: Result<(Article, Checked, Vec<Paragraph>)>,
+}
+
 /// Runs `mtlint check`. Input errors are reported on `err` and counted, and the run goes on; only
 /// a report that cannot be written stops it.
 pub fn run(
@@ -70,101 +105,105 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Outcome> {
-    let (mut sources, expand_errors) = expand(&opts.inputs);
-    sources.retain(|s| match s {
+    let mut outcome = Outcome::default();
+    // Each source with the input it came from: the site of articles without a URL.
+    let mut sources: Vec<(Source, String)> = Vec::new();
+    for input in &opts.inputs {
+        let (found, errors) = expand(std::slice::from_ref(input));
+        for e in errors {
+            report_error(err, &e);
+            outcome.input_errors += 1;
+        }
+        let label = if input == "-" {
+            "stdin"
+        } else {
+            input.as_str()
+        };
+        sources.extend(found.into_iter().map(|s| (s, label.to_string())));
+    }
+    sources.retain(|(s, _)| match s {
         Source::File { path, .. } => {
             opts.include.as_ref().is_none_or(|g| g.is_match(path))
                 && !opts.exclude.as_ref().is_some_and(|g| g.is_match(path))
         }
         Source::Stdin | Source::Url(_) => true,
     });
-    let mut outcome = Outcome::default();
-    for e in expand_errors {
-        report_error(err, &e);
-        outcome.input_errors += 1;
-    }
     let input_paths: Vec<PathBuf> = sources
         .iter()
-        .filter_map(|s| match s {
+        .filter_map(|(s, _)| match s {
             Source::File { path, .. } => Some(path.clone()),
             Source::Stdin | Source::Url(_) => None,
         })
         .collect();
+    if opts.format == OutputFormat::Html && opts.report_dir.is_none() {
+        return Err(Error::Usage(
+            "--format html writes index.html into the report directory: drop --no-report".into(),
+        ));
+    }
     let mut reports = match &opts.report_dir {
         Some(dir) => Some(ReportDir::create(dir, &input_paths)?),
         None => None,
     };
-    let mut ids = IdAllocator::default();
-    let mut articles = Articles::new(sources, opts.input_format).with_options(opts.ingest.clone());
-    let mut emitter = Emitter::new(opts.format, opts.color, &opts.rules);
-    let mut totals = Totals::default();
-    let mut recorded: Vec<Entry> = Vec::new();
-    loop {
-        let mut batch = Vec::new();
-        let mut bytes = 0;
-        while batch.len() < BATCH && bytes < BATCH_BYTES {
-            let Some(item) = articles.next() else {
-                break;
-            };
-            bytes += item.as_ref().map_or(0, |a| a.text.len());
-            batch.push(item);
+    // Stdin and URLs are read once: their discovered boilerplate is reported at the end.
+    let streaming = sources
+        .iter()
+        .any(|(s, _)| matches!(s, Source::Stdin | Source::Url(_)));
+    // Files can be read twice: count paragraphs first, so discovered boilerplate becomes a
+    // finding in every article it appears in.
+    let mut counter = Counter::default();
+    let discovered: FxHashMap<u64, Discovered> = if streaming {
+        FxHashMap::default()
+    } else {
+        for (source, input) in &sources {
+            for a in Articles::new(vec![source.clone()], opts.input_format)
+                .with_options(opts.ingest.clone())
+                .flatten() {
+                let site = feed::site(a.url.as_deref(), input);
+                counter.add(&site, &a.text, &feed::paragraphs(&site, &a.text));
+            }
         }
-        if batch.is_empty() {
-            break;
-        }
-        let batch: Vec<_> = batch
+        counter
+            .discovered(opts.discovery)
             .into_iter()
-            .map(|a| a.map(|a| (ids.allocate(&a.id), a)))
-            .collect();
-        let checked: Vec<_> = batch
-            .par_iter()
-            .map(|item| item.as_ref().ok().map(|(id, a)| checker.check(a, id)))
-            .collect();
-        for (item, result) in batch.iter().zip(checked) {
-            let (article, checked) = match (item, result) {
-                (Err(e), _) => {
-                    report_error(err, e);
-                    outcome.input_errors += 1;
-                    continue;
-                }
-                (Ok((_, a)), Some(c)) => (a, c),
-                (Ok(_), None) => continue,
-            };
-            outcome.articles += 1;
-            outcome.findings += checked.findings.len();
-            totals.articles += 1;
-            totals.findings += checked.findings.len();
-            for f in &checked.findings {
-                match f.severity {
-                    Severity::Minor => totals.minor += 1,
-                    Severity::Major => totals.major += 1,
-                    Severity::Critical => totals.critical += 1,
-                }
-                if opts.fail_on.is_some_and(|t| f.severity >= t) {
-                    outcome.failed = true;
-                }
-            }
-            if opts.max_score.is_some_and(|m| checked.summary.score > m) {
-                outcome.failed = true;
-            }
-            if opts.write_baseline.is_some() {
-                recorded.extend(checked.findings.iter().map(Entry::of));
-            }
-            if let Some(r) = reports.as_mut() {
-                r.write_article(&checked.summary, &checked.findings)?;
-            }
-            if outcome.stdout_closed || opts.quiet {
-                continue;
-            }
-            let written = emitter.article(
-                &mut *out,
-                &article.path,
-                &checked.summary,
-                &checked.findings,
-            );
-            stdout_result(written, &mut outcome)?;
-        }
-    }
+            .map(|d| (d.hash, d))
+            .collect()
+    };
+    let records = opts.jsonl_records.unwrap_or(if streaming {
+        JsonlRecords::Article
+    } else {
+        JsonlRecords::Findings
+    });
+    let mut writer = Writer {
+        opts,
+        outcome,
+        emitter: Emitter::new(opts.format, opts.color, &opts.rules).with_records(records),
+        totals: Totals::default(),
+        recorded: Vec::new(),
+        reports: reports.as_mut(),
+        counter: streaming.then_some(&mut counter),
+        sites: Sites::default(),
+        page: (opts.format == OutputFormat::Html).then(|| ReviewPage::new(opts.html_articles)),
+        seq: 0,
+    };
+    pipeline(
+        checker,
+        opts,
+        sources,
+        &discovered,
+        streaming,
+        &mut writer,
+        out,
+        err,
+    )?;
+    let Writer {
+        mut outcome,
+        mut emitter,
+        totals,
+        recorded,
+        sites,
+        page,
+        ..
+    } = writer;
     if !outcome.stdout_closed && !opts.quiet {
         let written = emitter.finish(&mut *out, &totals);
         stdout_result(written, &mut outcome)?;
@@ -175,6 +214,31 @@ pub fn run(
         outcome.failed = false;
     }
     if let Some(r) = reports {
+        let found = if streaming {
+            counter.discovered(opts.discovery)
+        } else {
+            let mut d: Vec<Discovered> = discovered.into_values().collect();
+            d.sort_by(|a, b| {
+                (&a.site, std::cmp::Reverse(a.count), &a.text).cmp(&(
+                    &b.site,
+                    std::cmp::Reverse(b.count),
+                    &b.text,
+                ))
+            });
+            d
+        };
+        r.write_table(
+            "boilerplate.csv",
+            feed::BOILERPLATE_COLUMNS,
+            &feed::boilerplate_rows(&found),
+        )?;
+        r.write_table("sites.csv", feed::SITE_COLUMNS, &sites.rows())?;
+        if let Some(page) = &page {
+            let path = r.write_file("index.html", |w| {
+                page.write(w, &totals, &opts.rules, &found)
+            })?;
+            let _ = writeln!(err, "mtlint: review page: {}", path.display());
+        }
         outcome.report_dir = r.finish()?.parent().map(PathBuf::from);
     }
     let _ = out.flush();
@@ -200,6 +264,231 @@ pub fn run(
         },
     );
     Ok(outcome)
+}
+
+/// Reader thread → workers → the writer (this thread), in order, with at most a window of
+/// articles in flight.
+#[allow(clippy::too_many_arguments)]
+fn pipeline(
+    checker: &Checker,
+    opts: &RunOptions,
+    sources: Vec<(Source, String)>,
+    discovered: &FxHashMap<u64, Discovered>,
+    streaming: bool,
+    writer: &mut Writer<'_>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<()> {
+    let threads = rayon::current_num_threads().max(1);
+    let window = threads * WINDOW_PER_THREAD;
+    // Tokens: the reader takes one per article, the writer gives it back once it is written.
+    let (token_tx, token_rx) = mpsc::sync_channel::<()>(window);
+    for _ in 0..window {
+        let _ = token_tx.send(());
+    }
+    let (job_tx, job_rx) = mpsc::channel::<Job>();
+    let format = opts.input_format;
+    let ingest = opts.ingest.clone();
+    // The reader owns its inputs and is not joined: blocked on a silent stdin, it must not hold
+    // up the end of a run that failed.
+    std::thread::spawn(move || read(sources, format, ingest, &token_rx, &job_tx));
+    let stop = AtomicBool::new(false);
+    let need_paragraphs = streaming || !discovered.is_empty();
+    std::thread::scope(|scope| {
+        let (done_tx, done_rx) = mpsc::channel::<(usize, Done)>();
+        let jobs = Arc::new(Mutex::new(job_rx));
+        for _ in 0..threads {
+            let done_tx = done_tx.clone();
+            let jobs = Arc::clone(&jobs);
+            let stop = &stop;
+            scope.spawn(move || {
+                loop {
+                    let job = {
+                        let Ok(rx) = jobs.lock() else { return };
+                        match rx.recv_timeout(POLL) {
+                            Ok(job) => job,
+                            Err(RecvTimeoutError::Timeout) if !stop.load(Ordering::Relaxed) => {
+                                continue;
+                            }
+                            Err(_) => return,
+                        }
+                    };
+                    let seq = job.seq;
+                    let done = work(checker, job, discovered, need_paragraphs);
+                    if done_tx.send((seq, done)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        let result = write_in_order(&done_rx, &token_tx, writer, out, err);
+        stop.store(true, Ordering::Relaxed);
+        result
+    })
+}
+
+/// The reader thread: articles in input order, each waiting for a token.
+fn read(
+    sources: Vec<(Source, String)>,
+    format: InputFormat,
+    ingest: IngestOptions,
+    tokens: &mpsc::Receiver<()>,
+    jobs: &mpsc::Sender<Job>,
+) {
+    let mut ids = IdAllocator::default();
+    let mut seq = 0;
+    for (source, input) in sources {
+        for item in Articles::new(vec![source], format).with_options(ingest.clone()) {
+            if tokens.recv().is_err() {
+                return;
+            }
+            let site = match &item {
+                Ok(a) => feed::site(a.url.as_deref(), &input),
+                Err(_) => input.clone(),
+            };
+            let item = item.map(|a| (ids.allocate(&a.id), a));
+            if jobs.send(Job { seq, site, item }).is_err() {
+                return;
+            }
+            seq += 1;
+        }
+    }
+}
+
+fn work(
+    checker: &Checker,
+    job: Job,
+    discovered: &FxHashMap<u64, Discovered>,
+    need_paragraphs: bool,
+) -> Done {
+    let Job { site, item, .. } = job;
+    let item = item.map(|(id, article)| {
+        let paragraphs = if need_paragraphs {
+            feed::paragraphs(&site, &article.text)
+        } else {
+            Vec::new()
+        };
+        let extra = if discovered.is_empty() {
+            Vec::new()
+        } else {
+            feed::findings(&id, &article.text, &paragraphs, discovered)
+        };
+        let checked = checker.check_with(&article, &id, extra);
+        (article, checked, paragraphs)
+    });
+    Done { site, item }
+}
+
+/// Writes results in input order as they arrive; flushes stdout before waiting.
+fn write_in_order(
+    done: &mpsc::Receiver<(usize, Done)>,
+    tokens: &mpsc::SyncSender<()>,
+    writer: &mut Writer<'_>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<()> {
+    let mut pending: BTreeMap<usize, Done> = BTreeMap::new();
+    loop {
+        let (seq, d) = match done.try_recv() {
+            Ok(m) => m,
+            Err(TryRecvError::Empty) => {
+                if !writer.outcome.stdout_closed {
+                    let flushed = out.flush();
+                    stdout_result(flushed, &mut writer.outcome)?;
+                }
+                match done.recv() {
+                    Ok(m) => m,
+                    Err(_) => return Ok(()),
+                }
+            }
+            Err(TryRecvError::Disconnected) => return Ok(()),
+        };
+        pending.insert(seq, d);
+        while let Some(d) = pending.remove(&writer.seq) {
+            writer.seq += 1;
+            writer.write(d, out, err)?;
+            // Never blocks: at most `window` tokens are ever out.
+            let _ = tokens.try_send(());
+        }
+    }
+}
+
+/// The ordered end of the pipeline: stdout, reports, totals and feed-level counts.
+struct Writer<'a> {
+    opts: &'a RunOptions,
+    outcome: Outcome,
+    emitter: Emitter<'a>,
+    totals: Totals,
+    recorded: Vec<Entry>,
+    reports: Option<&'a mut ReportDir>,
+    /// Paragraph counts, when they are gathered during the run (stdin).
+    counter: Option<&'a mut Counter>,
+    sites: Sites,
+    page: Option<ReviewPage>,
+    /// The next article to write.
+    seq: usize,
+}
+
+impl Writer<'_> {
+    fn write(&mut self, d: Done, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
+        let opts = self.opts;
+        let (article, checked, paragraphs) = match d.item {
+            Err(e) => {
+                report_error(err, &e);
+                self.outcome.input_errors += 1;
+                if !self.outcome.stdout_closed && !opts.quiet {
+                    let written = self.emitter.error(&mut *out, &e);
+                    stdout_result(written, &mut self.outcome)?;
+                }
+                return Ok(());
+            }
+            Ok(x) => x,
+        };
+        let outcome = &mut self.outcome;
+        let totals = &mut self.totals;
+        outcome.articles += 1;
+        outcome.findings += checked.findings.len();
+        totals.articles += 1;
+        totals.findings += checked.findings.len();
+        for f in &checked.findings {
+            match f.severity {
+                Severity::Minor => totals.minor += 1,
+                Severity::Major => totals.major += 1,
+                Severity::Critical => totals.critical += 1,
+            }
+            if opts.fail_on.is_some_and(|t| f.severity >= t) {
+                outcome.failed = true;
+            }
+        }
+        if opts.max_score.is_some_and(|m| checked.summary.score > m) {
+            outcome.failed = true;
+        }
+        if opts.write_baseline.is_some() {
+            self.recorded.extend(checked.findings.iter().map(Entry::of));
+        }
+        if let Some(r) = self.reports.as_mut() {
+            r.write_article(&checked.summary, &checked.findings)?;
+        }
+        if let Some(c) = self.counter.as_mut() {
+            c.add(&d.site, &article.text, &paragraphs);
+        }
+        self.sites.add(&d.site, &checked.summary);
+        if let Some(page) = self.page.as_mut() {
+            page.add(self.seq, &article.text, &checked);
+        }
+        if outcome.stdout_closed || opts.quiet {
+            return Ok(());
+        }
+        let written = self.emitter.article(
+            &mut *out,
+            &article.path,
+            &article.id,
+            &checked.summary,
+            &checked.findings,
+        );
+        stdout_result(written, outcome)
+    }
 }
 
 /// A closed stdout ends output quietly; any other write error stops the run.

@@ -175,11 +175,13 @@ fn directory_json_lines_and_bad_inputs() {
     assert_eq!(
         files,
         [
+            "boilerplate.csv",
             "empty.csv",
             "native.csv",
             "nl-001.csv",
             "nl-003.csv",
             "nl_mt-short.csv",
+            "sites.csv",
             "summary.csv"
         ]
     );

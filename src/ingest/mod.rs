@@ -238,6 +238,21 @@ fn open(source: &Source, format: InputFormat, options: &IngestOptions) -> Result
         _ => Box::new(BufReader::new(std::io::stdin())),
     };
     let mut name = path.clone();
+    let mut format = format;
+    if *source == Source::Stdin && format == InputFormat::Auto {
+        // Stdin has no extension: a first line that is a JSON object with a "text" string
+        // makes it JSON Lines (`producer | mtlint check --format jsonl -`), else it is text.
+        let mut first = Vec::new();
+        reader.read_until(b'\n', &mut first).map_err(read_err)?;
+        let is_record = serde_json::from_slice::<serde_json::Value>(&first)
+            .is_ok_and(|v| v.get("text").is_some_and(serde_json::Value::is_string));
+        format = if is_record {
+            InputFormat::JsonLines
+        } else {
+            InputFormat::Text
+        };
+        reader = Box::new(std::io::Cursor::new(first).chain(reader));
+    }
     if name.extension().is_some_and(|e| e == "xz") {
         let mut out = Vec::new();
         lzma_rs::xz_decompress(&mut reader, &mut out).map_err(|e| Error::Read {
