@@ -2,9 +2,9 @@
 //! site's articles (discovered boilerplate), and per-site aggregates (`sites.csv`).
 //!
 //! Memory stays bounded whatever the feed length: paragraphs are counted by 64-bit hash in a
-//! capped map (when it fills, hashes seen in only one article are dropped, as in lossy counting),
-//! a paragraph's text is kept only once a second article repeats it, and the number of sites is
-//! capped (later sites are counted under [`OTHER_SITES`]).
+//! capped map (when it fills, the rarest hashes are dropped, as in lossy counting), a
+//! paragraph's text is kept only once it is a candidate (or, in a two-pass run, on the second
+//! look), and the number of sites is capped (later sites are counted under [`OTHER_SITES`]).
 
 use crate::finding::{Category, Finding, Severity};
 use crate::score::{Summary, Verdict};
@@ -17,7 +17,7 @@ const MIN_PARAGRAPH_CHARS: usize = 20;
 const MIN_PARAGRAPH_WORDS: usize = 3;
 /// Paragraphs longer than this are article text, not furniture.
 const MAX_PARAGRAPH_CHARS: usize = 600;
-/// Distinct (site, paragraph) hashes kept before pruning.
+/// Distinct (site, paragraph) hashes counted before pruning (about 24 MB with the map's overhead).
 const MAX_COUNTED: usize = 1 << 20;
 /// Sites tracked by name; the rest are pooled.
 const MAX_SITES: usize = 10_000;
@@ -129,33 +129,63 @@ fn hash(site: &str, paragraph: &str) -> u64 {
     h.finish()
 }
 
-/// Counts paragraphs per site over a run.
-#[derive(Debug, Default)]
+/// Counts paragraphs per site over a run, in bounded memory: at most [`MAX_COUNTED`] hashes
+/// (24 bytes each) and [`MAX_TEXTS`] paragraph texts.
+#[derive(Debug)]
 pub struct Counter {
-    /// (articles containing it, text once seen twice), by hash (the site is mixed in).
-    counts: FxHashMap<u64, (u32, Option<String>)>,
-    /// The site of each counted hash.
-    sites_of: FxHashMap<u64, u32>,
+    /// Hashes counted before pruning.
+    cap: usize,
+    /// (articles containing it, site index), by hash (the site is mixed into the hash).
+    counts: FxHashMap<u64, (u32, u32)>,
+    /// Times the map was pruned: counts are exact until then; after, a paragraph may be
+    /// undercounted (never overcounted, so nothing is reported as boilerplate wrongly).
+    prunes: u32,
+    /// The text of paragraphs that may be boilerplate, by hash.
+    texts: FxHashMap<u64, String>,
     /// Site names and their article counts.
     sites: Vec<(String, u32)>,
     site_index: FxHashMap<String, u32>,
 }
 
+/// Paragraph texts kept (at most 300 bytes each).
+const MAX_TEXTS: usize = 50_000;
+
+impl Default for Counter {
+    fn default() -> Self {
+        Counter {
+            cap: MAX_COUNTED,
+            counts: FxHashMap::default(),
+            prunes: 0,
+            texts: FxHashMap::default(),
+            sites: Vec::new(),
+            site_index: FxHashMap::default(),
+        }
+    }
+}
+
 impl Counter {
-    /// Counts one article's paragraphs (from [`paragraphs`]) under its site.
-    pub fn add(&mut self, site: &str, text: &str, paragraphs: &[Paragraph]) {
+    /// Counts one article's paragraphs (from [`paragraphs`]) under its site; keeps the text of
+    /// those seen in `keep_text_at` articles.
+    pub fn add(&mut self, site: &str, text: &str, paragraphs: &[Paragraph], keep_text_at: usize) {
         let s = self.site_id(site);
         self.sites[s as usize].1 += 1;
         for p in paragraphs {
-            if self.counts.len() >= MAX_COUNTED && !self.counts.contains_key(&p.hash) {
+            if self.counts.len() >= self.cap && !self.counts.contains_key(&p.hash) {
                 self.prune();
             }
-            let entry = self.counts.entry(p.hash).or_insert((0, None));
+            let entry = self.counts.entry(p.hash).or_insert((0, s));
             entry.0 += 1;
-            if entry.0 == 2 {
-                entry.1 = Some(clip(&text[p.start..p.end], MAX_KEPT_TEXT).to_string());
+            if entry.0 as usize >= keep_text_at {
+                self.keep_text(p.hash, &text[p.start..p.end]);
             }
-            self.sites_of.insert(p.hash, s);
+        }
+    }
+
+    /// Keeps a paragraph's text (the first time, while there is room).
+    pub fn keep_text(&mut self, hash: u64, text: &str) {
+        if self.texts.len() < MAX_TEXTS && !self.texts.contains_key(&hash) {
+            self.texts
+                .insert(hash, clip(text, MAX_KEPT_TEXT).to_string());
         }
     }
 
@@ -178,11 +208,17 @@ impl Counter {
         i
     }
 
-    /// Drops the hashes seen in a single article: a full map keeps only what recurs.
+    /// Drops the rarest hashes until the map is at most three quarters full: first those seen
+    /// once, then twice, and so on.
     fn prune(&mut self) {
-        self.counts.retain(|_, (n, _)| *n > 1);
+        self.prunes += 1;
+        let mut floor = 0;
+        while self.counts.len() > self.cap * 3 / 4 {
+            floor += 1;
+            self.counts.retain(|_, (n, _)| *n > floor);
+        }
         let counts = &self.counts;
-        self.sites_of.retain(|h, _| counts.contains_key(h));
+        self.texts.retain(|h, _| counts.contains_key(h));
     }
 
     /// The paragraphs that recur in enough of their site's articles, by site, then count
@@ -191,29 +227,47 @@ impl Counter {
         let mut out: Vec<Discovered> = self
             .counts
             .iter()
-            .filter_map(|(h, (n, text))| {
-                let s = *self.sites_of.get(h)? as usize;
-                let (site, articles) = &self.sites[s];
-                let n = *n as usize;
+            .filter_map(|(h, &(n, s))| {
+                let (site, articles) = &self.sites[s as usize];
+                let n = n as usize;
                 let share = n as f64 / f64::from((*articles).max(1));
                 (n >= rule.min_articles && share >= rule.min_share).then(|| Discovered {
                     hash: *h,
                     site: site.clone(),
                     count: n,
                     site_articles: *articles as usize,
-                    text: text.clone().unwrap_or_default(),
+                    text: self.texts.get(h).cloned().unwrap_or_default(),
                 })
             })
             .collect();
-        out.sort_by(|a, b| {
-            (&a.site, std::cmp::Reverse(a.count), &a.text).cmp(&(
-                &b.site,
-                std::cmp::Reverse(b.count),
-                &b.text,
-            ))
-        });
+        sort(&mut out);
         out
     }
+
+    /// Fills in the texts of discovered paragraphs kept since [`Counter::discovered`] (the
+    /// second look of a two-pass run), and sorts them.
+    pub fn with_texts(&self, mut found: Vec<Discovered>) -> Vec<Discovered> {
+        for d in &mut found {
+            if d.text.is_empty()
+                && let Some(t) = self.texts.get(&d.hash)
+            {
+                d.text = t.clone();
+            }
+        }
+        sort(&mut found);
+        found
+    }
+}
+
+/// By site, then count (descending), then text.
+fn sort(found: &mut [Discovered]) {
+    found.sort_by(|a, b| {
+        (&a.site, std::cmp::Reverse(a.count), &a.text).cmp(&(
+            &b.site,
+            std::cmp::Reverse(b.count),
+            &b.text,
+        ))
+    });
 }
 
 /// A paragraph found to be boilerplate on a site.
@@ -420,7 +474,7 @@ mod tests {
     fn count(articles: &[(&str, &str)]) -> Counter {
         let mut c = Counter::default();
         for (site, text) in articles {
-            c.add(site, text, &paragraphs(site, text));
+            c.add(site, text, &paragraphs(site, text), 2);
         }
         c
     }
@@ -469,15 +523,24 @@ mod tests {
     }
 
     #[test]
-    fn pruning_keeps_what_recurs() {
-        let mut c = count(&[
-            ("s", "A paragraph that repeats across the site."),
-            ("s", "A paragraph that repeats across the site."),
-            ("s", "A paragraph seen only once in the whole run."),
-        ]);
-        c.prune();
-        assert_eq!(c.counts.len(), 1);
-        assert_eq!(c.sites_of.len(), 1);
+    fn memory_stays_capped_and_keeps_what_recurs() {
+        let mut c = Counter {
+            cap: 8,
+            ..Counter::default()
+        };
+        let footer = "A paragraph that repeats across the site.";
+        for i in 0..200 {
+            let text = format!("Paragraph number {i} is only in this article.\n{footer}");
+            c.add("s", &text, &paragraphs("s", &text), 3);
+            assert!(c.counts.len() <= 8);
+        }
+        let found = c.discovered(Discovery {
+            min_articles: 3,
+            min_share: 0.2,
+        });
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].count, found[0].text.as_str()), (200, footer));
+        assert!(c.prunes > 0, "pruned");
     }
 
     #[test]

@@ -159,7 +159,13 @@ pub fn run(
                 .with_options(opts.ingest.clone())
                 .flatten() {
                 let site = feed::site(a.url.as_deref(), input);
-                counter.add(&site, &a.text, &feed::paragraphs(&site, &a.text));
+                // No texts yet: the second look keeps those of the paragraphs found.
+                counter.add(
+                    &site,
+                    &a.text,
+                    &feed::paragraphs(&site, &a.text),
+                    usize::MAX,
+                );
             }
         }
         counter
@@ -180,7 +186,9 @@ pub fn run(
         totals: Totals::default(),
         recorded: Vec::new(),
         reports: reports.as_mut(),
-        counter: streaming.then_some(&mut counter),
+        counter: &mut counter,
+        streaming,
+        discovered: &discovered,
         sites: Sites::default(),
         page: (opts.format == OutputFormat::Html).then(|| ReviewPage::new(opts.html_articles)),
         seq: 0,
@@ -217,15 +225,7 @@ pub fn run(
         let found = if streaming {
             counter.discovered(opts.discovery)
         } else {
-            let mut d: Vec<Discovered> = discovered.into_values().collect();
-            d.sort_by(|a, b| {
-                (&a.site, std::cmp::Reverse(a.count), &a.text).cmp(&(
-                    &b.site,
-                    std::cmp::Reverse(b.count),
-                    &b.text,
-                ))
-            });
-            d
+            counter.with_texts(discovered.into_values().collect())
         };
         r.write_table(
             "boilerplate.csv",
@@ -422,8 +422,11 @@ struct Writer<'a> {
     totals: Totals,
     recorded: Vec<Entry>,
     reports: Option<&'a mut ReportDir>,
-    /// Paragraph counts, when they are gathered during the run (stdin).
-    counter: Option<&'a mut Counter>,
+    /// Paragraph counts: gathered during a streaming run; in a two-pass run, the texts of the
+    /// paragraphs found.
+    counter: &'a mut Counter,
+    streaming: bool,
+    discovered: &'a FxHashMap<u64, Discovered>,
     sites: Sites,
     page: Option<ReviewPage>,
     /// The next article to write.
@@ -470,8 +473,18 @@ impl Writer<'_> {
         if let Some(r) = self.reports.as_mut() {
             r.write_article(&checked.summary, &checked.findings)?;
         }
-        if let Some(c) = self.counter.as_mut() {
-            c.add(&d.site, &article.text, &paragraphs);
+        if self.streaming {
+            let keep_text_at = opts.discovery.min_articles;
+            self.counter
+                .add(&d.site, &article.text, &paragraphs, keep_text_at);
+        } else {
+            for p in paragraphs
+                .iter()
+                .filter(|p| self.discovered.contains_key(&p.hash))
+            {
+                self.counter
+                    .keep_text(p.hash, &article.text[p.start..p.end]);
+            }
         }
         self.sites.add(&d.site, &checked.summary);
         if let Some(page) = self.page.as_mut() {
