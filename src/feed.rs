@@ -17,8 +17,9 @@ const MIN_PARAGRAPH_CHARS: usize = 20;
 const MIN_PARAGRAPH_WORDS: usize = 3;
 /// Paragraphs longer than this are article text, not furniture.
 const MAX_PARAGRAPH_CHARS: usize = 600;
-/// Distinct (site, paragraph) hashes counted before pruning (about 24 MB with the map's overhead).
-const MAX_COUNTED: usize = 1 << 20;
+/// Distinct (site, paragraph) hashes counted before pruning (about 5 MB with the map's
+/// overhead): exact counts for feeds of up to ~30,000 articles, the recurring ones after.
+const MAX_COUNTED: usize = 1 << 18;
 /// Sites tracked by name; the rest are pooled.
 const MAX_SITES: usize = 10_000;
 /// The site name under which sites beyond [`MAX_SITES`] are pooled.

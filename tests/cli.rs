@@ -60,7 +60,12 @@ fn seed_golden_reports_are_current() {
         "--quiet",
     ]);
     assert_eq!(out.status.code(), Some(1));
-    for name in ["xi-putin-moscow.csv", "summary.csv"] {
+    for name in [
+        "xi-putin-moscow.csv",
+        "summary.csv",
+        "boilerplate.csv",
+        "sites.csv",
+    ] {
         let got = read(&tmp.path().join(name));
         let golden = root().join("reports").join(name);
         if std::env::var_os("UPDATE_GOLDEN").is_some() {
