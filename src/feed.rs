@@ -22,7 +22,7 @@ const MAX_PARAGRAPH_CHARS: usize = 600;
 const MAX_COUNTED: usize = 1 << 18;
 /// Sites tracked by name; the rest are pooled.
 const MAX_SITES: usize = 10_000;
-/// The site name under which sites beyond [`MAX_SITES`] are pooled.
+/// The site name under which sites beyond the first 10,000 are pooled.
 pub const OTHER_SITES: &str = "(other sites)";
 /// Paragraph text kept for `boilerplate.csv`, in bytes.
 const MAX_KEPT_TEXT: usize = 300;
@@ -130,8 +130,8 @@ fn hash(site: &str, paragraph: &str) -> u64 {
     h.finish()
 }
 
-/// Counts paragraphs per site over a run, in bounded memory: at most [`MAX_COUNTED`] hashes
-/// (24 bytes each) and [`MAX_TEXTS`] paragraph texts.
+/// Counts paragraphs per site over a run, in bounded memory: at most 262,144 hashes
+/// (24 bytes each) and 50,000 paragraph texts.
 #[derive(Debug)]
 pub struct Counter {
     /// Hashes counted before pruning.
