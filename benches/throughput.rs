@@ -226,7 +226,7 @@ fn stages(c: &mut Criterion) {
                 let mut e = Emitter::new(format, false, &[]);
                 let mut out = std::io::sink();
                 for c in &checked {
-                    e.article(&mut out, "a.txt", &c.summary, &c.findings)
+                    e.article(&mut out, "a.txt", "a", &c.summary, &c.findings)
                         .expect("writing to a sink succeeds");
                 }
             })

@@ -157,7 +157,8 @@ pub fn run(
         for (source, input) in &sources {
             for a in Articles::new(vec![source.clone()], opts.input_format)
                 .with_options(opts.ingest.clone())
-                .flatten() {
+                .flatten()
+            {
                 let site = feed::site(a.url.as_deref(), input);
                 // No texts yet: the second look keeps those of the paragraphs found.
                 counter.add(
