@@ -74,7 +74,12 @@ impl Baseline {
             path: path.to_path_buf(),
             source,
         })?;
-        let file: File = serde_json::from_str(&text).map_err(|e| Error::Baseline {
+        Baseline::parse(path, &text)
+    }
+
+    /// Parses the text of a baseline file named `path` (for messages).
+    pub fn parse(path: &Path, text: &str) -> Result<Baseline> {
+        let file: File = serde_json::from_str(text).map_err(|e| Error::Baseline {
             path: path.to_path_buf(),
             message: format!("line {}: {e}", e.line()),
         })?;

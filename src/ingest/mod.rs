@@ -211,21 +211,41 @@ impl Iterator for Articles {
 type ArticleIter = Box<dyn Iterator<Item = Result<Article>>>;
 
 fn open(source: &Source, format: InputFormat, options: &IngestOptions) -> Result<ArticleIter> {
-    let (path, id, display) = match source {
-        Source::Stdin => (
-            PathBuf::from("<stdin>"),
-            "stdin".to_string(),
-            "<stdin>".to_string(),
-        ),
-        Source::File { path, id } => (path.clone(), id.clone(), path.display().to_string()),
-        Source::Url(url) => return open_url(url, format, options),
-    };
-    let read_err = |source| Error::Read {
-        path: path.clone(),
-        source,
-    };
-    let mut reader: Box<dyn BufRead> = match source {
-        Source::File { path, .. } => {
+    match source {
+        Source::Url(url) => open_url(url, format, options),
+        Source::Stdin => {
+            let mut reader: Box<dyn BufRead> = Box::new(BufReader::new(std::io::stdin()));
+            let mut format = format;
+            if format == InputFormat::Auto {
+                // Stdin has no extension: a first line that is a JSON object with a "text"
+                // string makes it JSON Lines (`producer | mtlint check --format jsonl -`), else
+                // it is text. The look is capped like a JSON line, so an endless line cannot
+                // exhaust memory.
+                let mut first = Vec::new();
+                (&mut reader)
+                    .take(MAX_JSON_LINE_BYTES as u64 + 1)
+                    .read_until(b'\n', &mut first)
+                    .map_err(|source| Error::Read {
+                        path: PathBuf::from("<stdin>"),
+                        source,
+                    })?;
+                let is_record = serde_json::from_slice::<serde_json::Value>(&first)
+                    .is_ok_and(|v| v.get("text").is_some_and(serde_json::Value::is_string))
+                    || (first.len() > MAX_JSON_LINE_BYTES && first.starts_with(b"{"));
+                format = if is_record {
+                    InputFormat::JsonLines
+                } else {
+                    InputFormat::Text
+                };
+                reader = Box::new(std::io::Cursor::new(first).chain(reader));
+            }
+            read_articles(reader, Path::new("<stdin>"), "stdin", format, options)
+        }
+        Source::File { path, id } => {
+            let read_err = |source| Error::Read {
+                path: path.clone(),
+                source,
+            };
             let f = std::fs::File::open(path).map_err(read_err)?;
             if f.metadata().map_err(read_err)?.is_dir() {
                 return Err(Error::Read {
@@ -233,26 +253,38 @@ fn open(source: &Source, format: InputFormat, options: &IngestOptions) -> Result
                     source: std::io::Error::other("is a directory"),
                 });
             }
-            Box::new(BufReader::new(f))
+            read_articles(Box::new(BufReader::new(f)), path, id, format, options)
         }
-        _ => Box::new(BufReader::new(std::io::stdin())),
+    }
+}
+
+/// Articles from an open reader: `path` names it in messages and, with [`InputFormat::Auto`],
+/// its extension picks the format (`.xz` is decompressed first); `id` is the article id of a
+/// plain text input and the prefix of generated JSON Lines and CSV ids.
+pub fn from_reader(
+    reader: Box<dyn BufRead>,
+    path: &Path,
+    id: &str,
+    format: InputFormat,
+) -> Result<ArticleIter> {
+    read_articles(reader, path, id, format, &IngestOptions::default())
+}
+
+fn read_articles(
+    mut reader: Box<dyn BufRead>,
+    path: &Path,
+    id: &str,
+    format: InputFormat,
+    options: &IngestOptions,
+) -> Result<ArticleIter> {
+    let path = path.to_path_buf();
+    let id = id.to_string();
+    let display = path.display().to_string();
+    let read_err = |source| Error::Read {
+        path: path.clone(),
+        source,
     };
     let mut name = path.clone();
-    let mut format = format;
-    if *source == Source::Stdin && format == InputFormat::Auto {
-        // Stdin has no extension: a first line that is a JSON object with a "text" string
-        // makes it JSON Lines (`producer | mtlint check --format jsonl -`), else it is text.
-        let mut first = Vec::new();
-        reader.read_until(b'\n', &mut first).map_err(read_err)?;
-        let is_record = serde_json::from_slice::<serde_json::Value>(&first)
-            .is_ok_and(|v| v.get("text").is_some_and(serde_json::Value::is_string));
-        format = if is_record {
-            InputFormat::JsonLines
-        } else {
-            InputFormat::Text
-        };
-        reader = Box::new(std::io::Cursor::new(first).chain(reader));
-    }
     if name.extension().is_some_and(|e| e == "xz") {
         let mut out = Vec::new();
         lzma_rs::xz_decompress(&mut reader, &mut out).map_err(|e| Error::Read {
@@ -482,6 +514,33 @@ pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
     })
 }
 
+/// Longest JSON Lines line read; a longer one is an error and is skipped without being buffered.
+pub const MAX_JSON_LINE_BYTES: usize = 64 << 20;
+
+/// Consumes the rest of a line (through `\n` or to the end) without keeping it.
+fn skip_line(reader: &mut dyn BufRead) -> std::io::Result<()> {
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            return Ok(());
+        }
+        match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                reader.consume(i + 1);
+                return Ok(());
+            }
+            None => {
+                let n = buf.len();
+                reader.consume(n);
+            }
+        }
+    }
+}
+
 /// One article per line: `{"id", "title", "text", "url", …}`.
 struct JsonLines {
     reader: Box<dyn BufRead>,
@@ -497,7 +556,15 @@ impl Iterator for JsonLines {
     fn next(&mut self) -> Option<Result<Article>> {
         loop {
             self.buf.clear();
-            match self.reader.read_until(b'\n', &mut self.buf) {
+            // Reads at most one byte past the cap, so an endless line cannot exhaust memory.
+            let mut limited = (&mut self.reader).take(MAX_JSON_LINE_BYTES as u64 + 1);
+            let read = limited.read_until(b'\n', &mut self.buf).and_then(|n| {
+                if n > MAX_JSON_LINE_BYTES && !self.buf.ends_with(b"\n") {
+                    skip_line(&mut self.reader)?;
+                }
+                Ok(n)
+            });
+            match read {
                 Ok(0) => return None,
                 Ok(_) => {}
                 Err(source) => {
@@ -508,6 +575,17 @@ impl Iterator for JsonLines {
                 }
             }
             self.line += 1;
+            if self.buf.len() > MAX_JSON_LINE_BYTES {
+                self.buf = Vec::new();
+                return Some(Err(Error::JsonLine {
+                    path: self.path.clone(),
+                    line: self.line,
+                    message: format!(
+                        "line longer than {} MiB, skipped",
+                        MAX_JSON_LINE_BYTES >> 20
+                    ),
+                }));
+            }
             if self.buf.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
