@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every fuzz target in turn, one job each (the machine is shared): `fuzz/run-all.sh [SECONDS]
-# [TARGET...]`. Corpora grow under fuzz/corpus/ (not committed), seeded from fuzz/seeds/; crashes
-# land in fuzz/artifacts/<target>/; logs in fuzz/logs/.
+# Builds every fuzz target once, then runs each in turn, one job at a time (the machine is
+# shared): `fuzz/run-all.sh [SECONDS] [TARGET...]`. Corpora grow under fuzz/corpus/ (not
+# committed), seeded from fuzz/seeds/; crashes land in fuzz/artifacts/<target>/; logs in
+# fuzz/logs/. Needs cargo-fuzz; on stable Rust, RUSTC_BOOTSTRAP=1 lets it use -Zsanitizer.
 set -uo pipefail
 cd "$(dirname "$0")"
 secs=${1:-600}
@@ -15,13 +16,16 @@ seed_of() {
     *) echo "$1" ;;
   esac
 }
+export RUSTC_BOOTSTRAP=1
+nice -n 10 cargo fuzz build -O || exit 1
+bin=${CARGO_TARGET_DIR:-target}/x86_64-unknown-linux-gnu/release
 mkdir -p logs
 for t in "${targets[@]}"; do
-  mkdir -p "corpus/$t"
+  mkdir -p "corpus/$t" "artifacts/$t"
   for s in $(seed_of "$t"); do cp -n seeds/"$s"/* "corpus/$t/"; done
   echo "== $t $(date -u +%FT%TZ)"
-  RUSTC_BOOTSTRAP=1 nice -n 10 cargo fuzz run -O "$t" "corpus/$t" -- \
-    -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len=16384 -print_final_stats=1 \
+  nice -n 10 "$bin/$t" -artifact_prefix="artifacts/$t/" -max_total_time="$secs" \
+    -rss_limit_mb=2048 -timeout=10 -max_len=16384 -print_final_stats=1 "corpus/$t" \
     >"logs/$t.log" 2>&1
-  echo "   exit $? $(grep -E '^Done|stat::number_of_executed_units' "logs/$t.log" | tr '\n' ' ')"
+  echo "   exit $? $(grep -E '^Done|stat::number_of_executed_units|SUMMARY|ERROR' "logs/$t.log" | tr '\n' ' ')"
 done

@@ -54,7 +54,15 @@ impl OffsetMap {
     /// normalisation replaced, it snaps to the replacement's start.
     pub fn to_norm(&self, orig: usize) -> usize {
         let orig = orig.min(self.orig_len);
-        let i = self.anchors.partition_point(|a| a.1 <= orig);
+        // Several anchors share an original offset where a character was replaced (one per
+        // byte of the replacement): the first is the replacement's start, a character boundary
+        // (the last could fall inside "é" composed from "e" + U+0301).
+        let i = self.anchors.partition_point(|a| a.1 < orig);
+        if let Some(&(n, o)) = self.anchors.get(i)
+            && o == orig
+        {
+            return n.min(self.norm_len);
+        }
         let (n, o) = self.anchors[i.saturating_sub(1)];
         let next = self.anchors.get(i).map_or(self.norm_len, |a| a.0);
         (n + (orig - o)).min(next).min(self.norm_len)
@@ -323,11 +331,13 @@ mod tests {
 
     #[test]
     fn to_norm_inverts_start() {
-        let input = "“Ã©” a\u{200B}b…c\r\nd";
+        // "e" + U+0301 composes to a two-byte "é": to_norm must not land inside it (fuzzing).
+        let input = "“Ã©” a\u{200B}b…c\r\nde\u{0301}ﬁ";
         let n = normalise(input);
         for (p, _) in n.text.char_indices() {
             let o = n.map.start(p);
             assert_eq!(n.map.start(n.map.to_norm(o)), o, "at {p}");
+            assert!(n.text.is_char_boundary(n.map.to_norm(o)), "at {p}");
         }
     }
 

@@ -95,9 +95,22 @@ fn sanitize(raw: &str) -> String {
     let trimmed = out.trim_start_matches(['.', '_']).trim_end_matches('_');
     if trimmed.is_empty() || trimmed.chars().all(|c| c == '.') {
         "article".into()
+    } else if is_device_name(trimmed) {
+        let dot = trimmed.find('.').unwrap_or(trimmed.len());
+        format!("{}_{}", &trimmed[..dot], &trimmed[dot..])
     } else {
         trimmed.to_string()
     }
+}
+
+/// Names Windows reserves for devices whatever the extension (`CON.csv` is the console), so a
+/// report written there would be lost or block.
+fn is_device_name(id: &str) -> bool {
+    let stem = id.split('.').next().unwrap_or(id).to_ascii_uppercase();
+    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (stem.len() == 4
+            && (stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.as_bytes()[3].is_ascii_digit())
 }
 
 /// A cell a spreadsheet would run as a formula gets a leading apostrophe.
@@ -187,11 +200,11 @@ impl ReportDir {
         let target = rd.target("summary.csv")?;
         let tmp = temp_path(&target.with_file_name("summary-rows.csv"));
         // Read back in ranked order by `finish`.
+        // A new file, never an existing one (an input least of all) opened for writing.
         let file = std::fs::OpenOptions::new()
             .read(true)
             .write(true)
-            .create(true)
-            .truncate(true)
+            .create_new(true)
             .open(&tmp)
             .map_err(|source| Error::Write {
                 path: tmp.clone(),
@@ -324,7 +337,11 @@ fn write_atomic(
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
     let tmp = temp_path(path);
-    let result = std::fs::File::create(&tmp)
+    // A new file, never an existing one (an input least of all) opened for writing.
+    let result = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
         .and_then(|f| {
             let mut bw = std::io::BufWriter::new(f);
             write(&mut bw)?;
@@ -462,11 +479,59 @@ mod tests {
             ("summary", "summary-2"),
             ("", "article-2"),
             ("C:\\Windows\\x", "C_Windows_x"),
+            ("/abs", "abs"),
+            ("a/b", "a_b"),
+            ("CON", "CON_"),
+            ("con.txt", "con_.txt"),
+            ("lpt1", "lpt1_"),
+            ("COM10", "COM10"),
+            ("nul\0byte", "nul_byte"),
+            ("\0", "article-3"),
+            ("café/日本", "caf"),
+            ("日本", "article-4"),
+            ("..\\..\\x", "x"),
+            (".hidden", "hidden"),
+            ("a\u{202E}b", "a_b-2"),
         ];
         for (raw, want) in cases {
             assert_eq!(ids.allocate(raw), want, "{raw}");
         }
         assert_eq!(ids.allocate(&"x".repeat(300)).len(), 100);
+        assert_eq!(ids.allocate(&"é".repeat(300)), "article-5");
+        // Whatever the id, the report is a plain file name inside the report directory.
+        for raw in [
+            "../../etc/passwd",
+            "/abs",
+            "a/b",
+            "",
+            "..",
+            "\0",
+            "C:\\x",
+            "~",
+            "-",
+        ] {
+            let id = ids.allocate(raw);
+            let p = Path::new("reports").join(format!("{id}.csv"));
+            assert_eq!(p.parent(), Some(Path::new("reports")), "{raw:?} -> {id}");
+            assert!(!id.starts_with('.') && !id.contains(['/', '\\', '\0']));
+        }
+    }
+
+    #[test]
+    fn a_failed_write_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut rd = ReportDir::create(dir.path(), &[]).unwrap();
+        // A directory where the report goes makes the final rename fail.
+        std::fs::create_dir(dir.path().join("a.csv")).unwrap();
+        let summary = crate::score::summarise("a", "a.txt", 0, 0, &[], &Default::default());
+        let e = rd.write_article(&summary, &[]).unwrap_err();
+        assert!(matches!(e, Error::Write { .. }), "{e}");
+        drop(rd);
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(left, ["a.csv"], "only the directory that was there");
     }
 
     #[test]
@@ -476,6 +541,10 @@ mod tests {
             ("+1", "'+1"),
             ("-x", "'-x"),
             ("@a", "'@a"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("a=b", "a=b"),
+            ("", ""),
             ("ok", "ok"),
         ] {
             assert_eq!(safe_cell(cell), want);

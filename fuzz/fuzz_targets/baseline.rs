@@ -1,29 +1,8 @@
-//! Baseline file parsing; a baseline that parses then filters findings.
+//! Baseline file parsing.
+//! The invariants live in `tests/common/fuzz_checks.rs`, shared with the regression tests.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use mtlint::baseline::Baseline;
-use mtlint::finding::{Category, Finding, Severity};
-use std::path::Path;
+#[path = "../../tests/common/fuzz_checks.rs"]
+mod fuzz_checks;
 
-fuzz_target!(|input: &str| {
-    let Ok(b) = Baseline::parse(Path::new("mtlint-baseline.json"), input) else {
-        return;
-    };
-    let f = Finding {
-        article: "a".into(),
-        line: 1,
-        column: 1,
-        start: 0,
-        end: 3,
-        category: Category::Repetition,
-        rule: "repetition.doubled-word".into(),
-        severity: Severity::Minor,
-        confidence: 0.9,
-        span: "the the".into(),
-        suggestion: None,
-        explanation: String::new(),
-        sentence: "the the".into(),
-    };
-    assert!(b.new_findings(vec![f.clone(), f]).len() <= 2);
-});
+libfuzzer_sys::fuzz_target!(|input: &str| fuzz_checks::baseline(input));

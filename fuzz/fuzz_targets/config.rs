@@ -1,19 +1,8 @@
-//! `mtlint.toml` parsing and validation: a config or an error naming a line in the file.
+//! `mtlint.toml` parsing and validation.
+//! The invariants live in `tests/common/fuzz_checks.rs`, shared with the regression tests.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use mtlint::Error;
-use mtlint::config::Config;
-use std::path::Path;
+#[path = "../../tests/common/fuzz_checks.rs"]
+mod fuzz_checks;
 
-fuzz_target!(|input: &str| {
-    match Config::parse(Path::new("mtlint.toml"), input) {
-        Ok(config) => {
-            let _ = config.clone().over(Config::default()).settings();
-        }
-        Err(Error::Config { line, column, .. }) => {
-            assert!(line >= 1 && line <= input.split('\n').count().max(1) && column >= 1);
-        }
-        Err(_) => {}
-    }
-});
+libfuzzer_sys::fuzz_target!(|input: &str| fuzz_checks::config(input));

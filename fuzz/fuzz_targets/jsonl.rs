@@ -1,24 +1,8 @@
-//! JSON Lines ingestion: every line gives an article or an error naming its line.
+//! JSON Lines ingestion: an article or an error naming its line, for every line.
+//! The invariants live in `tests/common/fuzz_checks.rs`, shared with the regression tests.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use mtlint::Error;
-use mtlint::ingest::{InputFormat, from_reader};
-use std::path::Path;
+#[path = "../../tests/common/fuzz_checks.rs"]
+mod fuzz_checks;
 
-fuzz_target!(|data: &[u8]| {
-    let reader = Box::new(std::io::Cursor::new(data.to_vec()));
-    let articles = from_reader(reader, Path::new("feed.jsonl"), "feed", InputFormat::Auto)
-        .expect("JSON Lines opens lazily");
-    let lines = data.split(|&b| b == b'\n').count();
-    let mut n = 0;
-    for a in articles {
-        n += 1;
-        match a {
-            Ok(a) => assert!(!a.id.is_empty() && a.path.starts_with("feed.jsonl#")),
-            Err(Error::JsonLine { line, .. }) => assert!(line >= 1 && line <= lines),
-            Err(e) => panic!("unexpected error {e}"),
-        }
-    }
-    assert!(n <= lines);
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| fuzz_checks::jsonl(data));

@@ -110,8 +110,13 @@ impl Detector for Repetition {
                     continue;
                 }
                 let w = doc.word(t);
-                // "the the": next token is the same word, only whitespace between.
+                // "the the": next token is the same word, only whitespace between. A run ("the
+                // the the") is one finding, at its first pair, so a file of one word repeated
+                // gives one finding, not one per word.
+                let continues_run =
+                    k > 0 && toks[k - 1].kind == TokenKind::Word && doc.word(&toks[k - 1]) == w;
                 if let Some(n) = toks.get(k + 1)
+                    && !continues_run
                     && n.kind == TokenKind::Word
                     && doc.word(n) == w
                     && !DOUBLING_ALLOWED.contains(&w)
@@ -185,6 +190,7 @@ mod tests {
             ),
             ("The the minister spoke.", &["The the"]),
             ("He went to the the station.", &["the the"]),
+            ("He went to the the the the station.", &["the the"]),
             (
                 "The talks dragged and dragged on.",
                 &["dragged and dragged"],

@@ -41,13 +41,30 @@ impl Detector for Typography {
     }
 }
 
+/// Longest span reported around a mark: a paragraph of 100,000 stray marks must not make each
+/// finding carry the whole paragraph (quadratic memory and output).
+const MAX_SPAN_BYTES: usize = 600;
+
 /// The sentence around a mark: from the sentence start to the mark for a closing one, from the
-/// mark to the sentence end for an opening one.
+/// mark to the sentence end for an opening one; at most [`MAX_SPAN_BYTES`] of it.
 fn around(doc: &Document, pos: usize, len: usize, closing: bool) -> (usize, usize) {
     let s = doc.sentence_at(pos).map(|i| &doc.sentences[i]);
+    let text = &doc.norm.text;
     match (s, closing) {
-        (Some(s), true) => (s.start.min(pos), pos + len),
-        (Some(s), false) => (pos, s.end.max(pos + len)),
+        (Some(s), true) => {
+            let mut start = s.start.min(pos).max(pos.saturating_sub(MAX_SPAN_BYTES));
+            while !text.is_char_boundary(start) {
+                start += 1;
+            }
+            (start, pos + len)
+        }
+        (Some(s), false) => {
+            let mut end = s.end.max(pos + len).min(pos + len + MAX_SPAN_BYTES);
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            (pos, end)
+        }
         (None, _) => (pos, pos + len),
     }
 }
@@ -423,6 +440,14 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(spans(&Typography, text), *want, "{text}");
         }
+        // In a very long sentence the span is the mark and at most 600 bytes before it.
+        let long = format!("{} ICC) issued.", "word ".repeat(300));
+        let got = spans(&Typography, &long);
+        assert_eq!(got.len(), 1);
+        assert!(
+            got[0].len() <= MAX_SPAN_BYTES + 1 && got[0].ends_with("ICC)"),
+            "{got:?}"
+        );
     }
 
     #[test]

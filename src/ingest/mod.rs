@@ -319,6 +319,8 @@ fn read_articles(
             stem: id,
             line: 0,
             buf: Vec::new(),
+            skipping: false,
+            done: false,
         })),
         InputFormat::Csv => csv_articles(reader, path, id, options),
         _ => {
@@ -350,6 +352,8 @@ fn open_url(url: &str, format: InputFormat, options: &IngestOptions) -> Result<A
             stem: id,
             line: 0,
             buf: Vec::new(),
+            skipping: false,
+            done: false,
         })),
         InputFormat::Csv => csv_articles(
             Box::new(std::io::Cursor::new(text.into_bytes())),
@@ -548,6 +552,9 @@ struct JsonLines {
     stem: String,
     line: usize,
     buf: Vec<u8>,
+    /// The previous line was over the cap and its rest is still to be skipped.
+    skipping: bool,
+    done: bool,
 }
 
 impl Iterator for JsonLines {
@@ -555,28 +562,35 @@ impl Iterator for JsonLines {
 
     fn next(&mut self) -> Option<Result<Article>> {
         loop {
+            if self.done {
+                return None;
+            }
             self.buf.clear();
-            // Reads at most one byte past the cap, so an endless line cannot exhaust memory.
-            let mut limited = (&mut self.reader).take(MAX_JSON_LINE_BYTES as u64 + 1);
-            let read = limited.read_until(b'\n', &mut self.buf).and_then(|n| {
-                if n > MAX_JSON_LINE_BYTES && !self.buf.ends_with(b"\n") {
-                    skip_line(&mut self.reader)?;
-                }
-                Ok(n)
-            });
+            // Reads at most one byte past the cap, so an endless line cannot exhaust memory; the
+            // rest of an overlong line is skipped on the next call, after its error is out.
+            let read = if std::mem::take(&mut self.skipping) {
+                skip_line(&mut self.reader).map(|()| 1)
+            } else {
+                (&mut self.reader)
+                    .take(MAX_JSON_LINE_BYTES as u64 + 1)
+                    .read_until(b'\n', &mut self.buf)
+            };
             match read {
                 Ok(0) => return None,
                 Ok(_) => {}
                 Err(source) => {
+                    // A failing reader fails again: stop rather than repeat the error forever.
+                    self.done = true;
                     return Some(Err(Error::Read {
                         path: self.path.clone(),
                         source,
                     }));
                 }
             }
-            self.line += 1;
-            if self.buf.len() > MAX_JSON_LINE_BYTES {
+            if self.buf.len() > MAX_JSON_LINE_BYTES && !self.buf.ends_with(b"\n") {
+                self.line += 1;
                 self.buf = Vec::new();
+                self.skipping = true;
                 return Some(Err(Error::JsonLine {
                     path: self.path.clone(),
                     line: self.line,
@@ -586,6 +600,11 @@ impl Iterator for JsonLines {
                     ),
                 }));
             }
+            if self.buf.is_empty() {
+                // The end of a skipped line.
+                continue;
+            }
+            self.line += 1;
             if self.buf.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }

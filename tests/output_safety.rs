@@ -1,0 +1,159 @@
+//! Reports stay inside the report directory whatever the article ids, never replace or open an
+//! input for writing, and leave nothing half-written behind.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn mtlint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mtlint"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("mtlint runs")
+}
+
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Hostile ids from a JSON Lines feed: every report is a plain file in the report directory.
+#[test]
+fn hostile_article_ids_stay_in_the_report_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let feed = tmp.path().join("feed.jsonl");
+    let ids = [
+        "../../etc/passwd".to_string(),
+        "../escape".into(),
+        "/abs/path".into(),
+        "CON".into(),
+        "a/b".into(),
+        String::new(),
+        "x".repeat(300),
+        "nul\0byte".into(),
+        "日本語".into(),
+        "summary".into(),
+        ".hidden".into(),
+        "C:\\Windows\\win".into(),
+    ];
+    let lines: Vec<String> = ids
+        .iter()
+        .map(|id| serde_json::json!({"id": id, "text": "The the end."}).to_string())
+        .collect();
+    std::fs::write(&feed, lines.join("\n")).unwrap();
+    let reports = tmp.path().join("reports");
+    let out = mtlint(&[
+        "check",
+        feed.to_str().unwrap(),
+        "--report-dir",
+        reports.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(listing(tmp.path()), ["feed.jsonl", "reports"]);
+    let mut want = vec![
+        "etc_passwd.csv".to_string(),
+        "escape.csv".into(),
+        "abs_path.csv".into(),
+        "CON_.csv".into(),
+        "a_b.csv".into(),
+        "feed-6.csv".into(),
+        format!("{}.csv", "x".repeat(100)),
+        "nul_byte.csv".into(),
+        "article.csv".into(),
+        "summary-2.csv".into(),
+        "hidden.csv".into(),
+        "C_Windows_win.csv".into(),
+        "summary.csv".into(),
+    ];
+    want.sort();
+    assert_eq!(listing(&reports), want);
+}
+
+/// An input whose report name would be its own: refused before anything is written, and the
+/// (read-only) input is unchanged.
+#[test]
+fn a_report_never_replaces_its_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input: PathBuf = tmp.path().join("feed.csv");
+    let body = "id,text\nfeed,The the end.\n";
+    std::fs::write(&input, body).unwrap();
+    let mut perms = std::fs::metadata(&input).unwrap().permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&input, perms).unwrap();
+    let before = std::fs::metadata(&input).unwrap().modified().unwrap();
+    let out = mtlint(&[
+        "check",
+        input.to_str().unwrap(),
+        "--report-dir",
+        tmp.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("feed.csv: refusing to write a report over an input file"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), body);
+    assert_eq!(
+        std::fs::metadata(&input).unwrap().modified().unwrap(),
+        before
+    );
+    // No partial summary or temporary file is left behind.
+    assert_eq!(listing(tmp.path()), ["feed.csv"]);
+}
+
+/// Every cell a spreadsheet would evaluate starts with an apostrophe in the report.
+#[test]
+fn formula_prefixes_are_neutralised() {
+    let tmp = tempfile::tempdir().unwrap();
+    let feed = tmp.path().join("f.jsonl");
+    let lines: Vec<String> = ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"]
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            serde_json::json!({"id": format!("a{i}"), "title": p, "text": format!("{p} the the end.")})
+                .to_string()
+        })
+        .collect();
+    std::fs::write(&feed, lines.join("\n")).unwrap();
+    let reports = tmp.path().join("r");
+    let out = mtlint(&[
+        "check",
+        feed.to_str().unwrap(),
+        "--report-dir",
+        reports.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    for i in 0..6 {
+        let mut rdr = csv::Reader::from_path(reports.join(format!("a{i}.csv"))).unwrap();
+        for rec in rdr.records() {
+            let rec = rec.unwrap();
+            for cell in rec.iter() {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{cell:?}"
+                );
+            }
+        }
+    }
+    let mut rdr = csv::Reader::from_path(reports.join("summary.csv")).unwrap();
+    for rec in rdr.records() {
+        for cell in rec.unwrap().iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! Hostile inputs, generated here rather than committed: none may panic, go quadratic or exhaust
+//! memory. The time bound is the harness's, not the test's: `.config/nextest.toml` gives these
+//! tests a 30 s slow period and terminates them after four (CI runs `cargo nextest run`).
+
+use mtlint::Error;
+use mtlint::check::{Checked, Checker, Selection};
+use mtlint::detect::{DETECTOR_IDS, Resources};
+use mtlint::ingest::{Article, InputFormat, MAX_JSON_LINE_BYTES, from_reader};
+use mtlint::score::Thresholds;
+use std::io::{BufReader, Read};
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// Every detector, the experimental ones included.
+fn check(text: &str) -> Checked {
+    static RES: OnceLock<Resources> = OnceLock::new();
+    let res = RES.get_or_init(|| Resources::load(&[]).unwrap());
+    let all: Vec<String> = DETECTOR_IDS.iter().map(|s| s.to_string()).collect();
+    let checker = Checker::new(
+        res,
+        Selection::parse(&all, &[]).unwrap(),
+        Thresholds::default(),
+    );
+    let article = Article {
+        id: "a".into(),
+        text: text.into(),
+        ..Default::default()
+    };
+    let checked = checker.check(&article, "a");
+    for f in &checked.findings {
+        assert_eq!(&text[f.start..f.end], f.span, "{f:?}");
+    }
+    checked
+}
+
+fn rules(c: &Checked) -> Vec<&str> {
+    let mut r: Vec<&str> = c.findings.iter().map(|f| f.rule.as_str()).collect();
+    r.dedup();
+    r
+}
+
+#[test]
+fn fifty_megabytes_without_punctuation() {
+    let words = [
+        "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf",
+    ];
+    let mut text = String::with_capacity(50 << 20);
+    let mut i = 0;
+    while text.len() < 50 << 20 {
+        text.push_str(words[i % words.len()]);
+        text.push(' ');
+        i += 3;
+    }
+    let c = check(&text);
+    assert_eq!(c.summary.sentences, 1);
+}
+
+#[test]
+fn a_million_repeated_sentences() {
+    let text = "The minister said the plan would work. ".repeat(1_000_000);
+    let c = check(&text);
+    assert_eq!(c.summary.sentences, 1_000_000);
+    assert!(rules(&c).contains(&"duplicate.sentence"), "{:?}", rules(&c));
+}
+
+#[test]
+fn a_hundred_thousand_quotation_marks() {
+    let mixed: String = (0..100_000)
+        .map(|i| ['"', '\u{201C}', '\u{201D}', '\'', '\u{2018}', '\u{00AB}'][i * 7 % 6])
+        .collect();
+    for text in [
+        "\"".repeat(100_000),
+        "\u{201C}".repeat(100_000),
+        format!("{}{}", "\u{201C}".repeat(50_000), "\u{201D}".repeat(50_000)),
+        mixed,
+        "He said \"no. ".repeat(100_000),
+    ] {
+        check(&text);
+    }
+}
+
+#[test]
+fn a_hundred_thousand_nested_brackets() {
+    let mixed: String = (0..100_000).map(|i| ['(', '[', '{'][i % 3]).collect();
+    let closing: String = mixed
+        .chars()
+        .rev()
+        .map(|c| match c {
+            '(' => ')',
+            '[' => ']',
+            _ => '}',
+        })
+        .collect();
+    for text in [
+        format!("{}word{}", "(".repeat(100_000), ")".repeat(100_000)),
+        format!("{mixed} word {closing}"),
+        "(".repeat(100_000),
+        ")".repeat(100_000),
+        "(a) ".repeat(100_000),
+    ] {
+        check(&text);
+    }
+}
+
+#[test]
+fn every_line_separator() {
+    let seps = [
+        "\n", "\r", "\r\n", "\u{2028}", "\u{2029}", "\u{0085}", "\u{000B}", "\u{000C}",
+    ];
+    let unit: String = seps
+        .iter()
+        .map(|s| format!("He saw the the end.{s}"))
+        .collect();
+    let text = unit.repeat(20_000);
+    let c = check(&text);
+    let doubled = c
+        .findings
+        .iter()
+        .filter(|f| f.rule == "repetition.doubled-word");
+    assert_eq!(doubled.clone().count(), seps.len() * 20_000);
+    // `\n`, a lone `\r` and `\r\n` end a line for line numbers; U+2028, U+2029, U+0085, VT and
+    // FF break lines for segmentation only.
+    let (mut line, mut at) = (1, 0);
+    let bytes = text.as_bytes();
+    for f in doubled {
+        for (i, &b) in bytes.iter().enumerate().take(f.start).skip(at) {
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                line += 1;
+            }
+        }
+        at = f.start;
+        assert_eq!(f.line, line, "{f:?}");
+    }
+    assert_eq!(line, 3 * 20_000 + 1);
+}
+
+#[test]
+fn a_file_of_nul_bytes_is_a_clean_binary_error() {
+    let bytes = vec![0u8; 10 << 20];
+    let reader = Box::new(BufReader::new(std::io::Cursor::new(bytes)));
+    let mut articles = from_reader(reader, Path::new("nul.txt"), "nul", InputFormat::Auto)
+        .err()
+        .into_iter();
+    let e = articles.next().expect("an error");
+    assert!(matches!(e, Error::Binary { offset: 0, .. }), "{e}");
+    assert_eq!(
+        e.to_string(),
+        "nul.txt: looks like a binary file (NUL byte at offset 0), not text"
+    );
+}
+
+/// A JSON Lines stream whose first line never ends, then (after `len` bytes) a newline and a
+/// valid line: counts what it hands out so the test can see nothing was read ahead unbounded.
+struct EndlessLine {
+    left: u64,
+    tail: &'static [u8],
+}
+
+impl Read for EndlessLine {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left > 0 {
+            let n = (buf.len() as u64).min(self.left) as usize;
+            buf[..n].fill(b'x');
+            self.left -= n as u64;
+            return Ok(n);
+        }
+        let n = buf.len().min(self.tail.len());
+        buf[..n].copy_from_slice(&self.tail[..n]);
+        self.tail = &self.tail[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_json_line_over_the_cap_is_an_error_naming_file_and_line() {
+    // Four times the cap: were the line buffered, this would take 256 MiB.
+    let reader = EndlessLine {
+        left: 4 * MAX_JSON_LINE_BYTES as u64,
+        tail: b"\n{\"id\":\"ok\",\"text\":\"Fine.\"}\n",
+    };
+    let articles = from_reader(
+        Box::new(BufReader::new(reader)),
+        Path::new("dump.jsonl"),
+        "dump",
+        InputFormat::Auto,
+    )
+    .unwrap();
+    let got: Vec<Result<Article, String>> =
+        articles.map(|r| r.map_err(|e| e.to_string())).collect();
+    assert_eq!(got.len(), 2);
+    assert_eq!(
+        got[0].as_ref().unwrap_err(),
+        "dump.jsonl:1: line longer than 64 MiB, skipped"
+    );
+    assert_eq!(got[1].as_ref().unwrap().id, "ok");
+}
+
+#[test]
+fn an_endless_json_line_yields_its_error() {
+    // The error comes out after reading one byte past the cap, not at the end of the line.
+    let reader = EndlessLine {
+        left: u64::MAX,
+        tail: b"",
+    };
+    let mut articles = from_reader(
+        Box::new(BufReader::new(reader)),
+        Path::new("<stdin>"),
+        "stdin",
+        InputFormat::JsonLines,
+    )
+    .unwrap();
+    let e = articles.next().unwrap().unwrap_err().to_string();
+    assert_eq!(e, "<stdin>:1: line longer than 64 MiB, skipped");
+}
+
+#[test]
+fn a_line_of_exactly_the_cap_is_read() {
+    let text = "x".repeat(MAX_JSON_LINE_BYTES - 11);
+    let line = format!("{{\"text\":\"{text}\"}}\n");
+    assert_eq!(line.len(), MAX_JSON_LINE_BYTES + 1);
+    let articles = from_reader(
+        Box::new(std::io::Cursor::new(line.into_bytes())),
+        Path::new("big.jsonl"),
+        "big",
+        InputFormat::Auto,
+    )
+    .unwrap();
+    let got: Vec<_> = articles.collect();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].as_ref().unwrap().text.len(), text.len());
+}
