@@ -71,6 +71,7 @@ fn a_hundred_thousand_quotation_marks() {
     for text in [
         "\"".repeat(100_000),
         "\u{201C}".repeat(100_000),
+        "\u{201D}".repeat(100_000),
         format!("{}{}", "\u{201C}".repeat(50_000), "\u{201D}".repeat(50_000)),
         mixed,
         "He said \"no. ".repeat(100_000),

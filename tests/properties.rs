@@ -159,7 +159,7 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(96))]
+    #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
     fn findings_point_into_the_original(input in text()) {
@@ -177,7 +177,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(1024))]
 
     #[test]
     fn offset_map_is_monotone_in_bounds_and_on_boundaries(input in text()) {
@@ -201,9 +201,9 @@ proptest! {
     }
 
     #[test]
-    fn unchanged_text_maps_to_itself(input in "[ -~\n]{0,200}") {
-        // Printable ASCII without backticks or CR is left alone, so the map is the identity.
-        prop_assume!(!input.contains('`'));
+    fn unchanged_text_maps_to_itself(input in "[ -_a-~\n]{0,200}") {
+        // Printable ASCII but the backtick (folded to an apostrophe) is left alone, and so is
+        // `\n`: the map is the identity.
         let n = normalise(&input);
         prop_assert_eq!(&n.text, &input);
         for p in 0..=input.len() {

@@ -2,6 +2,8 @@
 //! The invariants live in `tests/common/fuzz_checks.rs`, shared with the regression tests.
 #![no_main]
 
+// Each target uses one of the shared checks.
+#[allow(dead_code)]
 #[path = "../../tests/common/fuzz_checks.rs"]
 mod fuzz_checks;
 
