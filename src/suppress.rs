@@ -8,8 +8,12 @@ use crate::finding::Finding;
 /// Byte ranges of the original text where findings of some rules are suppressed.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Suppressions {
-    /// (start, end, rules); empty rules: every rule.
+    /// (start, end, rules), sorted by start; empty rules: every rule.
     ranges: Vec<(usize, usize, Vec<String>)>,
+    /// `reach[i]`: the furthest end of `ranges[..=i]`, so a lookup stops at the first range
+    /// that cannot reach the offset instead of testing them all (a file of 50,000 directives
+    /// made checking quadratic).
+    reach: Vec<usize>,
 }
 
 impl Suppressions {
@@ -18,9 +22,9 @@ impl Suppressions {
         let mut ranges = Vec::new();
         // Cheap exit for the common case.
         if !text.contains("mtlint") {
-            return Suppressions { ranges };
+            return Suppressions::default();
         }
-        let mut open: Vec<(usize, Vec<String>)> = Vec::new();
+        let mut open = OpenRegions::default();
         let mut at = 0;
         while let Some(i) = text[at..].find("<!--") {
             let start = at + i;
@@ -42,19 +46,21 @@ impl Suppressions {
                     let next_end = line_end(text, next).unwrap_or(text.len());
                     ranges.push((next, next_end, rules));
                 }
-                "mtlint-disable" => open.push((end, rules)),
-                "mtlint-enable" => open.retain(|(from, r)| {
-                    let closes = rules.is_empty() || r.iter().any(|x| rules.contains(x));
-                    if closes {
-                        ranges.push((*from, start, r.clone()));
+                "mtlint-disable" => open.push(end, rules),
+                "mtlint-enable" => {
+                    for (from, r) in open.close(&rules) {
+                        ranges.push((from, start, r));
                     }
-                    !closes
-                }),
+                }
                 _ => {}
             }
             at = end;
         }
-        ranges.extend(open.into_iter().map(|(from, r)| (from, text.len(), r)));
+        ranges.extend(
+            open.close(&[])
+                .into_iter()
+                .map(|(from, r)| (from, text.len(), r)),
+        );
         let mut line_start = 0;
         for line in text.split_inclusive('\n') {
             if line.trim_end().ends_with("mtlint:ignore") {
@@ -62,20 +68,81 @@ impl Suppressions {
             }
             line_start += line.len();
         }
-        Suppressions { ranges }
+        ranges.sort_by_key(|r| r.0);
+        let reach = ranges
+            .iter()
+            .scan(0, |max, r| {
+                *max = r.1.max(*max);
+                Some(*max)
+            })
+            .collect();
+        Suppressions { ranges, reach }
     }
 
     /// Whether a finding starts in a range that suppresses its rule.
     pub fn covers(&self, f: &Finding) -> bool {
-        self.ranges.iter().any(|(s, e, rules)| {
-            (*s..*e).contains(&f.start) && (rules.is_empty() || rules.iter().any(|r| names(r, f)))
-        })
+        let at = f.start;
+        let before = self.ranges.partition_point(|r| r.0 <= at);
+        (0..before)
+            .rev()
+            .take_while(|&i| self.reach[i] > at)
+            .any(|i| {
+                let (_, e, rules) = &self.ranges[i];
+                at < *e && (rules.is_empty() || rules.iter().any(|r| names(r, f)))
+            })
     }
 }
 
 /// Whether a rule, detector or category name refers to a finding.
 pub fn names(name: &str, f: &Finding) -> bool {
-    name == f.rule || name == f.category.as_str() || f.rule.starts_with(&format!("{name}."))
+    name == f.rule
+        || name == f.category.as_str()
+        || f.rule
+            .strip_prefix(name)
+            .is_some_and(|rest| rest.starts_with('.'))
+}
+
+/// `mtlint-disable` regions not yet closed, indexed by rule so that each `mtlint-enable` costs
+/// the regions it closes, not all open ones (50,000 of each made scanning quadratic).
+#[derive(Default)]
+struct OpenRegions {
+    /// (start, rules) of each region; `None` once closed.
+    slots: Vec<Option<(usize, Vec<String>)>>,
+    open: std::collections::BTreeSet<usize>,
+    by_rule: std::collections::HashMap<String, Vec<usize>>,
+}
+
+impl OpenRegions {
+    fn push(&mut self, from: usize, rules: Vec<String>) {
+        let i = self.slots.len();
+        for r in &rules {
+            self.by_rule.entry(r.clone()).or_default().push(i);
+        }
+        self.slots.push(Some((from, rules)));
+        self.open.insert(i);
+    }
+
+    /// Closes every region (no rules) or those naming one of `rules`, in opening order.
+    fn close(&mut self, rules: &[String]) -> Vec<(usize, Vec<String>)> {
+        let mut closing: Vec<usize> = if rules.is_empty() {
+            self.by_rule.clear();
+            std::mem::take(&mut self.open).into_iter().collect()
+        } else {
+            let mut v: Vec<usize> = rules
+                .iter()
+                .filter_map(|r| self.by_rule.remove(r))
+                .flatten()
+                .filter(|i| self.open.remove(i))
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        closing.dedup();
+        closing
+            .into_iter()
+            .filter_map(|i| self.slots[i].take())
+            .collect()
+    }
 }
 
 /// Offset of the `\n` ending the line that contains `at`.

@@ -230,3 +230,24 @@ fn a_line_of_exactly_the_cap_is_read() {
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].as_ref().unwrap().text.len(), text.len());
 }
+
+#[test]
+fn fifty_thousand_suppression_directives() {
+    let next_line =
+        "<!-- mtlint-disable-next-line calque -->\nHe saw the the end.\n".repeat(50_000);
+    let ignore = "He saw the the end. mtlint:ignore\nHe saw the the end.\n".repeat(50_000);
+    let open: String = (0..50_000)
+        .map(|i| format!("<!-- mtlint-disable r{i} -->\n"))
+        .chain(["He saw the the end.\n".repeat(1_000)])
+        .chain((0..50_000).map(|i| format!("<!-- mtlint-enable q{i} -->\n")))
+        .collect();
+    let doubled = |c: &Checked| {
+        c.findings
+            .iter()
+            .filter(|f| f.rule == "repetition.doubled-word")
+            .count()
+    };
+    assert_eq!(doubled(&check(&next_line)), 50_000);
+    assert_eq!(doubled(&check(&ignore)), 50_000);
+    assert_eq!(doubled(&check(&open)), 1_000);
+}
