@@ -140,6 +140,18 @@ pub fn run(
             "--format html writes index.html into the report directory: drop --no-report".into(),
         ));
     }
+    // Checked before anything is written: the baseline must not replace an input either.
+    if let Some(b) = &opts.write_baseline
+        && let Ok(canon) = std::fs::canonicalize(b)
+        && input_paths
+            .iter()
+            .any(|p| std::fs::canonicalize(p).is_ok_and(|c| c == canon))
+    {
+        return Err(Error::Usage(format!(
+            "{}: refusing to write the baseline over an input file",
+            b.display()
+        )));
+    }
     let mut reports = match &opts.report_dir {
         Some(dir) => Some(ReportDir::create(dir, &input_paths)?),
         None => None,

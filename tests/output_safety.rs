@@ -157,3 +157,26 @@ fn formula_prefixes_are_neutralised() {
         }
     }
 }
+
+/// `--write-baseline` pointed at an input is refused before the run, and the input is kept.
+#[test]
+fn the_baseline_never_replaces_an_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("a.txt");
+    std::fs::write(&input, "The the end.\n").unwrap();
+    let out = mtlint(&[
+        "check",
+        input.to_str().unwrap(),
+        "--no-report",
+        "--write-baseline",
+        input.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("a.txt: refusing to write the baseline over an input file"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), "The the end.\n");
+    assert_eq!(listing(tmp.path()), ["a.txt"]);
+}
