@@ -56,6 +56,14 @@ fn fifty_megabytes_without_punctuation() {
 }
 
 #[test]
+fn twenty_megabytes_of_one_word() {
+    // One finding for the run, not one per word (which took 18.7 GB for 50 MB).
+    let c = check(&"word ".repeat(4 << 20));
+    assert_eq!(rules(&c), ["repetition.doubled-word"]);
+    assert_eq!(c.findings.len(), 1);
+}
+
+#[test]
 fn a_million_repeated_sentences() {
     let text = "The minister said the plan would work. ".repeat(1_000_000);
     let c = check(&text);
