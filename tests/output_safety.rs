@@ -37,6 +37,7 @@ fn hostile_article_ids_stay_in_the_report_directory() {
         "nul\0byte".into(),
         "日本語".into(),
         "summary".into(),
+        "sites".into(),
         ".hidden".into(),
         "C:\\Windows\\win".into(),
     ];
@@ -71,9 +72,12 @@ fn hostile_article_ids_stay_in_the_report_directory() {
         "nul_byte.csv".into(),
         "article.csv".into(),
         "summary-2.csv".into(),
+        "sites-2.csv".into(),
         "hidden.csv".into(),
         "C_Windows_win.csv".into(),
         "summary.csv".into(),
+        "boilerplate.csv".into(),
+        "sites.csv".into(),
     ];
     want.sort();
     assert_eq!(listing(&reports), want);
