@@ -181,8 +181,10 @@ pub struct Checker {
     thresholds: Thresholds,
     source_lang: SourceLang,
     policy: Policy,
-    /// Lexicon source phrases, to confirm findings against a bilingual input's source.
-    phrases: SourcePhrases,
+    /// The lexicon, whose source phrases confirm findings against a bilingual input's source.
+    lexicon: std::sync::Arc<crate::lexicon::entry::Lexicon>,
+    /// Those phrases, parsed on the first bilingual article so other runs never pay for them.
+    phrases: std::sync::OnceLock<SourcePhrases>,
 }
 
 impl Checker {
@@ -198,7 +200,8 @@ impl Checker {
             thresholds,
             source_lang: SourceLang::Auto,
             policy: Policy::default(),
-            phrases: SourcePhrases::new(&resources.lexicon),
+            lexicon: resources.lexicon.clone(),
+            phrases: std::sync::OnceLock::new(),
         }
     }
 
@@ -260,7 +263,10 @@ impl Checker {
         };
         gate_languages(&mut hits, &source_lang, &guess);
         if !aligned.is_empty() {
-            confirm(&mut hits, &aligned, &self.phrases);
+            let phrases = self
+                .phrases
+                .get_or_init(|| SourcePhrases::new(&self.lexicon));
+            confirm(&mut hits, &aligned, phrases);
         }
         let mut findings = to_findings(&doc, id, hits);
         if !extra.is_empty() {

@@ -456,48 +456,42 @@ mod tests {
         assert_eq!(a.source_lang.as_deref(), Some("nl"));
     }
 
+    fn xliff_error(text: &str) -> String {
+        xliff("x.xlf", "x", text)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    }
+
+    fn tmx_error(text: &str) -> String {
+        tmx("m.tmx", "m", text)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    }
+
     #[test]
     fn bad_bilingual_files_are_clear_errors() {
         type Run = fn(&str) -> String;
         let cases: [(&str, Run, &str); 5] = [
             (
                 "<xliff><file><body>\n<trans-unit><source>x</target>",
-                |t| {
-                    xliff("x.xlf", "x", t)
-                        .err()
-                        .map(|e| e.to_string())
-                        .unwrap_or_default()
-                },
+                xliff_error,
                 "x.xlf:2:",
             ),
             (
                 "<html/>",
-                |t| {
-                    xliff("x.xlf", "x", t)
-                        .err()
-                        .map(|e| e.to_string())
-                        .unwrap_or_default()
-                },
+                xliff_error,
                 "x.xlf: not an XLIFF file (the root element is <html>",
             ),
             (
                 "<xliff version=\"1.2\"></xliff>",
-                |t| {
-                    xliff("x.xlf", "x", t)
-                        .err()
-                        .map(|e| e.to_string())
-                        .unwrap_or_default()
-                },
+                xliff_error,
                 "x.xlf: this XLIFF file has no <file> element",
             ),
             (
                 "<tmx><body><tu><tuv xml:lang=\"nl\"><seg>Hallo</seg></tuv></tu></body></tmx>",
-                |t| {
-                    tmx("m.tmx", "m", t)
-                        .err()
-                        .map(|e| e.to_string())
-                        .unwrap_or_default()
-                },
+                tmx_error,
                 "m.tmx: no English <tuv>",
             ),
             (
