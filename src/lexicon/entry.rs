@@ -11,6 +11,75 @@ use std::path::Path;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_lexicons.rs"));
 
+/// An embedded lexicon file, from the table `build.rs` writes.
+struct EmbeddedFile {
+    lang: &'static str,
+    file: &'static str,
+    text: &'static str,
+    /// `text` split into CSV fields at build time; `None` if it is not regular CSV.
+    split: Option<Split>,
+}
+
+/// A CSV file split into fields.
+struct Split {
+    header: &'static [&'static str],
+    records: &'static [Record],
+}
+
+struct Record {
+    /// 1-based line where the record starts, as the CSV reader counts.
+    line: u64,
+    fields: &'static [&'static str],
+}
+
+/// The header of a calque lexicon: [`Row`]'s fields in order.
+const HEADER: [&str; 13] = [
+    "id",
+    "pattern",
+    "category",
+    "severity",
+    "confidence",
+    "source",
+    "meaning",
+    "suggestion",
+    "explanation",
+    "requires",
+    "forbids",
+    "example",
+    "native",
+];
+
+impl Split {
+    /// The rows, as [`read_csv`] would deserialise them; `None` if a row would not deserialise
+    /// (then the CSV parser reports the error).
+    fn rows(&self) -> Option<Vec<(u64, Row)>> {
+        if self.header != HEADER {
+            return None;
+        }
+        self.records
+            .iter()
+            .map(|r| Some((r.line, Row::from_fields(r.fields)?)))
+            .collect()
+    }
+}
+
+/// One lexicon file to build from.
+struct Source<'a> {
+    lang: &'a str,
+    name: &'a str,
+    text: &'a str,
+    split: Option<&'a Split>,
+}
+
+impl Source<'_> {
+    fn rows(&self) -> Result<Vec<(u64, Row)>> {
+        match self.split.and_then(Split::rows) {
+            Some(rows) => Ok(rows),
+            None => read_csv::<Row>(self.name, self.text),
+        }
+    }
+}
+
 /// Categories a lexicon entry may have.
 pub const LEXICON_CATEGORIES: &[Category] = &[
     Category::Calque,
@@ -22,7 +91,7 @@ pub const LEXICON_CATEGORIES: &[Category] = &[
 ];
 
 /// A row as written in the CSV.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Row {
     pub id: String,
@@ -38,6 +107,46 @@ pub struct Row {
     pub forbids: String,
     pub example: String,
     pub native: String,
+}
+
+impl Row {
+    /// The row from its fields in [`HEADER`] order; `None` if there are not 13 or the confidence
+    /// is not a number.
+    fn from_fields(fields: &[&str]) -> Option<Row> {
+        let [
+            id,
+            pattern,
+            category,
+            severity,
+            confidence,
+            source,
+            meaning,
+            suggestion,
+            explanation,
+            requires,
+            forbids,
+            example,
+            native,
+        ] = fields
+        else {
+            return None;
+        };
+        Some(Row {
+            id: id.to_string(),
+            pattern: pattern.to_string(),
+            category: category.to_string(),
+            severity: severity.to_string(),
+            confidence: confidence.parse().ok()?,
+            source: source.to_string(),
+            meaning: meaning.to_string(),
+            suggestion: suggestion.to_string(),
+            explanation: explanation.to_string(),
+            requires: requires.to_string(),
+            forbids: forbids.to_string(),
+            example: example.to_string(),
+            native: native.to_string(),
+        })
+    }
 }
 
 /// A context item of `requires`/`forbids`: a word, a prefix (`song*`) or a phrase
@@ -63,7 +172,7 @@ impl Gate {
 }
 
 /// A validated entry.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     /// Source language (`nl`, `de`, …, or `any`).
     pub lang: String,
@@ -96,9 +205,30 @@ pub struct Lexicon {
 }
 
 impl Lexicon {
-    /// The lexicons shipped in the binary.
+    /// The lexicons shipped in the binary, from the fields `build.rs` split them into (the same
+    /// entries as parsing their CSV text: tested).
     pub fn embedded() -> Result<Lexicon> {
-        Lexicon::build(&embedded_files(), &Classes::default_embedded())
+        let files: Vec<Source> = EMBEDDED
+            .iter()
+            .map(|f| Source {
+                lang: f.lang,
+                name: f.file,
+                text: f.text,
+                split: f.split.as_ref(),
+            })
+            .collect();
+        Lexicon::build_sources(&[files], &Classes::default_embedded())
+    }
+
+    /// The embedded lexicons parsed from their CSV text, plus `dirs` (each `DIR/<lang>-en/*.csv`)
+    /// added or overriding by id: what `mtlint lexicon check` audits.
+    pub fn parsed(dirs: &[std::path::PathBuf]) -> Result<Lexicon> {
+        let mut layers = vec![embedded_files()];
+        for d in dirs {
+            layers.push(Lexicon::read_dir(d)?);
+        }
+        let layers: Vec<&[(String, String, String)]> = layers.iter().map(Vec::as_slice).collect();
+        Lexicon::build_layers(&layers, &Classes::default_embedded())
     }
 
     /// Reads `DIR/<lang>-en/*.csv` as `(lang, path, contents)`; the embedded word classes apply.
@@ -140,6 +270,24 @@ impl Lexicon {
         layers: &[&[(String, String, String)]],
         classes: &Classes,
     ) -> Result<Lexicon> {
+        let layers: Vec<Vec<Source>> = layers
+            .iter()
+            .map(|files| {
+                files
+                    .iter()
+                    .map(|(lang, name, text)| Source {
+                        lang,
+                        name,
+                        text,
+                        split: None,
+                    })
+                    .collect()
+            })
+            .collect();
+        Lexicon::build_sources(&layers, classes)
+    }
+
+    fn build_sources(layers: &[Vec<Source>], classes: &Classes) -> Result<Lexicon> {
         let mut errors = Vec::new();
         let mut entries: Vec<Entry> = Vec::new();
         let mut layer_of: Vec<usize> = Vec::new();
@@ -150,7 +298,8 @@ impl Lexicon {
             .iter()
             .enumerate()
             .flat_map(|(layer, files)| files.iter().map(move |f| (layer, f)));
-        for (layer, (lang, name, text)) in files {
+        for (layer, file) in files {
+            let (lang, name) = (file.lang, file.name);
             if !(lang == "any" || (lang.len() == 2 && lang.chars().all(|c| c.is_ascii_lowercase())))
             {
                 return Err(lex_err(
@@ -161,7 +310,7 @@ impl Lexicon {
                 ));
             }
             let mut ids_in_file = std::collections::HashSet::new();
-            let rows = match read_csv::<Row>(name, text) {
+            let rows = match file.rows() {
                 Ok(rows) => rows,
                 Err(e) => {
                     errors.push(e);
@@ -176,7 +325,7 @@ impl Lexicon {
                         continue;
                     }
                 };
-                let key = (lang.clone(), entry.row.id.clone());
+                let key = (lang.to_string(), entry.row.id.clone());
                 if !ids_in_file.insert(entry.row.id.clone()) {
                     errors.push(lex_err(
                         name,
@@ -186,7 +335,7 @@ impl Lexicon {
                     ));
                     continue;
                 }
-                let pkey = (lang.clone(), normalised_key(&entry));
+                let pkey = (lang.to_string(), normalised_key(&entry));
                 match by_id.get(&key) {
                     Some(&i) if layer_of[i] < layer => {
                         origin.insert(pkey, format!("{name}:{line}"));
@@ -245,37 +394,23 @@ impl Lexicon {
 
     /// Every match whose context gates pass, by position.
     pub fn find(&self, doc: &Document) -> Vec<LexiconHit> {
-        let mut out = Vec::new();
-        let mut cache: Option<(usize, Vec<&str>)> = None;
-        for PatternHit {
-            pattern,
-            sentence,
-            words,
-        } in self.set.find(doc)
-        {
-            let e = &self.entries[pattern];
-            if !(e.requires.is_empty() && e.forbids.is_empty()) {
-                if cache.as_ref().is_none_or(|(s, _)| *s != sentence) {
-                    let s = &doc.sentences[sentence];
-                    let ws = doc
-                        .sentence_words(s)
-                        .iter()
-                        .map(|w| doc.match_word(w))
-                        .collect();
-                    cache = Some((sentence, ws));
-                }
-                let ws = cache.as_ref().map_or(&[][..], |(_, w)| &w[..]);
-                if !gates_pass(e, ws) {
-                    continue;
-                }
-            }
-            out.push(LexiconHit {
-                entry: pattern,
-                sentence,
-                words,
-            });
-        }
-        out
+        self.set
+            .find_where(doc, |pattern, words| {
+                gates_pass(&self.entries[pattern], words)
+            })
+            .into_iter()
+            .map(
+                |PatternHit {
+                     pattern,
+                     sentence,
+                     words,
+                 }| LexiconHit {
+                    entry: pattern,
+                    sentence,
+                    words,
+                },
+            )
+            .collect()
     }
 
     /// Checks a single entry against a text (for `lexicon check` and tests).
@@ -289,7 +424,7 @@ impl Lexicon {
 pub fn embedded_files() -> Vec<(String, String, String)> {
     EMBEDDED
         .iter()
-        .map(|(l, f, t)| (l.to_string(), f.to_string(), t.to_string()))
+        .map(|f| (f.lang.to_string(), f.file.to_string(), f.text.to_string()))
         .collect()
 }
 
@@ -507,10 +642,10 @@ mod tests {
     }
 
     /// The audit every shipped entry passes: it fires on its example and not on its native
-    /// sentence. (Duplicates and malformed rows fail `Lexicon::embedded` itself.)
+    /// sentence. (Duplicates and malformed rows fail parsing the CSV itself.)
     #[test]
     fn every_embedded_entry_fires_on_its_example_and_not_its_native_sentence() {
-        let lex = Lexicon::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let lex = Lexicon::parsed(&[]).unwrap_or_else(|e| panic!("{e}"));
         assert!(
             lex.entries().len() > 1000,
             "only {} embedded entries",
@@ -537,6 +672,58 @@ mod tests {
             failures.len(),
             failures.join("\n")
         );
+    }
+
+    /// The fields `build.rs` split the embedded files into make the same lexicon as the CSV
+    /// text.
+    #[test]
+    fn build_time_split_equals_parsing_the_csv() {
+        assert!(EMBEDDED.iter().all(|f| f.split.is_some()));
+        let fast = Lexicon::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let parsed = Lexicon::parsed(&[]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(fast.entries(), parsed.entries());
+        assert_eq!(fast.set.patterns(), parsed.set.patterns());
+    }
+
+    /// A split row that would not deserialise (here a confidence that is not a number) is read
+    /// by the CSV parser instead, which names the file, line and column.
+    #[test]
+    fn split_rows_fall_back_to_the_csv_parser() {
+        static BAD: Split = Split {
+            header: &super::HEADER,
+            records: &[Record {
+                line: 2,
+                fields: &[
+                    "a",
+                    "small beer",
+                    "calque",
+                    "minor",
+                    "x",
+                    "s",
+                    "m",
+                    "x",
+                    "e",
+                    "",
+                    "",
+                    "ex",
+                    "nat",
+                ],
+            }],
+        };
+        let text = format!("{HEADER}a,small beer,calque,minor,x,s,m,x,e,,,ex,nat\n");
+        let source = |split| Source {
+            lang: "nl",
+            name: "t.csv",
+            text: &text,
+            split,
+        };
+        assert_eq!(BAD.rows(), None);
+        assert_eq!(
+            source(Some(&BAD)).rows().unwrap_err().to_string(),
+            "t.csv:2:5: invalid float literal"
+        );
+        let good = source(None).rows().err().map(|e| e.to_string());
+        assert_eq!(good.as_deref(), Some("t.csv:2:5: invalid float literal"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Phrase patterns over match words (see `lexicons/FORMAT.md`), and a [`PatternSet`] that finds
-//! all of them in one pass: each pattern's longest literal run is an anchor in one Aho-Corasick
-//! automaton over [`Document::stream`]; a hit is then verified around its anchor.
+//! all of them in one pass: each pattern's most selective steps are its anchor, indexed by word
+//! (a hash lookup per match word, plus a small table for `word*` prefixes); a hit is then
+//! verified around its anchor.
 //!
 //! ```
 //! use mtlint::lexicon::{Classes, pattern::{Pattern, PatternSet}};
@@ -15,7 +16,8 @@
 
 use super::Classes;
 use crate::segment::{Document, is_function_word};
-use aho_corasick::AhoCorasick;
+use rustc_hash::FxHashMap;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -43,9 +45,11 @@ pub struct Pattern {
     steps: Vec<Step>,
     at_start: bool,
     at_end: bool,
-    /// The steps indexed in the automaton: the longest run of literals, else the most selective
-    /// alternatives or prefix.
+    /// The steps indexed in the [`PatternSet`]: the longest run of literals, else the most
+    /// selective alternatives or prefix.
     anchor: Range<usize>,
+    /// Minimum and maximum number of words the steps before the anchor consume.
+    reach: (usize, usize),
     source: String,
 }
 
@@ -73,7 +77,8 @@ impl Pattern {
             if tok.is_empty() {
                 return Err(err("empty token: use single spaces between words".into()));
             }
-            if *tok != tok.to_lowercase() {
+            // Per character, without allocating: same verdict as `tok != tok.to_lowercase()`.
+            if tok.chars().any(|c| c.to_lowercase().ne([c])) {
                 return Err(err(format!("'{tok}' is not lowercase")));
             }
             match *tok {
@@ -141,11 +146,18 @@ impl Pattern {
         }
         let anchor = choose_anchor(&steps)
             .ok_or_else(|| err("nothing to index: add a word, alternatives or a prefix"))?;
+        let reach = steps[..anchor.start]
+            .iter()
+            .fold((0, 0), |(lo, hi), s| match s {
+                Step::Gap(n) => (lo, hi + n),
+                _ => (lo + 1, hi + 1),
+            });
         Ok(Pattern {
             steps,
             at_start,
             at_end,
             anchor,
+            reach,
             source: src.to_string(),
         })
     }
@@ -155,29 +167,27 @@ impl Pattern {
         &self.source
     }
 
-    /// The anchor strings as they appear in [`Document::stream`]: `" word word "`, one per
-    /// alternative, or `" prefix"` (no closing space).
-    fn anchor_texts(&self) -> Vec<String> {
+    /// What the index looks up for this pattern: one anchor per alternative, else the literal
+    /// run or the prefix.
+    fn anchor_keys(&self) -> Vec<AnchorKey> {
         match &self.steps[self.anchor.clone()] {
             [Step::Alt(alts)] => alts
                 .iter()
                 .filter(|a| *a != "$")
                 .map(|a| match a.strip_suffix('*') {
-                    Some(stem) => format!(" {stem}"),
-                    None => format!(" {a} "),
+                    Some(stem) => AnchorKey::Prefix(stem.into()),
+                    None => AnchorKey::Words(vec![a.as_str().into()]),
                 })
                 .collect(),
-            [Step::Prefix(p)] => vec![format!(" {p}")],
-            lits => {
-                let mut s = String::from(" ");
-                for step in lits {
-                    if let Step::Lit(w) = step {
-                        s.push_str(w);
-                        s.push(' ');
-                    }
-                }
-                vec![s]
-            }
+            [Step::Prefix(p)] => vec![AnchorKey::Prefix(p.as_str().into())],
+            lits => vec![AnchorKey::Words(
+                lits.iter()
+                    .filter_map(|s| match s {
+                        Step::Lit(w) => Some(w.as_str().into()),
+                        _ => None,
+                    })
+                    .collect(),
+            )],
         }
     }
 
@@ -194,16 +204,6 @@ impl Pattern {
                 _ => None,
             })
             .collect()
-    }
-
-    /// Minimum and maximum number of words the steps before the anchor consume.
-    fn prefix_len(&self) -> (usize, usize) {
-        self.steps[..self.anchor.start]
-            .iter()
-            .fold((0, 0), |(lo, hi), s| match s {
-                Step::Gap(n) => (lo, hi + n),
-                _ => (lo + 1, hi + 1),
-            })
     }
 
     /// Matches the pattern starting exactly at word `start` of `words`; returns the end.
@@ -309,39 +309,73 @@ pub struct PatternHit {
     pub words: Range<usize>,
 }
 
-/// Many patterns, compiled once, found in one pass.
+/// An anchor as the index keys it: whole words in a row, or the start of one word.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum AnchorKey {
+    Words(Vec<Box<str>>),
+    Prefix(Box<str>),
+}
+
+/// A distinct anchor and the patterns sharing it.
+#[derive(Debug, Clone)]
+struct Anchor {
+    key: AnchorKey,
+    patterns: Vec<usize>,
+}
+
+/// Many patterns, indexed once, found in one pass.
 #[derive(Debug, Clone)]
 pub struct PatternSet {
     patterns: Vec<Pattern>,
-    automaton: AhoCorasick,
-    /// For each automaton pattern (distinct anchor), the patterns sharing it.
-    by_anchor: Vec<Vec<usize>>,
+    anchors: Vec<Anchor>,
+    /// Word anchors by their first word: one hash lookup per match word.
+    by_word: FxHashMap<Box<str>, Vec<usize>>,
+    /// Prefix anchors by their first `prefix_key` bytes (the shortest prefix's length).
+    by_prefix: FxHashMap<Box<[u8]>, Vec<usize>>,
+    prefix_key: usize,
 }
 
 impl PatternSet {
     pub fn new(patterns: Vec<Pattern>) -> PatternSet {
-        let mut anchors: Vec<String> = Vec::new();
-        let mut by_anchor: Vec<Vec<usize>> = Vec::new();
-        let mut index = std::collections::HashMap::new();
+        let mut anchors: Vec<Anchor> = Vec::new();
+        let mut index: HashMap<AnchorKey, usize> = HashMap::new();
         for (i, p) in patterns.iter().enumerate() {
-            for a in p.anchor_texts() {
-                let slot = *index.entry(a.clone()).or_insert_with(|| {
-                    anchors.push(a);
-                    by_anchor.push(Vec::new());
+            for key in p.anchor_keys() {
+                let slot = *index.entry(key.clone()).or_insert_with(|| {
+                    anchors.push(Anchor {
+                        key,
+                        patterns: Vec::new(),
+                    });
                     anchors.len() - 1
                 });
-                by_anchor[slot].push(i);
+                anchors[slot].patterns.push(i);
             }
         }
-        // Every anchor starts with a space, so a prefilter would stop at every word: off.
-        let automaton = AhoCorasick::builder()
-            .prefilter(false)
-            .build(&anchors)
-            .expect("anchors are short literal strings");
+        let prefix_key = anchors
+            .iter()
+            .filter_map(|a| match &a.key {
+                AnchorKey::Prefix(stem) => Some(stem.len()),
+                AnchorKey::Words(_) => None,
+            })
+            .min()
+            .unwrap_or(0);
+        let mut by_word: FxHashMap<Box<str>, Vec<usize>> = FxHashMap::default();
+        let mut by_prefix: FxHashMap<Box<[u8]>, Vec<usize>> = FxHashMap::default();
+        for (slot, a) in anchors.iter().enumerate() {
+            match &a.key {
+                AnchorKey::Words(words) => by_word.entry(words[0].clone()).or_default().push(slot),
+                AnchorKey::Prefix(stem) => by_prefix
+                    .entry(stem.as_bytes()[..prefix_key].into())
+                    .or_default()
+                    .push(slot),
+            }
+        }
         PatternSet {
             patterns,
-            automaton,
-            by_anchor,
+            anchors,
+            by_word,
+            by_prefix,
+            prefix_key,
         }
     }
 
@@ -352,48 +386,88 @@ impl PatternSet {
     /// Every match in the document, by sentence order then position. One hit per pattern and
     /// anchor occurrence.
     pub fn find(&self, doc: &Document) -> Vec<PatternHit> {
+        self.find_where(doc, |_, _| true)
+    }
+
+    /// Like [`PatternSet::find`], keeping only the hits for which `keep(pattern, sentence's
+    /// match words)` holds.
+    pub fn find_where(
+        &self,
+        doc: &Document,
+        mut keep: impl FnMut(usize, &[&str]) -> bool,
+    ) -> Vec<PatternHit> {
         let mut hits = Vec::new();
         let mut words: Vec<&str> = Vec::new();
-        let mut words_of: Option<usize> = None;
-        for m in self.automaton.find_overlapping_iter(&doc.stream) {
-            // The anchor's first word starts one byte after the match (the leading space).
-            let pos = m.start() + 1;
-            let wi = doc.words.partition_point(|w| w.pos < pos);
-            let si = doc.sentences.partition_point(|s| s.words.end <= wi);
-            let Some(sentence) = doc.sentences.get(si) else {
-                continue;
-            };
-            if words_of != Some(si) {
-                words.clear();
-                words.extend(
-                    doc.sentence_words(sentence)
-                        .iter()
-                        .map(|w| doc.match_word(w)),
-                );
-                words_of = Some(si);
-            }
-            let local = wi - sentence.words.start;
-            for &pi in &self.by_anchor[m.pattern().as_usize()] {
-                let p = &self.patterns[pi];
-                let (lo, hi) = p.prefix_len();
-                let first = local.saturating_sub(hi);
-                let Some(last) = local.checked_sub(lo) else {
+        for (si, sentence) in doc.sentences.iter().enumerate() {
+            words.clear();
+            words.extend(
+                doc.sentence_words(sentence)
+                    .iter()
+                    .map(|w| doc.match_word(w)),
+            );
+            for (local, w) in words.iter().enumerate() {
+                if let Some(slots) = self.by_word.get(*w) {
+                    for &slot in slots {
+                        let AnchorKey::Words(anchor) = &self.anchors[slot].key else {
+                            continue;
+                        };
+                        let rest = &words[local + 1..];
+                        if rest.len() + 1 >= anchor.len()
+                            && anchor[1..].iter().zip(rest).all(|(a, w)| **a == **w)
+                        {
+                            self.verify(slot, &words, si, local, &mut keep, &mut hits);
+                        }
+                    }
+                }
+                if self.by_prefix.is_empty() || w.len() < self.prefix_key {
+                    continue;
+                }
+                let Some(slots) = self.by_prefix.get(&w.as_bytes()[..self.prefix_key]) else {
                     continue;
                 };
-                if let Some((start, end)) =
-                    (first..=last).find_map(|s| p.match_at(&words, s).map(|e| (s, e)))
-                {
-                    hits.push(PatternHit {
-                        pattern: pi,
-                        sentence: si,
-                        words: start..end,
-                    });
+                for &slot in slots {
+                    if let AnchorKey::Prefix(stem) = &self.anchors[slot].key
+                        && w.starts_with(&**stem)
+                    {
+                        self.verify(slot, &words, si, local, &mut keep, &mut hits);
+                    }
                 }
             }
         }
         hits.sort_by_key(|h| (h.sentence, h.words.start, h.pattern));
         hits.dedup();
         hits
+    }
+
+    /// Tries every pattern of anchor `slot` found at word `local` of sentence `si`: the first
+    /// start, within the reach of the steps before the anchor, from which the pattern matches.
+    fn verify(
+        &self,
+        slot: usize,
+        words: &[&str],
+        si: usize,
+        local: usize,
+        keep: &mut impl FnMut(usize, &[&str]) -> bool,
+        hits: &mut Vec<PatternHit>,
+    ) {
+        for &pi in &self.anchors[slot].patterns {
+            let p = &self.patterns[pi];
+            let (lo, hi) = p.reach;
+            let first = local.saturating_sub(hi);
+            let Some(last) = local.checked_sub(lo) else {
+                continue;
+            };
+            if let Some((start, end)) =
+                (first..=last).find_map(|s| p.match_at(words, s).map(|e| (s, e)))
+                && keep(pi, words)
+            {
+                hits.push(PatternHit {
+                    pattern: pi,
+                    sentence: si,
+                    words: start..end,
+                });
+            }
+        }
     }
 }
 
