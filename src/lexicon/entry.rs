@@ -6,7 +6,7 @@ use super::{Classes, read_csv};
 use crate::error::{Error, Result};
 use crate::finding::{Category, Severity};
 use crate::segment::Document;
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use std::path::Path;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_lexicons.rs"));
@@ -291,9 +291,9 @@ impl Lexicon {
         let mut errors = Vec::new();
         let mut entries: Vec<Entry> = Vec::new();
         let mut layer_of: Vec<usize> = Vec::new();
-        let mut by_id: HashMap<(String, String), usize> = HashMap::new();
+        let mut by_id: HashMap<(String, String), usize> = HashMap::default();
         let mut patterns: Vec<Pattern> = Vec::new();
-        let mut origin: HashMap<(String, String), String> = HashMap::new();
+        let mut origin: HashMap<(String, String), String> = HashMap::default();
         let files = layers
             .iter()
             .enumerate()
@@ -309,7 +309,7 @@ impl Lexicon {
                     format!("directory language '{lang}' must be a two-letter code or 'any'"),
                 ));
             }
-            let mut ids_in_file = std::collections::HashSet::new();
+            let mut ids_in_file = FxHashSet::default();
             let rows = match file.rows() {
                 Ok(rows) => rows,
                 Err(e) => {
@@ -431,7 +431,7 @@ pub fn embedded_files() -> Vec<(String, String, String)> {
 /// An entry is shadowed when an ungated entry of the same language matches a part of every text
 /// it matches ("small beer" shadows "a small beer"): it can only add a second finding.
 fn shadowed(entries: &[Entry], patterns: &[Pattern]) -> Vec<Error> {
-    let mut by_lang: HashMap<&str, Vec<(usize, Vec<&str>)>> = HashMap::new();
+    let mut by_lang: HashMap<&str, Vec<(usize, Vec<&str>)>> = HashMap::default();
     for (i, p) in patterns.iter().enumerate() {
         if let Some(words) = p.literal_words() {
             by_lang
@@ -443,7 +443,7 @@ fn shadowed(entries: &[Entry], patterns: &[Pattern]) -> Vec<Error> {
     let mut errors = Vec::new();
     for list in by_lang.values() {
         // Index the ungated patterns by their first word, so the check is not quadratic.
-        let mut short: HashMap<&str, Vec<&(usize, Vec<&str>)>> = HashMap::new();
+        let mut short: HashMap<&str, Vec<&(usize, Vec<&str>)>> = HashMap::default();
         for item in list {
             let e = &entries[item.0];
             if e.requires.is_empty() && e.forbids.is_empty() {
@@ -598,19 +598,18 @@ fn gates(s: &str) -> std::result::Result<Vec<Gate>, String> {
                 Some(p) => (p, true),
                 None => (w, false),
             };
-            if word.is_empty() || word != word.to_lowercase() {
+            if word.is_empty() || !super::pattern::is_lowercase(word) {
                 return Err(format!(
                     "context word '{w}' must be lowercase words (or a prefix*)"
                 ));
             }
-            let parts: Vec<&str> = word.split_whitespace().collect();
-            if parts.len() > 1 {
+            if word.split_whitespace().nth(1).is_some() {
                 if prefix {
                     return Err(format!("context phrase '{w}' cannot end in a prefix*"));
                 }
                 // Contractions and hyphens are split in the sentence, so split them here too.
                 let mut phrase = Vec::new();
-                for p in parts {
+                for p in word.split_whitespace() {
                     for piece in p.split('-').filter(|x| !x.is_empty()) {
                         let (a, b) = crate::segment::expand_contraction(piece);
                         phrase.push(a.to_string());

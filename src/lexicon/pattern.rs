@@ -17,7 +17,6 @@
 use super::Classes;
 use crate::segment::{Document, is_function_word};
 use rustc_hash::FxHashMap;
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -65,9 +64,9 @@ const MAX_GAP: usize = 6;
 impl Pattern {
     /// Parses the syntax of `lexicons/FORMAT.md`.
     pub fn parse(src: &str, classes: &Classes) -> Result<Pattern, PatternError> {
-        let mut steps = Vec::new();
-        let (mut at_start, mut at_end) = (false, false);
         let raw: Vec<&str> = src.split(' ').collect();
+        let mut steps = Vec::with_capacity(raw.len());
+        let (mut at_start, mut at_end) = (false, false);
         let mut col = 1;
         for (i, tok) in raw.iter().enumerate() {
             let err = |message: String| PatternError {
@@ -77,8 +76,7 @@ impl Pattern {
             if tok.is_empty() {
                 return Err(err("empty token: use single spaces between words".into()));
             }
-            // Per character, without allocating: same verdict as `tok != tok.to_lowercase()`.
-            if tok.chars().any(|c| c.to_lowercase().ne([c])) {
+            if !is_lowercase(tok) {
                 return Err(err(format!("'{tok}' is not lowercase")));
             }
             match *tok {
@@ -167,30 +165,6 @@ impl Pattern {
         &self.source
     }
 
-    /// What the index looks up for this pattern: one anchor per alternative, else the literal
-    /// run or the prefix.
-    fn anchor_keys(&self) -> Vec<AnchorKey> {
-        match &self.steps[self.anchor.clone()] {
-            [Step::Alt(alts)] => alts
-                .iter()
-                .filter(|a| *a != "$")
-                .map(|a| match a.strip_suffix('*') {
-                    Some(stem) => AnchorKey::Prefix(stem.into()),
-                    None => AnchorKey::Words(vec![a.as_str().into()]),
-                })
-                .collect(),
-            [Step::Prefix(p)] => vec![AnchorKey::Prefix(p.as_str().into())],
-            lits => vec![AnchorKey::Words(
-                lits.iter()
-                    .filter_map(|s| match s {
-                        Step::Lit(w) => Some(w.as_str().into()),
-                        _ => None,
-                    })
-                    .collect(),
-            )],
-        }
-    }
-
     /// The words of a pattern made only of literal words (no classes, gaps, alternatives or
     /// anchors), for the shadowing audit.
     pub fn literal_words(&self) -> Option<Vec<&str>> {
@@ -248,6 +222,17 @@ impl Pattern {
             None
         }
     }
+}
+
+/// Same verdict as `s == s.to_lowercase()`, without allocating.
+pub(crate) fn is_lowercase(s: &str) -> bool {
+    s.chars().all(|c| {
+        if c.is_ascii() {
+            !c.is_ascii_uppercase()
+        } else {
+            c.to_lowercase().eq([c])
+        }
+    })
 }
 
 fn is_word(s: &str) -> bool {
@@ -309,73 +294,102 @@ pub struct PatternHit {
     pub words: Range<usize>,
 }
 
-/// An anchor as the index keys it: whole words in a row, or the start of one word.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum AnchorKey {
-    Words(Vec<Box<str>>),
-    Prefix(Box<str>),
+/// One place a pattern can be found from: its anchor, or one alternative of it.
+#[derive(Debug, Clone, Copy)]
+struct AnchorRef {
+    pattern: u32,
+    /// The alternative, for an anchor of alternatives.
+    alt: u32,
 }
 
-/// A distinct anchor and the patterns sharing it.
-#[derive(Debug, Clone)]
-struct Anchor {
-    key: AnchorKey,
-    patterns: Vec<usize>,
+/// Anchors by the hash of a key word (or prefix), as ranges of one flat list: a hash lookup finds
+/// the candidates, which are then compared word for word.
+#[derive(Debug, Clone, Default)]
+struct Index {
+    ranges: FxHashMap<u64, (u32, u32)>,
+    refs: Vec<AnchorRef>,
+}
+
+impl Index {
+    fn new(mut keyed: Vec<(u64, AnchorRef)>) -> Index {
+        keyed.sort_by_key(|(h, r)| (*h, r.pattern, r.alt));
+        let mut ranges = FxHashMap::default();
+        ranges.reserve(keyed.len());
+        let mut start = 0;
+        while start < keyed.len() {
+            let h = keyed[start].0;
+            let end = start + keyed[start..].iter().take_while(|(k, _)| *k == h).count();
+            ranges.insert(h, (start as u32, end as u32));
+            start = end;
+        }
+        Index {
+            ranges,
+            refs: keyed.into_iter().map(|(_, r)| r).collect(),
+        }
+    }
+
+    fn get(&self, key: &[u8]) -> &[AnchorRef] {
+        match self.ranges.get(&hash(key)) {
+            Some(&(a, b)) => &self.refs[a as usize..b as usize],
+            None => &[],
+        }
+    }
+}
+
+fn hash(key: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(key)
 }
 
 /// Many patterns, indexed once, found in one pass.
 #[derive(Debug, Clone)]
 pub struct PatternSet {
     patterns: Vec<Pattern>,
-    anchors: Vec<Anchor>,
-    /// Word anchors by their first word: one hash lookup per match word.
-    by_word: FxHashMap<Box<str>, Vec<usize>>,
+    /// Word anchors (literal runs, literal alternatives) by their first word: one hash lookup per
+    /// match word.
+    by_word: Index,
     /// Prefix anchors by their first `prefix_key` bytes (the shortest prefix's length).
-    by_prefix: FxHashMap<Box<[u8]>, Vec<usize>>,
+    by_prefix: Index,
     prefix_key: usize,
 }
 
 impl PatternSet {
     pub fn new(patterns: Vec<Pattern>) -> PatternSet {
-        let mut anchors: Vec<Anchor> = Vec::new();
-        let mut index: HashMap<AnchorKey, usize> = HashMap::new();
+        let mut words = Vec::new();
+        let mut prefixes = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
-            for key in p.anchor_keys() {
-                let slot = *index.entry(key.clone()).or_insert_with(|| {
-                    anchors.push(Anchor {
-                        key,
-                        patterns: Vec::new(),
-                    });
-                    anchors.len() - 1
-                });
-                anchors[slot].patterns.push(i);
+            let pattern = i as u32;
+            match &p.steps[p.anchor.clone()] {
+                [Step::Alt(alts)] => {
+                    for (alt, a) in alts.iter().enumerate() {
+                        let r = AnchorRef {
+                            pattern,
+                            alt: alt as u32,
+                        };
+                        match a.strip_suffix('*') {
+                            _ if a == "$" => {}
+                            Some(stem) => prefixes.push((stem, r)),
+                            None => words.push((hash(a.as_bytes()), r)),
+                        }
+                    }
+                }
+                [Step::Prefix(stem), ..] => prefixes.push((stem, AnchorRef { pattern, alt: 0 })),
+                [Step::Lit(first), ..] => {
+                    words.push((hash(first.as_bytes()), AnchorRef { pattern, alt: 0 }))
+                }
+                _ => {}
             }
         }
-        let prefix_key = anchors
-            .iter()
-            .filter_map(|a| match &a.key {
-                AnchorKey::Prefix(stem) => Some(stem.len()),
-                AnchorKey::Words(_) => None,
-            })
-            .min()
-            .unwrap_or(0);
-        let mut by_word: FxHashMap<Box<str>, Vec<usize>> = FxHashMap::default();
-        let mut by_prefix: FxHashMap<Box<[u8]>, Vec<usize>> = FxHashMap::default();
-        for (slot, a) in anchors.iter().enumerate() {
-            match &a.key {
-                AnchorKey::Words(words) => by_word.entry(words[0].clone()).or_default().push(slot),
-                AnchorKey::Prefix(stem) => by_prefix
-                    .entry(stem.as_bytes()[..prefix_key].into())
-                    .or_default()
-                    .push(slot),
-            }
-        }
+        let prefix_key = prefixes.iter().map(|(stem, _)| stem.len()).min().unwrap_or(0);
+        let prefixes = prefixes
+            .into_iter()
+            .map(|(stem, r)| (hash(&stem.as_bytes()[..prefix_key]), r))
+            .collect();
         PatternSet {
-            patterns,
-            anchors,
-            by_word,
-            by_prefix,
+            by_word: Index::new(words),
+            by_prefix: Index::new(prefixes),
             prefix_key,
+            patterns,
         }
     }
 
@@ -406,30 +420,33 @@ impl PatternSet {
                     .map(|w| doc.match_word(w)),
             );
             for (local, w) in words.iter().enumerate() {
-                if let Some(slots) = self.by_word.get(*w) {
-                    for &slot in slots {
-                        let AnchorKey::Words(anchor) = &self.anchors[slot].key else {
-                            continue;
-                        };
-                        let rest = &words[local + 1..];
-                        if rest.len() + 1 >= anchor.len()
-                            && anchor[1..].iter().zip(rest).all(|(a, w)| **a == **w)
-                        {
-                            self.verify(slot, &words, si, local, &mut keep, &mut hits);
+                for &r in self.by_word.get(w.as_bytes()) {
+                    let p = &self.patterns[r.pattern as usize];
+                    let found = match &p.steps[p.anchor.clone()] {
+                        [Step::Alt(alts)] => alts[r.alt as usize] == *w,
+                        run => {
+                            run.len() <= words.len() - local
+                                && run.iter().zip(&words[local..]).all(
+                                    |(s, w)| matches!(s, Step::Lit(l) if l == w),
+                                )
                         }
+                    };
+                    if found {
+                        self.verify(r, &words, si, local, &mut keep, &mut hits);
                     }
                 }
-                if self.by_prefix.is_empty() || w.len() < self.prefix_key {
+                if self.by_prefix.refs.is_empty() || w.len() < self.prefix_key {
                     continue;
                 }
-                let Some(slots) = self.by_prefix.get(&w.as_bytes()[..self.prefix_key]) else {
-                    continue;
-                };
-                for &slot in slots {
-                    if let AnchorKey::Prefix(stem) = &self.anchors[slot].key
-                        && w.starts_with(&**stem)
-                    {
-                        self.verify(slot, &words, si, local, &mut keep, &mut hits);
+                for &r in self.by_prefix.get(&w.as_bytes()[..self.prefix_key]) {
+                    let p = &self.patterns[r.pattern as usize];
+                    let stem = match &p.steps[p.anchor.start] {
+                        Step::Alt(alts) => alts[r.alt as usize].strip_suffix('*'),
+                        Step::Prefix(stem) => Some(stem.as_str()),
+                        _ => None,
+                    };
+                    if stem.is_some_and(|stem| w.starts_with(stem)) {
+                        self.verify(r, &words, si, local, &mut keep, &mut hits);
                     }
                 }
             }
@@ -439,34 +456,33 @@ impl PatternSet {
         hits
     }
 
-    /// Tries every pattern of anchor `slot` found at word `local` of sentence `si`: the first
-    /// start, within the reach of the steps before the anchor, from which the pattern matches.
+    /// Tries the pattern of an anchor found at word `local` of sentence `si`: the first start,
+    /// within the reach of the steps before the anchor, from which the pattern matches.
     fn verify(
         &self,
-        slot: usize,
+        r: AnchorRef,
         words: &[&str],
         si: usize,
         local: usize,
         keep: &mut impl FnMut(usize, &[&str]) -> bool,
         hits: &mut Vec<PatternHit>,
     ) {
-        for &pi in &self.anchors[slot].patterns {
-            let p = &self.patterns[pi];
-            let (lo, hi) = p.reach;
-            let first = local.saturating_sub(hi);
-            let Some(last) = local.checked_sub(lo) else {
-                continue;
-            };
-            if let Some((start, end)) =
-                (first..=last).find_map(|s| p.match_at(words, s).map(|e| (s, e)))
-                && keep(pi, words)
-            {
-                hits.push(PatternHit {
-                    pattern: pi,
-                    sentence: si,
-                    words: start..end,
-                });
-            }
+        let pi = r.pattern as usize;
+        let p = &self.patterns[pi];
+        let (lo, hi) = p.reach;
+        let first = local.saturating_sub(hi);
+        let Some(last) = local.checked_sub(lo) else {
+            return;
+        };
+        if let Some((start, end)) =
+            (first..=last).find_map(|s| p.match_at(words, s).map(|e| (s, e)))
+            && keep(pi, words)
+        {
+            hits.push(PatternHit {
+                pattern: pi,
+                sentence: si,
+                words: start..end,
+            });
         }
     }
 }
