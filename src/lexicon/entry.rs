@@ -590,10 +590,12 @@ fn validate(
 }
 
 fn gates(s: &str) -> std::result::Result<Vec<Gate>, String> {
-    s.split('|')
-        .map(str::trim)
-        .filter(|w| !w.is_empty())
-        .map(|w| {
+    if s.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::with_capacity(s.bytes().filter(|&b| b == b'|').count() + 1);
+    for w in s.split('|').map(str::trim).filter(|w| !w.is_empty()) {
+        out.push({
             let (word, prefix) = match w.strip_suffix('*') {
                 Some(p) => (p, true),
                 None => (w, false),
@@ -616,15 +618,15 @@ fn gates(s: &str) -> std::result::Result<Vec<Gate>, String> {
                         phrase.extend(b.map(str::to_string));
                     }
                 }
-                return Ok(Gate::Phrase(phrase));
-            }
-            Ok(if prefix {
+                Gate::Phrase(phrase)
+            } else if prefix {
                 Gate::Prefix(word.to_string())
             } else {
                 Gate::Word(word.to_string())
-            })
-        })
-        .collect()
+            }
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -8,8 +8,8 @@ pub mod foreign_table;
 pub mod pattern;
 
 use crate::error::{Error, Result};
-use serde::de::DeserializeOwned;
 use rustc_hash::FxHashMap;
+use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
 /// The embedded `lexicons/classes.csv`.

@@ -27,7 +27,7 @@ pub enum Step {
     Lit(String),
     /// Any of several literal words or prefixes (`a|b|c*`); `$` among them also accepts the end
     /// of the sentence.
-    Alt(Arc<[String]>),
+    Alt(Alts),
     /// Any word of a `{class}`.
     Class(Arc<[String]>),
     /// Any word starting with this (`creak*`).
@@ -36,6 +36,30 @@ pub enum Step {
     Number,
     /// 0 to N arbitrary words.
     Gap(usize),
+}
+
+/// Alternatives as written (`a|b|c*`): one string, however many alternatives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alts(String);
+
+impl Alts {
+    pub fn iter(&self) -> std::str::Split<'_, char> {
+        self.0.split('|')
+    }
+
+    /// The alternative starting at byte `at`.
+    fn at(&self, at: usize) -> &str {
+        self.0[at..].split('|').next().unwrap_or_default()
+    }
+
+    /// Each alternative with the byte where it starts.
+    fn with_offsets(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.iter().scan(0, |at, a| {
+            let start = *at;
+            *at += a.len() + 1;
+            Some((start, a))
+        })
+    }
 }
 
 /// A parsed pattern.
@@ -108,14 +132,12 @@ impl Pattern {
                     steps.push(Step::Class(words));
                 }
                 t if t.contains('|') => {
-                    let alts: Vec<String> = t.split('|').map(str::to_string).collect();
-                    if alts
-                        .iter()
+                    if t.split('|')
                         .any(|a| a != "$" && !is_word(a.strip_suffix('*').unwrap_or(a)))
                     {
                         return Err(err(format!("bad alternatives '{t}'")));
                     }
-                    steps.push(Step::Alt(alts.into()));
+                    steps.push(Step::Alt(Alts(t.to_string())));
                 }
                 t if t.ends_with('*') => {
                     let stem = &t[..t.len() - 1];
@@ -209,7 +231,7 @@ impl Pattern {
             Step::Lit(l) => l == w,
             Step::Alt(alts) => alts.iter().any(|a| match a.strip_suffix('*') {
                 Some(stem) => w.starts_with(stem),
-                None => a == w,
+                None => a == *w,
             }),
             Step::Class(words) => words.iter().any(|a| a == w),
             Step::Number => w.starts_with(|c: char| c.is_ascii_digit()),
@@ -272,7 +294,7 @@ fn choose_anchor(steps: &[Step]) -> Option<Range<usize>> {
                 let rare = alts.iter().all(|a| {
                     a.ends_with('*') && a.len() > 4 || !a.ends_with('*') && !is_function_word(a)
                 });
-                let fewer = 99u32.saturating_sub(alts.len() as u32);
+                let fewer = 99u32.saturating_sub(alts.iter().count() as u32);
                 consider(if rare { 500 + fewer } else { fewer }, i..i + 1);
             }
             Step::Prefix(p) if p.len() >= 3 => consider(400 + p.len() as u32, i..i + 1),
@@ -298,7 +320,7 @@ pub struct PatternHit {
 #[derive(Debug, Clone, Copy)]
 struct AnchorRef {
     pattern: u32,
-    /// The alternative, for an anchor of alternatives.
+    /// Where the alternative starts in the step, for an anchor of alternatives.
     alt: u32,
 }
 
@@ -361,7 +383,7 @@ impl PatternSet {
             let pattern = i as u32;
             match &p.steps[p.anchor.clone()] {
                 [Step::Alt(alts)] => {
-                    for (alt, a) in alts.iter().enumerate() {
+                    for (alt, a) in alts.with_offsets() {
                         let r = AnchorRef {
                             pattern,
                             alt: alt as u32,
@@ -380,7 +402,11 @@ impl PatternSet {
                 _ => {}
             }
         }
-        let prefix_key = prefixes.iter().map(|(stem, _)| stem.len()).min().unwrap_or(0);
+        let prefix_key = prefixes
+            .iter()
+            .map(|(stem, _)| stem.len())
+            .min()
+            .unwrap_or(0);
         let prefixes = prefixes
             .into_iter()
             .map(|(stem, r)| (hash(&stem.as_bytes()[..prefix_key]), r))
@@ -423,12 +449,13 @@ impl PatternSet {
                 for &r in self.by_word.get(w.as_bytes()) {
                     let p = &self.patterns[r.pattern as usize];
                     let found = match &p.steps[p.anchor.clone()] {
-                        [Step::Alt(alts)] => alts[r.alt as usize] == *w,
+                        [Step::Alt(alts)] => alts.at(r.alt as usize) == *w,
                         run => {
                             run.len() <= words.len() - local
-                                && run.iter().zip(&words[local..]).all(
-                                    |(s, w)| matches!(s, Step::Lit(l) if l == w),
-                                )
+                                && run
+                                    .iter()
+                                    .zip(&words[local..])
+                                    .all(|(s, w)| matches!(s, Step::Lit(l) if l == w))
                         }
                     };
                     if found {
@@ -441,7 +468,7 @@ impl PatternSet {
                 for &r in self.by_prefix.get(&w.as_bytes()[..self.prefix_key]) {
                     let p = &self.patterns[r.pattern as usize];
                     let stem = match &p.steps[p.anchor.start] {
-                        Step::Alt(alts) => alts[r.alt as usize].strip_suffix('*'),
+                        Step::Alt(alts) => alts.at(r.alt as usize).strip_suffix('*'),
                         Step::Prefix(stem) => Some(stem.as_str()),
                         _ => None,
                     };
