@@ -2,9 +2,9 @@
 //! native sentence, and no entry fires on native corpora more than a set number of times.
 
 use super::entry::Lexicon;
+use crate::detect::Detector;
 use crate::detect::boilerplate::Boilerplate;
 use crate::detect::fake_bio::FakeBio;
-use crate::detect::Detector;
 use crate::error::Result;
 use crate::ingest::{Articles, InputFormat, expand};
 use crate::segment::Document;

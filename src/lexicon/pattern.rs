@@ -38,27 +38,44 @@ pub enum Step {
     Gap(usize),
 }
 
-/// Alternatives as written (`a|b|c*`): one string, however many alternatives.
+/// Alternatives as written (`a|b|c*`) and where each one is: two allocations, however many
+/// alternatives.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Alts(String);
+pub struct Alts {
+    text: String,
+    spans: Box<[(u32, u32)]>,
+}
 
 impl Alts {
-    pub fn iter(&self) -> std::str::Split<'_, char> {
-        self.0.split('|')
+    fn new(text: &str) -> Alts {
+        let mut spans = Vec::with_capacity(text.bytes().filter(|&b| b == b'|').count() + 1);
+        let mut start = 0;
+        for a in text.split('|') {
+            spans.push((start as u32, (start + a.len()) as u32));
+            start += a.len() + 1;
+        }
+        Alts {
+            text: text.to_string(),
+            spans: spans.into(),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.spans
+            .iter()
+            .map(|&(a, b)| &self.text[a as usize..b as usize])
     }
 
     /// The alternative starting at byte `at`.
     fn at(&self, at: usize) -> &str {
-        self.0[at..].split('|').next().unwrap_or_default()
+        self.text[at..].split('|').next().unwrap_or_default()
     }
 
     /// Each alternative with the byte where it starts.
     fn with_offsets(&self) -> impl Iterator<Item = (usize, &str)> {
-        self.iter().scan(0, |at, a| {
-            let start = *at;
-            *at += a.len() + 1;
-            Some((start, a))
-        })
+        self.spans
+            .iter()
+            .map(|&(a, b)| (a as usize, &self.text[a as usize..b as usize]))
     }
 }
 
@@ -137,7 +154,7 @@ impl Pattern {
                     {
                         return Err(err(format!("bad alternatives '{t}'")));
                     }
-                    steps.push(Step::Alt(Alts(t.to_string())));
+                    steps.push(Step::Alt(Alts::new(t)));
                 }
                 t if t.ends_with('*') => {
                     let stem = &t[..t.len() - 1];
@@ -320,7 +337,8 @@ pub struct PatternHit {
 #[derive(Debug, Clone, Copy)]
 struct AnchorRef {
     pattern: u32,
-    /// Where the alternative starts in the step, for an anchor of alternatives.
+    /// For an anchor of alternatives, the byte where the alternative starts in the step; for a
+    /// literal run, the position of the word it is indexed by.
     alt: u32,
 }
 
@@ -396,8 +414,26 @@ impl PatternSet {
                     }
                 }
                 [Step::Prefix(stem), ..] => prefixes.push((stem, AnchorRef { pattern, alt: 0 })),
-                [Step::Lit(first), ..] => {
-                    words.push((hash(first.as_bytes()), AnchorRef { pattern, alt: 0 }))
+                run @ [Step::Lit(_), ..] => {
+                    // The run's most selective word: "the frame of" is looked up at "frame" only,
+                    // not at every "the".
+                    let key = run
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(k, s)| match s {
+                            Step::Lit(w) => Some((!is_function_word(w), w.len(), k, w)),
+                            _ => None,
+                        })
+                        .max_by_key(|&(rare, len, k, _)| (rare, len, std::cmp::Reverse(k)));
+                    if let Some((_, _, k, w)) = key {
+                        words.push((
+                            hash(w.as_bytes()),
+                            AnchorRef {
+                                pattern,
+                                alt: k as u32,
+                            },
+                        ));
+                    }
                 }
                 _ => {}
             }
@@ -448,18 +484,19 @@ impl PatternSet {
             for (local, w) in words.iter().enumerate() {
                 for &r in self.by_word.get(w.as_bytes()) {
                     let p = &self.patterns[r.pattern as usize];
-                    let found = match &p.steps[p.anchor.clone()] {
-                        [Step::Alt(alts)] => alts.at(r.alt as usize) == *w,
-                        run => {
-                            run.len() <= words.len() - local
+                    // Where the anchor starts, if it occurs here.
+                    let start = match &p.steps[p.anchor.clone()] {
+                        [Step::Alt(alts)] => (alts.at(r.alt as usize) == *w).then_some(local),
+                        run => local.checked_sub(r.alt as usize).filter(|&start| {
+                            run.len() <= words.len() - start
                                 && run
                                     .iter()
-                                    .zip(&words[local..])
+                                    .zip(&words[start..])
                                     .all(|(s, w)| matches!(s, Step::Lit(l) if l == w))
-                        }
+                        }),
                     };
-                    if found {
-                        self.verify(r, &words, si, local, &mut keep, &mut hits);
+                    if let Some(start) = start {
+                        self.verify(r, &words, si, start, &mut keep, &mut hits);
                     }
                 }
                 if self.by_prefix.refs.is_empty() || w.len() < self.prefix_key {
