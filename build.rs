@@ -1,5 +1,8 @@
 //! Embeds every calque lexicon (`lexicons/<lang>-en/*.csv`) in the binary: writes a table of
-//! `(lang, file name, include_str!(…))` that `src/lexicon/entry.rs` includes. Packs
+//! `EmbeddedFile { lang, file, text: include_str!(…), split }` that `src/lexicon/entry.rs`
+//! includes, where `split` is the file already split into CSV fields (by the same `csv` crate the
+//! run-time parser uses), so start-up does not run the CSV parser. A file the splitter rejects
+//! gets `split: None`: the run-time parser then reports the error with its file and line. Packs
 //! `lexicons/foreign-words.tsv` into the hash table `src/lexicon/foreign.rs` reads in place, so
 //! start-up does not parse it.
 
@@ -23,6 +26,30 @@ fn pack_foreign_words(out_dir: &Path) {
     let packed = foreign_table::pack(&rows)
         .unwrap_or_else(|i| panic!("{}: '{}' listed twice", tsv.display(), rows[i].word));
     std::fs::write(out_dir.join("foreign-words.bin"), packed).expect("OUT_DIR is writable");
+}
+
+/// The file as `Some(Split { header, records: &[Record { line, fields }, …] })` in Rust syntax
+/// (types defined in `src/lexicon/entry.rs`), or `None` if it does
+/// not read as a regular CSV file (unreadable, unbalanced quotes, rows of unequal length).
+fn split_csv(path: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let header = reader.headers().ok()?.clone();
+    let mut out = format!(
+        "Some(Split {{ header: &{:?}, records: &[",
+        header.iter().collect::<Vec<_>>()
+    );
+    for record in reader.records() {
+        let record = record.ok()?;
+        let line = record.position().map_or(0, |p| p.line());
+        let _ = write!(
+            out,
+            "Record {{ line: {line}, fields: &{:?} }}, ",
+            record.iter().collect::<Vec<_>>()
+        );
+    }
+    out.push_str("] })");
+    Some(out)
 }
 
 fn main() {
@@ -61,13 +88,14 @@ fn main() {
     // Sorted, so the embedded order (and rule order) never depends on the file system.
     files.sort();
     let mut out = String::from(
-        "/// `(source language, file, contents)` of every embedded lexicon.\npub const EMBEDDED: &[(&str, &str, &str)] = &[\n",
+        "/// Every embedded lexicon, sorted by path.\nconst EMBEDDED: &[EmbeddedFile] = &[\n",
     );
     for (lang, file, path) in files {
         let _ = writeln!(
             out,
-            "    ({lang:?}, {file:?}, include_str!({:?})),",
-            path.display().to_string()
+            "    EmbeddedFile {{ lang: {lang:?}, file: {file:?}, text: include_str!({:?}), split: {} }},",
+            path.display().to_string(),
+            split_csv(&path).unwrap_or_else(|| "None".into()),
         );
     }
     out.push_str("];\n");

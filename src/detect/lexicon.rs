@@ -1,6 +1,6 @@
 //! `lexicon`: calques, false friends, literal idioms, source grammar, names translated as words
 //! and news vocabulary rendered word for word, from the lexicons under `lexicons/<lang>-en/`
-//! (all compiled into one automaton; one pass per article whatever the number of entries).
+//! (all indexed once by anchor word; one pass per article whatever the number of entries).
 //!
 //! Flags: "However, China is not waiting for Russia's shameful defeat in Ukraine." (Dutch "zit
 //! niet te wachten op": is not keen on).

@@ -6,10 +6,80 @@ use super::{Classes, read_csv};
 use crate::error::{Error, Result};
 use crate::finding::{Category, Severity};
 use crate::segment::Document;
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
+use std::ops::Range;
 use std::path::Path;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_lexicons.rs"));
+
+/// An embedded lexicon file, from the table `build.rs` writes.
+struct EmbeddedFile {
+    lang: &'static str,
+    file: &'static str,
+    text: &'static str,
+    /// `text` split into CSV fields at build time; `None` if it is not regular CSV.
+    split: Option<Split>,
+}
+
+/// A CSV file split into fields.
+struct Split {
+    header: &'static [&'static str],
+    records: &'static [Record],
+}
+
+struct Record {
+    /// 1-based line where the record starts, as the CSV reader counts.
+    line: u64,
+    fields: &'static [&'static str],
+}
+
+/// The header of a calque lexicon: [`Row`]'s fields in order.
+const HEADER: [&str; 13] = [
+    "id",
+    "pattern",
+    "category",
+    "severity",
+    "confidence",
+    "source",
+    "meaning",
+    "suggestion",
+    "explanation",
+    "requires",
+    "forbids",
+    "example",
+    "native",
+];
+
+impl Split {
+    /// The rows, as [`read_csv`] would deserialise them; `None` if a row would not deserialise
+    /// (then the CSV parser reports the error).
+    fn rows(&self) -> Option<Vec<(u64, Row)>> {
+        if self.header != HEADER {
+            return None;
+        }
+        self.records
+            .iter()
+            .map(|r| Some((r.line, Row::from_fields(r.fields)?)))
+            .collect()
+    }
+}
+
+/// One lexicon file to build from.
+struct Source<'a> {
+    lang: &'a str,
+    name: &'a str,
+    text: &'a str,
+    split: Option<&'a Split>,
+}
+
+impl Source<'_> {
+    fn rows(&self) -> Result<Vec<(u64, Row)>> {
+        match self.split.and_then(Split::rows) {
+            Some(rows) => Ok(rows),
+            None => read_csv::<Row>(self.name, self.text),
+        }
+    }
+}
 
 /// Categories a lexicon entry may have.
 pub const LEXICON_CATEGORIES: &[Category] = &[
@@ -22,7 +92,7 @@ pub const LEXICON_CATEGORIES: &[Category] = &[
 ];
 
 /// A row as written in the CSV.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Row {
     pub id: String,
@@ -40,21 +110,62 @@ pub struct Row {
     pub native: String,
 }
 
+impl Row {
+    /// The row from its fields in [`HEADER`] order; `None` if there are not 13 or the confidence
+    /// is not a number.
+    fn from_fields(fields: &[&str]) -> Option<Row> {
+        let [
+            id,
+            pattern,
+            category,
+            severity,
+            confidence,
+            source,
+            meaning,
+            suggestion,
+            explanation,
+            requires,
+            forbids,
+            example,
+            native,
+        ] = fields
+        else {
+            return None;
+        };
+        Some(Row {
+            id: id.to_string(),
+            pattern: pattern.to_string(),
+            category: category.to_string(),
+            severity: severity.to_string(),
+            confidence: confidence.parse().ok()?,
+            source: source.to_string(),
+            meaning: meaning.to_string(),
+            suggestion: suggestion.to_string(),
+            explanation: explanation.to_string(),
+            requires: requires.to_string(),
+            forbids: forbids.to_string(),
+            example: example.to_string(),
+            native: native.to_string(),
+        })
+    }
+}
+
 /// A context item of `requires`/`forbids`: a word, a prefix (`song*`) or a phrase
-/// (`points table`).
+/// (`points table`). A word or prefix is a byte range of the field it was written in (no
+/// allocation per item: the shipped lexicons have some 15,000).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Gate {
-    Word(String),
-    Prefix(String),
+    Word(Range<usize>),
+    Prefix(Range<usize>),
     Phrase(Vec<String>),
 }
 
 impl Gate {
-    /// Does the gate occur in the sentence's words?
-    fn occurs(&self, words: &[&str]) -> bool {
+    /// Does the gate, from `field`, occur in the sentence's words?
+    fn occurs(&self, field: &str, words: &[&str]) -> bool {
         match self {
-            Gate::Word(g) => words.iter().any(|w| g == w),
-            Gate::Prefix(p) => words.iter().any(|w| w.starts_with(p.as_str())),
+            Gate::Word(r) => words.iter().any(|w| **w == field[r.clone()]),
+            Gate::Prefix(r) => words.iter().any(|w| w.starts_with(&field[r.clone()])),
             Gate::Phrase(ph) => words
                 .windows(ph.len())
                 .any(|win| win.iter().zip(ph).all(|(a, b)| a == b)),
@@ -63,7 +174,7 @@ impl Gate {
 }
 
 /// A validated entry.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     /// Source language (`nl`, `de`, …, or `any`).
     pub lang: String,
@@ -96,9 +207,30 @@ pub struct Lexicon {
 }
 
 impl Lexicon {
-    /// The lexicons shipped in the binary.
+    /// The lexicons shipped in the binary, from the fields `build.rs` split them into (the same
+    /// entries as parsing their CSV text: tested).
     pub fn embedded() -> Result<Lexicon> {
-        Lexicon::build(&embedded_files(), &Classes::default_embedded())
+        let files: Vec<Source> = EMBEDDED
+            .iter()
+            .map(|f| Source {
+                lang: f.lang,
+                name: f.file,
+                text: f.text,
+                split: f.split.as_ref(),
+            })
+            .collect();
+        Lexicon::build_sources(&[files], &Classes::default_embedded())
+    }
+
+    /// The embedded lexicons parsed from their CSV text, plus `dirs` (each `DIR/<lang>-en/*.csv`)
+    /// added or overriding by id: what `mtlint lexicon check` audits.
+    pub fn parsed(dirs: &[std::path::PathBuf]) -> Result<Lexicon> {
+        let mut layers = vec![embedded_files()];
+        for d in dirs {
+            layers.push(Lexicon::read_dir(d)?);
+        }
+        let layers: Vec<&[(String, String, String)]> = layers.iter().map(Vec::as_slice).collect();
+        Lexicon::build_layers(&layers, &Classes::default_embedded())
     }
 
     /// Reads `DIR/<lang>-en/*.csv` as `(lang, path, contents)`; the embedded word classes apply.
@@ -140,17 +272,37 @@ impl Lexicon {
         layers: &[&[(String, String, String)]],
         classes: &Classes,
     ) -> Result<Lexicon> {
+        let layers: Vec<Vec<Source>> = layers
+            .iter()
+            .map(|files| {
+                files
+                    .iter()
+                    .map(|(lang, name, text)| Source {
+                        lang,
+                        name,
+                        text,
+                        split: None,
+                    })
+                    .collect()
+            })
+            .collect();
+        Lexicon::build_sources(&layers, classes)
+    }
+
+    fn build_sources(layers: &[Vec<Source>], classes: &Classes) -> Result<Lexicon> {
         let mut errors = Vec::new();
         let mut entries: Vec<Entry> = Vec::new();
         let mut layer_of: Vec<usize> = Vec::new();
-        let mut by_id: HashMap<(String, String), usize> = HashMap::new();
+        let mut by_id: HashMap<(&str, String), usize> = HashMap::default();
         let mut patterns: Vec<Pattern> = Vec::new();
-        let mut origin: HashMap<(String, String), String> = HashMap::new();
+        // Where each (language, pattern and gates) was defined: file and line.
+        let mut origin: HashMap<(&str, String), (&str, u64)> = HashMap::default();
         let files = layers
             .iter()
             .enumerate()
             .flat_map(|(layer, files)| files.iter().map(move |f| (layer, f)));
-        for (layer, (lang, name, text)) in files {
+        for (layer, file) in files {
+            let (lang, name) = (file.lang, file.name);
             if !(lang == "any" || (lang.len() == 2 && lang.chars().all(|c| c.is_ascii_lowercase())))
             {
                 return Err(lex_err(
@@ -160,8 +312,8 @@ impl Lexicon {
                     format!("directory language '{lang}' must be a two-letter code or 'any'"),
                 ));
             }
-            let mut ids_in_file = std::collections::HashSet::new();
-            let rows = match read_csv::<Row>(name, text) {
+            let mut ids_in_file = FxHashSet::default();
+            let rows = match file.rows() {
                 Ok(rows) => rows,
                 Err(e) => {
                     errors.push(e);
@@ -176,7 +328,7 @@ impl Lexicon {
                         continue;
                     }
                 };
-                let key = (lang.clone(), entry.row.id.clone());
+                let key = (lang, entry.row.id.clone());
                 if !ids_in_file.insert(entry.row.id.clone()) {
                     errors.push(lex_err(
                         name,
@@ -186,10 +338,10 @@ impl Lexicon {
                     ));
                     continue;
                 }
-                let pkey = (lang.clone(), normalised_key(&entry));
+                let pkey = (lang, normalised_key(&entry));
                 match by_id.get(&key) {
                     Some(&i) if layer_of[i] < layer => {
-                        origin.insert(pkey, format!("{name}:{line}"));
+                        origin.insert(pkey, (name, line));
                         entries[i] = entry;
                         patterns[i] = pattern;
                         layer_of[i] = layer;
@@ -206,16 +358,16 @@ impl Lexicon {
                         ));
                     }
                     None => {
-                        if let Some(other) = origin.get(&pkey) {
+                        if let Some((file, at)) = origin.get(&pkey) {
                             errors.push(lex_err(
                                 name,
                                 line,
                                 2,
-                                format!("pattern '{}' with the same gates is already defined at {other}", entry.row.pattern),
+                                format!("pattern '{}' with the same gates is already defined at {file}:{at}", entry.row.pattern),
                             ));
                             continue;
                         }
-                        origin.insert(pkey, format!("{name}:{line}"));
+                        origin.insert(pkey, (name, line));
                         by_id.insert(key, entries.len());
                         entries.push(entry);
                         patterns.push(pattern);
@@ -245,37 +397,23 @@ impl Lexicon {
 
     /// Every match whose context gates pass, by position.
     pub fn find(&self, doc: &Document) -> Vec<LexiconHit> {
-        let mut out = Vec::new();
-        let mut cache: Option<(usize, Vec<&str>)> = None;
-        for PatternHit {
-            pattern,
-            sentence,
-            words,
-        } in self.set.find(doc)
-        {
-            let e = &self.entries[pattern];
-            if !(e.requires.is_empty() && e.forbids.is_empty()) {
-                if cache.as_ref().is_none_or(|(s, _)| *s != sentence) {
-                    let s = &doc.sentences[sentence];
-                    let ws = doc
-                        .sentence_words(s)
-                        .iter()
-                        .map(|w| doc.match_word(w))
-                        .collect();
-                    cache = Some((sentence, ws));
-                }
-                let ws = cache.as_ref().map_or(&[][..], |(_, w)| &w[..]);
-                if !gates_pass(e, ws) {
-                    continue;
-                }
-            }
-            out.push(LexiconHit {
-                entry: pattern,
-                sentence,
-                words,
-            });
-        }
-        out
+        self.set
+            .find_where(doc, |pattern, words| {
+                gates_pass(&self.entries[pattern], words)
+            })
+            .into_iter()
+            .map(
+                |PatternHit {
+                     pattern,
+                     sentence,
+                     words,
+                 }| LexiconHit {
+                    entry: pattern,
+                    sentence,
+                    words,
+                },
+            )
+            .collect()
     }
 
     /// Checks a single entry against a text (for `lexicon check` and tests).
@@ -289,14 +427,14 @@ impl Lexicon {
 pub fn embedded_files() -> Vec<(String, String, String)> {
     EMBEDDED
         .iter()
-        .map(|(l, f, t)| (l.to_string(), f.to_string(), t.to_string()))
+        .map(|f| (f.lang.to_string(), f.file.to_string(), f.text.to_string()))
         .collect()
 }
 
 /// An entry is shadowed when an ungated entry of the same language matches a part of every text
 /// it matches ("small beer" shadows "a small beer"): it can only add a second finding.
 fn shadowed(entries: &[Entry], patterns: &[Pattern]) -> Vec<Error> {
-    let mut by_lang: HashMap<&str, Vec<(usize, Vec<&str>)>> = HashMap::new();
+    let mut by_lang: HashMap<&str, Vec<(usize, Vec<&str>)>> = HashMap::default();
     for (i, p) in patterns.iter().enumerate() {
         if let Some(words) = p.literal_words() {
             by_lang
@@ -308,7 +446,7 @@ fn shadowed(entries: &[Entry], patterns: &[Pattern]) -> Vec<Error> {
     let mut errors = Vec::new();
     for list in by_lang.values() {
         // Index the ungated patterns by their first word, so the check is not quadratic.
-        let mut short: HashMap<&str, Vec<&(usize, Vec<&str>)>> = HashMap::new();
+        let mut short: HashMap<&str, Vec<&(usize, Vec<&str>)>> = HashMap::default();
         for item in list {
             let e = &entries[item.0];
             if e.requires.is_empty() && e.forbids.is_empty() {
@@ -344,8 +482,9 @@ fn normalised_key(e: &Entry) -> String {
 }
 
 fn gates_pass(e: &Entry, words: &[&str]) -> bool {
-    let any = |gates: &[Gate]| gates.iter().any(|g| g.occurs(words));
-    (e.requires.is_empty() || any(&e.requires)) && (e.forbids.is_empty() || !any(&e.forbids))
+    let any = |gates: &[Gate], field: &str| gates.iter().any(|g| g.occurs(field, words));
+    (e.requires.is_empty() || any(&e.requires, &e.row.requires))
+        && (e.forbids.is_empty() || !any(&e.forbids, &e.row.forbids))
 }
 
 fn lex_err(path: &str, line: u64, column: usize, message: String) -> Error {
@@ -455,42 +594,51 @@ fn validate(
 }
 
 fn gates(s: &str) -> std::result::Result<Vec<Gate>, String> {
-    s.split('|')
-        .map(str::trim)
-        .filter(|w| !w.is_empty())
-        .map(|w| {
+    if s.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::with_capacity(s.bytes().filter(|&b| b == b'|').count() + 1);
+    let mut at = 0;
+    for item in s.split('|') {
+        let w = item.trim();
+        // Where `w` starts in `s`.
+        let start = at + (item.len() - item.trim_start().len());
+        at += item.len() + 1;
+        if w.is_empty() {
+            continue;
+        }
+        out.push({
             let (word, prefix) = match w.strip_suffix('*') {
                 Some(p) => (p, true),
                 None => (w, false),
             };
-            if word.is_empty() || word != word.to_lowercase() {
+            if word.is_empty() || !super::pattern::is_lowercase(word) {
                 return Err(format!(
                     "context word '{w}' must be lowercase words (or a prefix*)"
                 ));
             }
-            let parts: Vec<&str> = word.split_whitespace().collect();
-            if parts.len() > 1 {
+            if word.split_whitespace().nth(1).is_some() {
                 if prefix {
                     return Err(format!("context phrase '{w}' cannot end in a prefix*"));
                 }
                 // Contractions and hyphens are split in the sentence, so split them here too.
                 let mut phrase = Vec::new();
-                for p in parts {
+                for p in word.split_whitespace() {
                     for piece in p.split('-').filter(|x| !x.is_empty()) {
                         let (a, b) = crate::segment::expand_contraction(piece);
                         phrase.push(a.to_string());
                         phrase.extend(b.map(str::to_string));
                     }
                 }
-                return Ok(Gate::Phrase(phrase));
-            }
-            Ok(if prefix {
-                Gate::Prefix(word.to_string())
+                Gate::Phrase(phrase)
+            } else if prefix {
+                Gate::Prefix(start..start + word.len())
             } else {
-                Gate::Word(word.to_string())
-            })
-        })
-        .collect()
+                Gate::Word(start..start + word.len())
+            }
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -507,10 +655,10 @@ mod tests {
     }
 
     /// The audit every shipped entry passes: it fires on its example and not on its native
-    /// sentence. (Duplicates and malformed rows fail `Lexicon::embedded` itself.)
+    /// sentence. (Duplicates and malformed rows fail parsing the CSV itself.)
     #[test]
     fn every_embedded_entry_fires_on_its_example_and_not_its_native_sentence() {
-        let lex = Lexicon::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let lex = Lexicon::parsed(&[]).unwrap_or_else(|e| panic!("{e}"));
         assert!(
             lex.entries().len() > 1000,
             "only {} embedded entries",
@@ -537,6 +685,58 @@ mod tests {
             failures.len(),
             failures.join("\n")
         );
+    }
+
+    /// The fields `build.rs` split the embedded files into make the same lexicon as the CSV
+    /// text.
+    #[test]
+    fn build_time_split_equals_parsing_the_csv() {
+        assert!(EMBEDDED.iter().all(|f| f.split.is_some()));
+        let fast = Lexicon::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let parsed = Lexicon::parsed(&[]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(fast.entries(), parsed.entries());
+        assert_eq!(fast.set.patterns(), parsed.set.patterns());
+    }
+
+    /// A split row that would not deserialise (here a confidence that is not a number) is read
+    /// by the CSV parser instead, which names the file, line and column.
+    #[test]
+    fn split_rows_fall_back_to_the_csv_parser() {
+        static BAD: Split = Split {
+            header: &super::HEADER,
+            records: &[Record {
+                line: 2,
+                fields: &[
+                    "a",
+                    "small beer",
+                    "calque",
+                    "minor",
+                    "x",
+                    "s",
+                    "m",
+                    "x",
+                    "e",
+                    "",
+                    "",
+                    "ex",
+                    "nat",
+                ],
+            }],
+        };
+        let text = format!("{HEADER}a,small beer,calque,minor,x,s,m,x,e,,,ex,nat\n");
+        let source = |split| Source {
+            lang: "nl",
+            name: "t.csv",
+            text: &text,
+            split,
+        };
+        assert_eq!(BAD.rows(), None);
+        assert_eq!(
+            source(Some(&BAD)).rows().unwrap_err().to_string(),
+            "t.csv:2:5: invalid float literal"
+        );
+        let good = source(None).rows().err().map(|e| e.to_string());
+        assert_eq!(good.as_deref(), Some("t.csv:2:5: invalid float literal"));
     }
 
     #[test]

@@ -8,8 +8,8 @@ pub mod foreign_table;
 pub mod pattern;
 
 use crate::error::{Error, Result};
+use rustc_hash::FxHashMap;
 use serde::de::DeserializeOwned;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The embedded `lexicons/classes.csv`.
@@ -18,7 +18,7 @@ pub const CLASSES_CSV: &str = include_str!("../../lexicons/classes.csv");
 /// Word classes usable as `{class}` in patterns.
 #[derive(Debug, Clone, Default)]
 pub struct Classes {
-    classes: HashMap<String, Arc<[String]>>,
+    classes: FxHashMap<String, Arc<[String]>>,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -34,7 +34,7 @@ struct ClassRow {
 impl Classes {
     /// Parses a classes file.
     pub fn parse(name: &str, text: &str) -> Result<Classes> {
-        let mut classes = HashMap::new();
+        let mut classes = FxHashMap::default();
         for (line, row) in read_csv::<ClassRow>(name, text)? {
             let words: Vec<String> = row.words.split('|').map(str::to_string).collect();
             if row.class.is_empty() || words.iter().any(String::is_empty) {

@@ -1,6 +1,7 @@
 //! Phrase patterns over match words (see `lexicons/FORMAT.md`), and a [`PatternSet`] that finds
-//! all of them in one pass: each pattern's longest literal run is an anchor in one Aho-Corasick
-//! automaton over [`Document::stream`]; a hit is then verified around its anchor.
+//! all of them in one pass: each pattern's most selective steps are its anchor, indexed by word
+//! (a hash lookup per match word, plus a small table for `word*` prefixes); a hit is then
+//! verified around its anchor.
 //!
 //! ```
 //! use mtlint::lexicon::{Classes, pattern::{Pattern, PatternSet}};
@@ -15,7 +16,7 @@
 
 use super::Classes;
 use crate::segment::{Document, is_function_word};
-use aho_corasick::AhoCorasick;
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -26,7 +27,7 @@ pub enum Step {
     Lit(String),
     /// Any of several literal words or prefixes (`a|b|c*`); `$` among them also accepts the end
     /// of the sentence.
-    Alt(Arc<[String]>),
+    Alt(Alts),
     /// Any word of a `{class}`.
     Class(Arc<[String]>),
     /// Any word starting with this (`creak*`).
@@ -37,15 +38,58 @@ pub enum Step {
     Gap(usize),
 }
 
+/// Alternatives as written (`a|b|c*`) and where each one is: two allocations, however many
+/// alternatives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alts {
+    text: String,
+    spans: Box<[(u32, u32)]>,
+}
+
+impl Alts {
+    fn new(text: &str) -> Alts {
+        let mut spans = Vec::with_capacity(text.bytes().filter(|&b| b == b'|').count() + 1);
+        let mut start = 0;
+        for a in text.split('|') {
+            spans.push((start as u32, (start + a.len()) as u32));
+            start += a.len() + 1;
+        }
+        Alts {
+            text: text.to_string(),
+            spans: spans.into(),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.spans
+            .iter()
+            .map(|&(a, b)| &self.text[a as usize..b as usize])
+    }
+
+    /// The alternative starting at byte `at`.
+    fn at(&self, at: usize) -> &str {
+        self.text[at..].split('|').next().unwrap_or_default()
+    }
+
+    /// Each alternative with the byte where it starts.
+    fn with_offsets(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.spans
+            .iter()
+            .map(|&(a, b)| (a as usize, &self.text[a as usize..b as usize]))
+    }
+}
+
 /// A parsed pattern.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pattern {
     steps: Vec<Step>,
     at_start: bool,
     at_end: bool,
-    /// The steps indexed in the automaton: the longest run of literals, else the most selective
-    /// alternatives or prefix.
+    /// The steps indexed in the [`PatternSet`]: the longest run of literals, else the most
+    /// selective alternatives or prefix.
     anchor: Range<usize>,
+    /// Minimum and maximum number of words the steps before the anchor consume.
+    reach: (usize, usize),
     source: String,
 }
 
@@ -61,9 +105,9 @@ const MAX_GAP: usize = 6;
 impl Pattern {
     /// Parses the syntax of `lexicons/FORMAT.md`.
     pub fn parse(src: &str, classes: &Classes) -> Result<Pattern, PatternError> {
-        let mut steps = Vec::new();
-        let (mut at_start, mut at_end) = (false, false);
         let raw: Vec<&str> = src.split(' ').collect();
+        let mut steps = Vec::with_capacity(raw.len());
+        let (mut at_start, mut at_end) = (false, false);
         let mut col = 1;
         for (i, tok) in raw.iter().enumerate() {
             let err = |message: String| PatternError {
@@ -73,7 +117,7 @@ impl Pattern {
             if tok.is_empty() {
                 return Err(err("empty token: use single spaces between words".into()));
             }
-            if *tok != tok.to_lowercase() {
+            if !is_lowercase(tok) {
                 return Err(err(format!("'{tok}' is not lowercase")));
             }
             match *tok {
@@ -105,14 +149,12 @@ impl Pattern {
                     steps.push(Step::Class(words));
                 }
                 t if t.contains('|') => {
-                    let alts: Vec<String> = t.split('|').map(str::to_string).collect();
-                    if alts
-                        .iter()
+                    if t.split('|')
                         .any(|a| a != "$" && !is_word(a.strip_suffix('*').unwrap_or(a)))
                     {
                         return Err(err(format!("bad alternatives '{t}'")));
                     }
-                    steps.push(Step::Alt(alts.into()));
+                    steps.push(Step::Alt(Alts::new(t)));
                 }
                 t if t.ends_with('*') => {
                     let stem = &t[..t.len() - 1];
@@ -141,11 +183,18 @@ impl Pattern {
         }
         let anchor = choose_anchor(&steps)
             .ok_or_else(|| err("nothing to index: add a word, alternatives or a prefix"))?;
+        let reach = steps[..anchor.start]
+            .iter()
+            .fold((0, 0), |(lo, hi), s| match s {
+                Step::Gap(n) => (lo, hi + n),
+                _ => (lo + 1, hi + 1),
+            });
         Ok(Pattern {
             steps,
             at_start,
             at_end,
             anchor,
+            reach,
             source: src.to_string(),
         })
     }
@@ -153,32 +202,6 @@ impl Pattern {
     /// The pattern as written.
     pub fn source(&self) -> &str {
         &self.source
-    }
-
-    /// The anchor strings as they appear in [`Document::stream`]: `" word word "`, one per
-    /// alternative, or `" prefix"` (no closing space).
-    fn anchor_texts(&self) -> Vec<String> {
-        match &self.steps[self.anchor.clone()] {
-            [Step::Alt(alts)] => alts
-                .iter()
-                .filter(|a| *a != "$")
-                .map(|a| match a.strip_suffix('*') {
-                    Some(stem) => format!(" {stem}"),
-                    None => format!(" {a} "),
-                })
-                .collect(),
-            [Step::Prefix(p)] => vec![format!(" {p}")],
-            lits => {
-                let mut s = String::from(" ");
-                for step in lits {
-                    if let Step::Lit(w) = step {
-                        s.push_str(w);
-                        s.push(' ');
-                    }
-                }
-                vec![s]
-            }
-        }
     }
 
     /// The words of a pattern made only of literal words (no classes, gaps, alternatives or
@@ -194,16 +217,6 @@ impl Pattern {
                 _ => None,
             })
             .collect()
-    }
-
-    /// Minimum and maximum number of words the steps before the anchor consume.
-    fn prefix_len(&self) -> (usize, usize) {
-        self.steps[..self.anchor.start]
-            .iter()
-            .fold((0, 0), |(lo, hi), s| match s {
-                Step::Gap(n) => (lo, hi + n),
-                _ => (lo + 1, hi + 1),
-            })
     }
 
     /// Matches the pattern starting exactly at word `start` of `words`; returns the end.
@@ -235,7 +248,7 @@ impl Pattern {
             Step::Lit(l) => l == w,
             Step::Alt(alts) => alts.iter().any(|a| match a.strip_suffix('*') {
                 Some(stem) => w.starts_with(stem),
-                None => a == w,
+                None => a == *w,
             }),
             Step::Class(words) => words.iter().any(|a| a == w),
             Step::Number => w.starts_with(|c: char| c.is_ascii_digit()),
@@ -248,6 +261,17 @@ impl Pattern {
             None
         }
     }
+}
+
+/// Same verdict as `s == s.to_lowercase()`, without allocating.
+pub(crate) fn is_lowercase(s: &str) -> bool {
+    s.chars().all(|c| {
+        if c.is_ascii() {
+            !c.is_ascii_uppercase()
+        } else {
+            c.to_lowercase().eq([c])
+        }
+    })
 }
 
 fn is_word(s: &str) -> bool {
@@ -287,7 +311,7 @@ fn choose_anchor(steps: &[Step]) -> Option<Range<usize>> {
                 let rare = alts.iter().all(|a| {
                     a.ends_with('*') && a.len() > 4 || !a.ends_with('*') && !is_function_word(a)
                 });
-                let fewer = 99u32.saturating_sub(alts.len() as u32);
+                let fewer = 99u32.saturating_sub(alts.iter().count() as u32);
                 consider(if rare { 500 + fewer } else { fewer }, i..i + 1);
             }
             Step::Prefix(p) if p.len() >= 3 => consider(400 + p.len() as u32, i..i + 1),
@@ -309,39 +333,150 @@ pub struct PatternHit {
     pub words: Range<usize>,
 }
 
-/// Many patterns, compiled once, found in one pass.
+/// One place a pattern can be found from: its anchor, or one alternative of it.
+#[derive(Debug, Clone, Copy)]
+struct AnchorRef {
+    pattern: u32,
+    /// For an anchor of alternatives, the byte where the alternative starts in the step; for a
+    /// literal run, the position of the word it is indexed by.
+    alt: u32,
+}
+
+/// Anchors by the hash of a key word (or prefix), as ranges of one flat list: a hash lookup finds
+/// the candidates, which are then compared word for word.
+#[derive(Debug, Clone)]
+struct Index {
+    /// One bit per [`fingerprint`] of a key: most words of a text are no key, and this says so
+    /// for a fraction of the cost of hashing them.
+    filter: Box<[u64]>,
+    ranges: FxHashMap<u64, (u32, u32)>,
+    refs: Vec<AnchorRef>,
+}
+
+/// 16 bits from a key's length, first two and last bytes.
+fn fingerprint(key: &[u8]) -> usize {
+    let (Some(&first), Some(&last)) = (key.first(), key.last()) else {
+        return 0;
+    };
+    let second = key.get(1).copied().unwrap_or(0);
+    let x = (key.len() as u32) << 24 | u32::from(first) << 16 | u32::from(second) << 8;
+    ((x | u32::from(last)).wrapping_mul(0x9E37_79B1) >> 16) as usize
+}
+
+impl Index {
+    fn new(keyed: Vec<(&[u8], AnchorRef)>) -> Index {
+        let mut filter = vec![0u64; 1 << 10].into_boxed_slice();
+        for (key, _) in &keyed {
+            let f = fingerprint(key);
+            filter[f >> 6] |= 1 << (f & 63);
+        }
+        let mut keyed: Vec<(u64, AnchorRef)> =
+            keyed.into_iter().map(|(k, r)| (hash(k), r)).collect();
+        keyed.sort_by_key(|(h, r)| (*h, r.pattern, r.alt));
+        let mut ranges = FxHashMap::default();
+        ranges.reserve(keyed.len());
+        let mut start = 0;
+        while start < keyed.len() {
+            let h = keyed[start].0;
+            let end = start + keyed[start..].iter().take_while(|(k, _)| *k == h).count();
+            ranges.insert(h, (start as u32, end as u32));
+            start = end;
+        }
+        Index {
+            filter,
+            ranges,
+            refs: keyed.into_iter().map(|(_, r)| r).collect(),
+        }
+    }
+
+    fn get(&self, key: &[u8]) -> &[AnchorRef] {
+        let f = fingerprint(key);
+        if self.filter[f >> 6] & (1 << (f & 63)) == 0 {
+            return &[];
+        }
+        match self.ranges.get(&hash(key)) {
+            Some(&(a, b)) => &self.refs[a as usize..b as usize],
+            None => &[],
+        }
+    }
+}
+
+fn hash(key: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(key)
+}
+
+/// Many patterns, indexed once, found in one pass.
 #[derive(Debug, Clone)]
 pub struct PatternSet {
     patterns: Vec<Pattern>,
-    automaton: AhoCorasick,
-    /// For each automaton pattern (distinct anchor), the patterns sharing it.
-    by_anchor: Vec<Vec<usize>>,
+    /// Word anchors (literal runs, literal alternatives) by their first word: one hash lookup per
+    /// match word.
+    by_word: Index,
+    /// Prefix anchors by their first `prefix_key` bytes (the shortest prefix's length).
+    by_prefix: Index,
+    prefix_key: usize,
 }
 
 impl PatternSet {
     pub fn new(patterns: Vec<Pattern>) -> PatternSet {
-        let mut anchors: Vec<String> = Vec::new();
-        let mut by_anchor: Vec<Vec<usize>> = Vec::new();
-        let mut index = std::collections::HashMap::new();
+        let mut words = Vec::new();
+        let mut prefixes = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
-            for a in p.anchor_texts() {
-                let slot = *index.entry(a.clone()).or_insert_with(|| {
-                    anchors.push(a);
-                    by_anchor.push(Vec::new());
-                    anchors.len() - 1
-                });
-                by_anchor[slot].push(i);
+            let pattern = i as u32;
+            match &p.steps[p.anchor.clone()] {
+                [Step::Alt(alts)] => {
+                    for (alt, a) in alts.with_offsets() {
+                        let r = AnchorRef {
+                            pattern,
+                            alt: alt as u32,
+                        };
+                        match a.strip_suffix('*') {
+                            _ if a == "$" => {}
+                            Some(stem) => prefixes.push((stem, r)),
+                            None => words.push((a.as_bytes(), r)),
+                        }
+                    }
+                }
+                [Step::Prefix(stem), ..] => prefixes.push((stem, AnchorRef { pattern, alt: 0 })),
+                run @ [Step::Lit(_), ..] => {
+                    // The run's most selective word: "the frame of" is looked up at "frame" only,
+                    // not at every "the".
+                    let key = run
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(k, s)| match s {
+                            Step::Lit(w) => Some((!is_function_word(w), w.len(), k, w)),
+                            _ => None,
+                        })
+                        .max_by_key(|&(rare, len, k, _)| (rare, len, std::cmp::Reverse(k)));
+                    if let Some((_, _, k, w)) = key {
+                        words.push((
+                            w.as_bytes(),
+                            AnchorRef {
+                                pattern,
+                                alt: k as u32,
+                            },
+                        ));
+                    }
+                }
+                _ => {}
             }
         }
-        // Every anchor starts with a space, so a prefilter would stop at every word: off.
-        let automaton = AhoCorasick::builder()
-            .prefilter(false)
-            .build(&anchors)
-            .expect("anchors are short literal strings");
+        let prefix_key = prefixes
+            .iter()
+            .map(|(stem, _)| stem.len())
+            .min()
+            .unwrap_or(0);
+        let prefixes = prefixes
+            .into_iter()
+            .map(|(stem, r)| (&stem.as_bytes()[..prefix_key], r))
+            .collect();
         PatternSet {
+            by_word: Index::new(words),
+            by_prefix: Index::new(prefixes),
+            prefix_key,
             patterns,
-            automaton,
-            by_anchor,
         }
     }
 
@@ -352,48 +487,92 @@ impl PatternSet {
     /// Every match in the document, by sentence order then position. One hit per pattern and
     /// anchor occurrence.
     pub fn find(&self, doc: &Document) -> Vec<PatternHit> {
+        self.find_where(doc, |_, _| true)
+    }
+
+    /// Like [`PatternSet::find`], keeping only the hits for which `keep(pattern, sentence's
+    /// match words)` holds.
+    pub fn find_where(
+        &self,
+        doc: &Document,
+        mut keep: impl FnMut(usize, &[&str]) -> bool,
+    ) -> Vec<PatternHit> {
         let mut hits = Vec::new();
         let mut words: Vec<&str> = Vec::new();
-        let mut words_of: Option<usize> = None;
-        for m in self.automaton.find_overlapping_iter(&doc.stream) {
-            // The anchor's first word starts one byte after the match (the leading space).
-            let pos = m.start() + 1;
-            let wi = doc.words.partition_point(|w| w.pos < pos);
-            let si = doc.sentences.partition_point(|s| s.words.end <= wi);
-            let Some(sentence) = doc.sentences.get(si) else {
-                continue;
-            };
-            if words_of != Some(si) {
-                words.clear();
-                words.extend(
-                    doc.sentence_words(sentence)
-                        .iter()
-                        .map(|w| doc.match_word(w)),
-                );
-                words_of = Some(si);
-            }
-            let local = wi - sentence.words.start;
-            for &pi in &self.by_anchor[m.pattern().as_usize()] {
-                let p = &self.patterns[pi];
-                let (lo, hi) = p.prefix_len();
-                let first = local.saturating_sub(hi);
-                let Some(last) = local.checked_sub(lo) else {
+        for (si, sentence) in doc.sentences.iter().enumerate() {
+            words.clear();
+            words.extend(
+                doc.sentence_words(sentence)
+                    .iter()
+                    .map(|w| doc.match_word(w)),
+            );
+            for (local, w) in words.iter().enumerate() {
+                for &r in self.by_word.get(w.as_bytes()) {
+                    let p = &self.patterns[r.pattern as usize];
+                    // Where the anchor starts, if it occurs here.
+                    let start = match &p.steps[p.anchor.clone()] {
+                        [Step::Alt(alts)] => (alts.at(r.alt as usize) == *w).then_some(local),
+                        run => local.checked_sub(r.alt as usize).filter(|&start| {
+                            run.len() <= words.len() - start
+                                && run
+                                    .iter()
+                                    .zip(&words[start..])
+                                    .all(|(s, w)| matches!(s, Step::Lit(l) if l == w))
+                        }),
+                    };
+                    if let Some(start) = start {
+                        self.verify(r, &words, si, start, &mut keep, &mut hits);
+                    }
+                }
+                if self.by_prefix.refs.is_empty() || w.len() < self.prefix_key {
                     continue;
-                };
-                if let Some((start, end)) =
-                    (first..=last).find_map(|s| p.match_at(&words, s).map(|e| (s, e)))
-                {
-                    hits.push(PatternHit {
-                        pattern: pi,
-                        sentence: si,
-                        words: start..end,
-                    });
+                }
+                for &r in self.by_prefix.get(&w.as_bytes()[..self.prefix_key]) {
+                    let p = &self.patterns[r.pattern as usize];
+                    let stem = match &p.steps[p.anchor.start] {
+                        Step::Alt(alts) => alts.at(r.alt as usize).strip_suffix('*'),
+                        Step::Prefix(stem) => Some(stem.as_str()),
+                        _ => None,
+                    };
+                    if stem.is_some_and(|stem| w.starts_with(stem)) {
+                        self.verify(r, &words, si, local, &mut keep, &mut hits);
+                    }
                 }
             }
         }
         hits.sort_by_key(|h| (h.sentence, h.words.start, h.pattern));
         hits.dedup();
         hits
+    }
+
+    /// Tries the pattern of an anchor found at word `local` of sentence `si`: the first start,
+    /// within the reach of the steps before the anchor, from which the pattern matches.
+    fn verify(
+        &self,
+        r: AnchorRef,
+        words: &[&str],
+        si: usize,
+        local: usize,
+        keep: &mut impl FnMut(usize, &[&str]) -> bool,
+        hits: &mut Vec<PatternHit>,
+    ) {
+        let pi = r.pattern as usize;
+        let p = &self.patterns[pi];
+        let (lo, hi) = p.reach;
+        let first = local.saturating_sub(hi);
+        let Some(last) = local.checked_sub(lo) else {
+            return;
+        };
+        if let Some((start, end)) =
+            (first..=last).find_map(|s| p.match_at(words, s).map(|e| (s, e)))
+            && keep(pi, words)
+        {
+            hits.push(PatternHit {
+                pattern: pi,
+                sentence: si,
+                words: start..end,
+            });
+        }
     }
 }
 
@@ -482,6 +661,19 @@ mod tests {
                 "since {number} years",
                 "He has lived here since many years.",
                 &[],
+            ),
+            // The run "the frame of" is looked up at "frame", then checked around it.
+            (
+                "in|within the frame of",
+                "Arrested in the frame of the inquiry.",
+                &["in the frame of"],
+            ),
+            ("in|within the frame of", "In the frame for the bed.", &[]),
+            ("in|within the frame of", "Frame of mind.", &[]),
+            (
+                "in|within the frame of",
+                "Within the frame of. In the frame of",
+                &["Within the frame of", "In the frame of"],
             ),
         ];
         for (pattern, text, want) in cases {
