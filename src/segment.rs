@@ -85,6 +85,10 @@ pub struct Document<'a> {
     pub words: Vec<MatchWord>,
     /// Byte offsets in the original where lines start; built on first use.
     line_starts: std::sync::OnceLock<Vec<usize>>,
+    /// Each token's foreign-word entry, looked up once and shared by the detectors and the
+    /// language guess (see [`crate::lexicon::foreign::ForeignWords::lookups`]), with the table
+    /// it came from.
+    pub foreign: std::sync::OnceLock<(usize, Vec<Option<crate::lexicon::foreign::ForeignWord>>)>,
 }
 
 /// Words after which a full stop does not end a sentence.
@@ -118,6 +122,7 @@ impl<'a> Document<'a> {
             stream,
             words: Vec::with_capacity(len / 5),
             line_starts: std::sync::OnceLock::new(),
+            foreign: std::sync::OnceLock::new(),
         };
         for (start, end) in paragraph_ranges(&doc.norm.text) {
             doc.push_paragraph(start, end);

@@ -54,20 +54,25 @@ impl Detector for Untranslated {
         // one's table entry (looked up once).
         let mut words: Vec<Token> = Vec::new();
         let mut found: Vec<Option<ForeignWord>> = Vec::new();
+        let lookups = self.words.lookups(doc);
         for s in &doc.sentences {
             words.clear();
             found.clear();
             // Only an apostrophe makes a party-member form ("CDA'er").
             let mut apostrophe = false;
-            for t in &doc.tokens[s.tokens.clone()] {
+            // Most sentences have none: no word to look at.
+            let quoted = doc.folded(s.start, s.end).contains('\'');
+            for (t, f) in doc.tokens[s.tokens.clone()]
+                .iter()
+                .zip(&lookups[s.tokens.clone()])
+            {
                 if t.kind == TokenKind::Punct {
                     continue;
                 }
                 words.push(*t);
                 found.push(if t.kind == TokenKind::Word {
-                    let w = doc.word(t);
-                    apostrophe |= w.as_bytes().contains(&b'\'');
-                    self.words.get(w)
+                    apostrophe |= quoted && doc.word(t).as_bytes().contains(&b'\'');
+                    f.filter(|f| f.flag)
                 } else {
                     None
                 });
