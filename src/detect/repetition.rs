@@ -139,8 +139,7 @@ impl Detector for Repetition {
                 }
                 // "creaks and creaks", but not "re-posts and posts" (the first is the tail of a
                 // compound) or "air quality and quality of life" (the second heads a new phrase).
-                let after_hyphen =
-                    || k > 0 && doc.text(toks[k - 1].start, toks[k - 1].end) == "-";
+                let after_hyphen = || k > 0 && doc.text(toks[k - 1].start, toks[k - 1].end) == "-";
                 let heads_phrase = || toks.get(k + 3).is_some_and(|t| doc.word(t) == "of");
                 if let (Some(and), Some(n)) = (toks.get(k + 1), toks.get(k + 2))
                     && and.end - and.start == 3
