@@ -56,34 +56,30 @@ impl Detector for Untranslated {
         let mut found: Vec<Option<ForeignWord>> = Vec::new();
         let lookups = self.words.lookups(doc);
         for s in &doc.sentences {
-            words.clear();
-            found.clear();
-            // Only an apostrophe makes a party-member form ("CDA'er").
-            let mut apostrophe = false;
-            // Most sentences have none: no word to look at.
-            let quoted = doc.folded(s.start, s.end).contains('\'');
-            for (t, f) in doc.tokens[s.tokens.clone()]
-                .iter()
-                .zip(&lookups[s.tokens.clone()])
-            {
-                if t.kind == TokenKind::Punct {
-                    continue;
-                }
-                words.push(*t);
-                found.push(if t.kind == TokenKind::Word {
-                    apostrophe |= quoted && doc.word(t).as_bytes().contains(&b'\'');
-                    f.filter(|f| f.flag)
-                } else {
-                    None
-                });
-            }
+            let tokens = &doc.tokens[s.tokens.clone()];
+            let entries = &lookups[s.tokens.clone()];
+            // Entries are only looked up for words.
+            let foreign = entries.iter().filter(|f| f.is_some_and(|f| f.flag)).count();
+            // Only an apostrophe makes a party-member form ("CDA'er"); most sentences have none.
+            let apostrophe = doc.folded(s.start, s.end).contains('\'')
+                && tokens
+                    .iter()
+                    .any(|t| t.kind == TokenKind::Word && doc.word(t).contains('\''));
             // A sentence that is largely foreign is a quotation in that language, not a word
             // the translator left behind.
-            let foreign = found.iter().filter(|f| f.is_some()).count();
             if (foreign == 0 && !apostrophe)
                 || (foreign >= MIN_FOREIGN_QUOTE && foreign * 4 >= s.words.len())
             {
                 continue;
+            }
+            words.clear();
+            found.clear();
+            for (t, f) in tokens.iter().zip(entries) {
+                if t.kind == TokenKind::Punct {
+                    continue;
+                }
+                words.push(*t);
+                found.push(f.filter(|f| f.flag));
             }
             self.check_words(doc, &words, &found, &mut hits);
         }
