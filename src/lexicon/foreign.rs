@@ -292,6 +292,30 @@ mod tests {
     }
 
     #[test]
+    fn lookups_agree_with_lookup_and_are_cached_per_table() {
+        use crate::segment::{Document, TokenKind};
+        let t = ForeignWords::embedded();
+        let doc = Document::new("Bovendien the gemeente said: allerdings, 3 cats.");
+        let found = t.lookups(&doc);
+        assert_eq!(found.len(), doc.tokens.len());
+        for (tok, f) in doc.tokens.iter().zip(found.iter()) {
+            let want = (tok.kind == TokenKind::Word)
+                .then(|| t.lookup(doc.word(tok)))
+                .flatten();
+            assert_eq!(*f, want, "{}", doc.word(tok));
+        }
+        assert!(found[0].is_some());
+        assert!(matches!(t.lookups(&doc), Cow::Borrowed(_)), "cached");
+        // Another table is not served the first one's entries.
+        let other = ForeignWords::parse("x.tsv", "bovendien\tde\t-300\t-\tflag\n").unwrap();
+        assert_eq!(
+            other.lookups(&doc)[0].map(|f| LANGUAGES[f.lang]),
+            Some("de")
+        );
+        assert_eq!(other.lookups(&doc)[2], None);
+    }
+
+    #[test]
     fn bad_rows_are_errors() {
         let e = ForeignWords::parse("f.tsv", "word\tnl\t-300\t-\tflag\nx\tzz\t1\t1\tflag\n")
             .unwrap_err();
