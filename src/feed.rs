@@ -86,7 +86,8 @@ pub struct Paragraph {
 pub fn paragraphs(site: &str, text: &str) -> Vec<Paragraph> {
     let mut out = Vec::new();
     let mut seen = FxHashSet::default();
-    let mut norm = Vec::new();
+    // Room for the longest paragraph that counts, so that it never regrows.
+    let mut norm = Vec::with_capacity(4 * MAX_PARAGRAPH_CHARS);
     let bytes = text.as_bytes();
     let mut line_start = 0;
     let mut line = 0;

@@ -57,7 +57,9 @@ impl Detector for Duplicate {
     fn check(&self, doc: &Document) -> Vec<Hit> {
         // Content words as ids (one per distinct word), in one flat array, so sorting and
         // comparing cost integer compares; sentences hold ranges of it.
-        let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+        // Sized for the distinct words of news text, so that it rarely rehashes.
+        let mut ids: FxHashMap<&str, u32> =
+            FxHashMap::with_capacity_and_hasher(doc.words.len() / 2, Default::default());
         let mut content: Vec<u32> = Vec::with_capacity(doc.words.len());
         let mut content_ranges = Vec::with_capacity(doc.sentences.len());
         for s in &doc.sentences {
