@@ -80,38 +80,197 @@ pub struct Paragraph {
 }
 
 /// The paragraphs of a text long enough to count, each once (the first occurrence).
+///
+/// One pass over the text, a few instructions per byte: each line's normalised form (lowercase,
+/// whitespace collapsed) is written into one reused buffer and hashed, no string per paragraph.
 pub fn paragraphs(site: &str, text: &str) -> Vec<Paragraph> {
     let mut out = Vec::new();
     let mut seen = FxHashSet::default();
-    let mut offset = 0;
-    for (i, raw) in text.split('\n').enumerate() {
-        let line_start = offset;
-        offset += raw.len() + 1;
-        let trimmed = raw.trim();
-        if trimmed.len() < MIN_PARAGRAPH_CHARS || trimmed.chars().count() > MAX_PARAGRAPH_CHARS {
-            continue;
-        }
-        let norm = normalise(trimmed);
-        if norm.chars().count() < MIN_PARAGRAPH_CHARS
-            || norm.split(' ').count() < MIN_PARAGRAPH_WORDS
+    // Room for the longest paragraph that counts, so that it never regrows.
+    let mut norm = Vec::with_capacity(4 * MAX_PARAGRAPH_CHARS);
+    let bytes = text.as_bytes();
+    let mut line_start = 0;
+    let mut line = 0;
+    loop {
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(bytes.len(), |i| line_start + i);
+        line += 1;
+        // A line shorter than the minimum cannot hold a long enough paragraph.
+        if line_end - line_start >= MIN_PARAGRAPH_CHARS
+            && let Some((lead, len, column)) = scan(&text[line_start..line_end], &mut norm)
         {
-            continue;
+            let hash = hash(site, &norm);
+            if seen.insert(hash) {
+                let start = line_start + lead;
+                out.push(Paragraph {
+                    start,
+                    end: start + len,
+                    line,
+                    column,
+                    hash,
+                });
+            }
         }
-        let hash = hash(site, &norm);
-        if !seen.insert(hash) {
-            continue;
+        if line_end == bytes.len() {
+            return out;
         }
-        let lead = raw.len() - raw.trim_start().len();
-        let start = line_start + lead;
-        out.push(Paragraph {
-            start,
-            end: start + trimmed.len(),
-            line: i + 1,
-            column: raw[..lead].chars().count() + 1,
-            hash,
-        });
+        line_start = line_end + 1;
     }
-    out
+}
+
+/// ASCII bytes that are not whitespace.
+static ASCII_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = !is_ascii_space(b as u8);
+        b += 1;
+    }
+    t
+};
+
+/// `char::is_whitespace` for an ASCII byte.
+const fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')
+}
+
+/// A line that counts as a paragraph: the byte offset and length of the trimmed line and the
+/// 1-based column of its start; its normalised form (lowercase, whitespace collapsed) is left in
+/// `norm`.
+fn scan(raw: &str, norm: &mut Vec<u8>) -> Option<(usize, usize, usize)> {
+    norm.clear();
+    let bytes = raw.as_bytes();
+    if bytes.len() <= MAX_PARAGRAPH_CHARS && is_plain(raw) {
+        // Most lines: ASCII words separated by single spaces, their own normal form but for case.
+        norm.extend_from_slice(bytes);
+        // Branch-free, so that it vectorises.
+        for b in norm.iter_mut() {
+            *b |= u8::from(b.is_ascii_uppercase()) << 5;
+        }
+        let words = raw.match_indices(' ').take(MIN_PARAGRAPH_WORDS - 1).count() + 1;
+        return (words >= MIN_PARAGRAPH_WORDS && bytes.len() >= MIN_PARAGRAPH_CHARS).then_some((
+            0,
+            bytes.len(),
+            1,
+        ));
+    }
+    // Continuation bytes (of multi-byte characters) seen in the line, and in `norm`, so that
+    // character counts are byte counts minus these.
+    let (mut cont, mut norm_cont) = (0usize, 0usize);
+    // Start of the trimmed line, continuation bytes before it, end of its last word.
+    let (mut first, mut cont_before, mut last_end) = (usize::MAX, 0, 0);
+    let (mut words, mut in_word) = (0usize, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            if is_ascii_space(b) {
+                in_word = false;
+                i += 1;
+                continue;
+            }
+            if !in_word {
+                start_word(norm, &mut words, &mut in_word);
+                if first == usize::MAX {
+                    (first, cont_before) = (i, cont);
+                } else if (i - cont) - (first - cont_before) >= MAX_PARAGRAPH_CHARS {
+                    return None;
+                }
+            }
+            // The rest of the ASCII run of the word, copied and lowercased in one go.
+            let mut j = i + 1;
+            while j < bytes.len() && ASCII_WORD[usize::from(bytes[j])] {
+                j += 1;
+            }
+            let at = norm.len();
+            norm.extend_from_slice(&bytes[i..j]);
+            norm[at..].make_ascii_lowercase();
+            i = j;
+            last_end = j;
+            continue;
+        }
+        let c = raw[i..].chars().next()?;
+        let width = c.len_utf8();
+        if c.is_whitespace() {
+            in_word = false;
+        } else if c == '\u{03A3}' {
+            // Capital sigma lowercases by context (final "ς"): the rare slow way.
+            return scan_slow(raw, norm);
+        } else {
+            if !in_word {
+                start_word(norm, &mut words, &mut in_word);
+                if first == usize::MAX {
+                    (first, cont_before) = (i, cont);
+                }
+            }
+            for l in c.to_lowercase() {
+                let at = norm.len();
+                norm.extend_from_slice(l.encode_utf8(&mut [0; 4]).as_bytes());
+                norm_cont += norm.len() - at - 1;
+            }
+            last_end = i + width;
+        }
+        cont += width - 1;
+        i += width;
+    }
+    if first == usize::MAX {
+        return None;
+    }
+    let trimmed = last_end - first;
+    // Continuation bytes inside the trimmed line (trailing whitespace holds none that count).
+    let trimmed_cont = if cont == 0 {
+        0
+    } else {
+        cont_in(&bytes[first..last_end])
+    };
+    (trimmed >= MIN_PARAGRAPH_CHARS
+        && trimmed - trimmed_cont <= MAX_PARAGRAPH_CHARS
+        && norm.len() - norm_cont >= MIN_PARAGRAPH_CHARS
+        && words >= MIN_PARAGRAPH_WORDS)
+        .then_some((first, trimmed, first - cont_before + 1))
+}
+
+/// ASCII without control characters, not starting or ending with a space, without two spaces
+/// in a row. Each test runs over whole blocks without branching, so that it vectorises.
+fn is_plain(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    line.is_ascii()
+        && !bytes
+            .chunks(32)
+            .any(|c| c.iter().fold(false, |control, &b| control | (b < b' ')))
+        && bytes.first().is_some_and(|&b| b != b' ')
+        && bytes.last().is_some_and(|&b| b != b' ')
+        && !line.contains("  ")
+}
+
+/// Continuation bytes of a UTF-8 string.
+fn cont_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 == 0x80).count()
+}
+
+fn start_word(norm: &mut Vec<u8>, words: &mut usize, in_word: &mut bool) {
+    if *words > 0 {
+        norm.push(b' ');
+    }
+    *words += 1;
+    *in_word = true;
+}
+
+/// [`scan`] by building the normalised string, for the lines whose lowercase depends on context.
+fn scan_slow(raw: &str, norm: &mut Vec<u8>) -> Option<(usize, usize, usize)> {
+    norm.clear();
+    let trimmed = raw.trim();
+    if trimmed.len() < MIN_PARAGRAPH_CHARS || trimmed.chars().count() > MAX_PARAGRAPH_CHARS {
+        return None;
+    }
+    let n = normalise(trimmed);
+    if n.chars().count() < MIN_PARAGRAPH_CHARS || n.split(' ').count() < MIN_PARAGRAPH_WORDS {
+        return None;
+    }
+    norm.extend_from_slice(n.as_bytes());
+    let lead = raw.len() - raw.trim_start().len();
+    Some((lead, trimmed.len(), raw[..lead].chars().count() + 1))
 }
 
 /// Lowercase, every run of whitespace one space.
@@ -122,11 +281,13 @@ fn normalise(s: &str) -> String {
         .join(" ")
 }
 
-/// A fixed hash (the same in every run and on every machine).
-fn hash(site: &str, paragraph: &str) -> u64 {
+/// A fixed hash (the same in every run and on every machine) of a site and a normalised
+/// paragraph: the same as hashing the two as `str`s.
+fn hash(site: &str, paragraph: &[u8]) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
     site.hash(&mut h);
-    paragraph.hash(&mut h);
+    h.write(paragraph);
+    h.write_u8(0xff);
     h.finish()
 }
 
@@ -470,6 +631,41 @@ mod tests {
             ps[0].hash,
             "sites do not share counts"
         );
+    }
+
+    #[test]
+    fn fast_scan_agrees_with_the_normalised_string() {
+        let lines = [
+            "  Follow us on Twitter for more news.  ",
+            "\tFollow\u{a0}us  on TWITTER for more news.\r",
+            "İstanbul’s “mayor” said the ÉTÉ plan is fine.",
+            "ΟΔΥΣΣΕΥΣ ΚΑΙ ΣΙΣΥΦΟΣ: a Greek headline here",
+            "\u{3000}Ideographic space leads this paragraph line.",
+            "\u{3000}\u{3000} é ü two leading ideographic spaces  ",
+            "tiny words a b c d e f g h i j k",
+            "two words onlyyyyyyyyyyyyyyyyyyyy",
+            "nineteen chars here",
+            "Plain ASCII line, as most are: Twitter.",
+            "Double  space inside this plain line.",
+            "Two words.........................",
+            "Control\u{7f}char inside a line of text",
+            "               spaces then short",
+            "ééééééééééé ééé",
+        ];
+        let (mut fast, mut slow) = (Vec::new(), Vec::new());
+        for line in lines {
+            let got = scan(line, &mut fast);
+            assert_eq!(got, scan_slow(line, &mut slow), "{line:?}");
+            if got.is_some() {
+                assert_eq!(fast, slow, "{line:?}");
+            }
+        }
+        let long = "word ".repeat(121);
+        assert!(scan(long.trim(), &mut fast).is_none());
+        assert!(scan(&long[..599], &mut fast).is_some());
+        let long = "éé ".repeat(201);
+        assert_eq!(scan(&long, &mut fast), None);
+        assert!(scan(&long[5..], &mut fast).is_some());
     }
 
     fn count(articles: &[(&str, &str)]) -> Counter {

@@ -33,6 +33,10 @@ pub use crate::output::OutputFormat;
 /// Articles read but not yet written, per worker thread: bounds memory on endless feeds while
 /// keeping every worker busy when article sizes vary.
 const WINDOW_PER_THREAD: usize = 16;
+/// Articles handed from thread to thread at a time when reading files: each hand-over may wake
+/// a thread, which costs more than a short article. Stdin and URLs hand over one at a time, so
+/// that every article is answered as soon as it is read.
+const BATCH: usize = 8;
 /// How often idle workers look whether the run was stopped.
 const POLL: std::time::Duration = std::time::Duration::from_millis(100);
 
@@ -299,16 +303,17 @@ fn pipeline(
     for _ in 0..window {
         let _ = token_tx.send(());
     }
-    let (job_tx, job_rx) = mpsc::channel::<Job>();
+    let (job_tx, job_rx) = mpsc::channel::<Vec<Job>>();
     let format = opts.input_format;
     let ingest = opts.ingest.clone();
     // The reader owns its inputs and is not joined: blocked on a silent stdin, it must not hold
     // up the end of a run that failed.
-    std::thread::spawn(move || read(sources, format, ingest, &token_rx, &job_tx));
+    let batch = if streaming { 1 } else { BATCH };
+    std::thread::spawn(move || read(sources, format, ingest, batch, &token_rx, &job_tx));
     let stop = AtomicBool::new(false);
     let need_paragraphs = streaming || !discovered.is_empty();
     std::thread::scope(|scope| {
-        let (done_tx, done_rx) = mpsc::channel::<(usize, Done)>();
+        let (done_tx, done_rx) = mpsc::channel::<Vec<(usize, Done)>>();
         let jobs = Arc::new(Mutex::new(job_rx));
         for _ in 0..threads {
             let done_tx = done_tx.clone();
@@ -316,7 +321,7 @@ fn pipeline(
             let stop = &stop;
             scope.spawn(move || {
                 loop {
-                    let job = {
+                    let batch = {
                         let Ok(rx) = jobs.lock() else { return };
                         match rx.recv_timeout(POLL) {
                             Ok(job) => job,
@@ -326,9 +331,11 @@ fn pipeline(
                             Err(_) => return,
                         }
                     };
-                    let seq = job.seq;
-                    let done = work(checker, job, discovered, need_paragraphs);
-                    if done_tx.send((seq, done)).is_err() {
+                    let done = batch
+                        .into_iter()
+                        .map(|job| (job.seq, work(checker, job, discovered, need_paragraphs)))
+                        .collect();
+                    if done_tx.send(done).is_err() {
                         return;
                     }
                 }
@@ -346,26 +353,39 @@ fn read(
     sources: Vec<(Source, String)>,
     format: InputFormat,
     ingest: IngestOptions,
+    batch: usize,
     tokens: &mpsc::Receiver<()>,
-    jobs: &mpsc::Sender<Job>,
+    jobs: &mpsc::Sender<Vec<Job>>,
 ) {
     let mut ids = IdAllocator::default();
     let mut seq = 0;
+    let mut held: Vec<Job> = Vec::with_capacity(batch);
     for (source, input) in sources {
         for item in Articles::new(vec![source], format).with_options(ingest.clone()) {
-            if tokens.recv().is_err() {
-                return;
+            // Before waiting for a token, hand over the articles held: the writer may need them
+            // to give tokens back.
+            if tokens.try_recv().is_err() {
+                if !held.is_empty() && jobs.send(std::mem::take(&mut held)).is_err() {
+                    return;
+                }
+                if tokens.recv().is_err() {
+                    return;
+                }
             }
             let site = match &item {
                 Ok(a) => feed::site(a.url.as_deref(), &input),
                 Err(_) => input.clone(),
             };
             let item = item.map(|a| (ids.allocate(&a.id), a));
-            if jobs.send(Job { seq, site, item }).is_err() {
+            held.push(Job { seq, site, item });
+            seq += 1;
+            if held.len() >= batch && jobs.send(std::mem::take(&mut held)).is_err() {
                 return;
             }
-            seq += 1;
         }
+    }
+    if !held.is_empty() {
+        let _ = jobs.send(held);
     }
 }
 
@@ -395,7 +415,7 @@ fn work(
 
 /// Writes results in input order as they arrive; flushes stdout before waiting.
 fn write_in_order(
-    done: &mpsc::Receiver<(usize, Done)>,
+    done: &mpsc::Receiver<Vec<(usize, Done)>>,
     tokens: &mpsc::SyncSender<()>,
     writer: &mut Writer<'_>,
     out: &mut dyn Write,
@@ -403,7 +423,7 @@ fn write_in_order(
 ) -> Result<()> {
     let mut pending: BTreeMap<usize, Done> = BTreeMap::new();
     loop {
-        let (seq, d) = match done.try_recv() {
+        let batch = match done.try_recv() {
             Ok(m) => m,
             Err(TryRecvError::Empty) => {
                 if !writer.outcome.stdout_closed {
@@ -417,7 +437,7 @@ fn write_in_order(
             }
             Err(TryRecvError::Disconnected) => return Ok(()),
         };
-        pending.insert(seq, d);
+        pending.extend(batch);
         while let Some(d) = pending.remove(&writer.seq) {
             writer.seq += 1;
             writer.write(d, out, err)?;

@@ -85,6 +85,10 @@ pub struct Document<'a> {
     pub words: Vec<MatchWord>,
     /// Byte offsets in the original where lines start; built on first use.
     line_starts: std::sync::OnceLock<Vec<usize>>,
+    /// Each token's foreign-word entry, looked up once and shared by the detectors and the
+    /// language guess (see [`crate::lexicon::foreign::ForeignWords::lookups`]), with the table
+    /// it came from.
+    pub foreign: std::sync::OnceLock<(usize, Vec<Option<crate::lexicon::foreign::ForeignWord>>)>,
 }
 
 /// Words after which a full stop does not end a sentence.
@@ -118,6 +122,7 @@ impl<'a> Document<'a> {
             stream,
             words: Vec::with_capacity(len / 5),
             line_starts: std::sync::OnceLock::new(),
+            foreign: std::sync::OnceLock::new(),
         };
         for (start, end) in paragraph_ranges(&doc.norm.text) {
             doc.push_paragraph(start, end);
@@ -238,17 +243,10 @@ impl<'a> Document<'a> {
             if t.kind == TokenKind::Punct {
                 continue;
             }
-            let word = &self.norm.folded[t.start..t.end];
-            let (a, b) = expand_contraction(word);
-            for part in [Some(a), b].into_iter().flatten() {
-                let pos = self.stream.len();
-                self.stream.push_str(part);
-                self.stream.push(' ');
-                self.words.push(MatchWord {
-                    pos,
-                    len: part.len(),
-                    token: ti,
-                });
+            let (a, b) = expand_contraction(&self.norm.folded[t.start..t.end]);
+            push_word(&mut self.stream, &mut self.words, a, ti);
+            if let Some(b) = b {
+                push_word(&mut self.stream, &mut self.words, b, ti);
             }
         }
         self.stream.push_str("\n ");
@@ -326,97 +324,73 @@ impl<'a> Document<'a> {
 /// The most frequent English function words: they say nothing about which sentences are copies
 /// and make poor index anchors.
 pub fn is_function_word(w: &str) -> bool {
-    matches!(
-        w,
-        "the"
-            | "a"
-            | "an"
-            | "of"
-            | "to"
-            | "in"
-            | "on"
-            | "at"
-            | "for"
-            | "with"
-            | "by"
-            | "from"
-            | "and"
-            | "or"
-            | "but"
-            | "as"
-            | "is"
-            | "are"
-            | "was"
-            | "were"
-            | "be"
-            | "been"
-            | "it"
-            | "that"
-            | "this"
-            | "not"
-            | "no"
-            | "he"
-            | "she"
-            | "they"
-            | "we"
-            | "i"
-            | "you"
-            | "his"
-            | "her"
-            | "their"
-            | "its"
-            | "our"
-            | "my"
-            | "your"
-            | "have"
-            | "has"
-            | "had"
-            | "do"
-            | "does"
-            | "did"
-            | "will"
-            | "would"
-            | "can"
-            | "could"
-            | "into"
-            | "over"
-            | "about"
-            | "up"
-            | "out"
-            | "so"
-            | "if"
-            | "than"
-            | "then"
-            | "there"
-            | "which"
-            | "who"
-            | "what"
-            | "all"
-            | "more"
-            | "also"
-            | "since"
-            | "after"
-            | "before"
-            | "under"
-            | "'s"
-            | "one"
-            | "two"
-            | "new"
-            | "said"
-            | "says"
-            | "very"
-    )
+    // A short word as one integer, searched in a sorted table: a few compares instead of one
+    // string compare per listed word.
+    w.len() <= 7 && FUNCTION_KEYS.binary_search(&pack(w.as_bytes())).is_ok()
+}
+
+const FUNCTION_WORDS: [&str; 77] = [
+    "the", "a", "an", "of", "to", "in", "on", "at", "for", "with", "by", "from", "and", "or",
+    "but", "as", "is", "are", "was", "were", "be", "been", "it", "that", "this", "not", "no", "he",
+    "she", "they", "we", "i", "you", "his", "her", "their", "its", "our", "my", "your", "have",
+    "has", "had", "do", "does", "did", "will", "would", "can", "could", "into", "over", "about",
+    "up", "out", "so", "if", "than", "then", "there", "which", "who", "what", "all", "more",
+    "also", "since", "after", "before", "under", "'s", "one", "two", "new", "said", "says", "very",
+];
+
+/// [`FUNCTION_WORDS`] packed by [`pack`], sorted at compile time.
+static FUNCTION_KEYS: [u64; FUNCTION_WORDS.len()] = {
+    let mut keys = [0; FUNCTION_WORDS.len()];
+    let mut i = 0;
+    while i < keys.len() {
+        keys[i] = pack(FUNCTION_WORDS[i].as_bytes());
+        let mut j = i;
+        while j > 0 && keys[j - 1] > keys[j] {
+            let t = keys[j];
+            keys[j] = keys[j - 1];
+            keys[j - 1] = t;
+            j -= 1;
+        }
+        i += 1;
+    }
+    keys
+};
+
+/// Up to 7 bytes, little-endian, and their number in the top byte, as one integer (distinct for
+/// distinct strings of up to 7 bytes).
+const fn pack(b: &[u8]) -> u64 {
+    let mut k = (b.len() as u64) << 56;
+    let mut i = 0;
+    while i < b.len() && i < 7 {
+        k |= (b[i] as u64) << (8 * i);
+        i += 1;
+    }
+    k
+}
+
+/// Appends a match word and the space after it to the stream.
+#[inline]
+fn push_word(stream: &mut String, words: &mut Vec<MatchWord>, part: &str, token: usize) {
+    let pos = stream.len();
+    stream.push_str(part);
+    stream.push(' ');
+    words.push(MatchWord {
+        pos,
+        len: part.len(),
+        token,
+    });
 }
 
 /// Splits a contraction into the words patterns are written with: "isn't" → ("is", "not"),
 /// "won't" → ("will", "not"), "cannot" → ("can", "not"), "Russia's" → ("russia", "'s").
 pub fn expand_contraction(word: &str) -> (&str, Option<&str>) {
-    if word == "cannot" {
-        return ("can", Some("not"));
-    }
     // Most words have no apostrophe: nothing to expand.
-    if !word.as_bytes().contains(&b'\'') {
-        return (word, None);
+    if !word.bytes().any(|b| b == b'\'') {
+        return if word == "cannot" {
+            ("can", Some("not"))
+        } else {
+            (word, None)
+        };
     }
     if let Some(base) = word.strip_suffix("n't") {
         let base = match base {
@@ -511,9 +485,11 @@ fn continues(prev: &str, next: &str) -> bool {
 /// Appends the tokens of `text[start..end]`.
 fn tokenize(text: &str, start: usize, end: usize, out: &mut Vec<Token>) {
     let slice = &text[start..end];
-    let mut iter = slice.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
+    let bytes = slice.as_bytes();
+    let mut i = 0;
+    while let Some(c) = slice[i..].chars().next() {
         if c.is_whitespace() {
+            i += c.len_utf8();
             continue;
         }
         if !c.is_alphanumeric() {
@@ -522,16 +498,24 @@ fn tokenize(text: &str, start: usize, end: usize, out: &mut Vec<Token>) {
                 end: start + i + c.len_utf8(),
                 kind: TokenKind::Punct,
             });
+            i += c.len_utf8();
             continue;
         }
         let numeric = c.is_ascii_digit();
         let mut tok_end = i + c.len_utf8();
-        while let Some(&(j, d)) = iter.peek() {
+        loop {
+            // ASCII letters and digits, most of a token, a byte at a time.
+            while tok_end < bytes.len() && bytes[tok_end].is_ascii_alphanumeric() {
+                tok_end += 1;
+            }
+            let j = tok_end;
+            let Some(d) = slice[j..].chars().next() else {
+                break;
+            };
             if d.is_alphanumeric()
                 || (!d.is_ascii() && unicode_normalization::char::is_combining_mark(d))
             {
                 tok_end = j + d.len_utf8();
-                iter.next();
                 continue;
             }
             // Joiners stay inside a token only between two alphanumerics: "isn't", "U.S",
@@ -549,7 +533,6 @@ fn tokenize(text: &str, start: usize, end: usize, out: &mut Vec<Token>) {
                     .is_some_and(char::is_alphanumeric)
             {
                 tok_end = j + d.len_utf8();
-                iter.next();
                 continue;
             }
             break;
@@ -563,6 +546,7 @@ fn tokenize(text: &str, start: usize, end: usize, out: &mut Vec<Token>) {
                 TokenKind::Word
             },
         });
+        i = tok_end;
     }
 }
 
@@ -701,6 +685,18 @@ mod tests {
             " xi is not waiting \n russia 's can not do will not \n "
         );
         assert_eq!(doc.sentence_words(&doc.sentences[1]).len(), 7);
+    }
+
+    #[test]
+    fn function_words_are_exactly_the_listed_ones() {
+        for w in FUNCTION_WORDS {
+            assert!(is_function_word(w), "{w}");
+        }
+        for w in [
+            "", "th", "thee", "the\0", "said ", "before1", "xi", "'", "s", "thereby",
+        ] {
+            assert!(!is_function_word(w), "{w:?}");
+        }
     }
 
     #[test]

@@ -57,7 +57,9 @@ impl Detector for Duplicate {
     fn check(&self, doc: &Document) -> Vec<Hit> {
         // Content words as ids (one per distinct word), in one flat array, so sorting and
         // comparing cost integer compares; sentences hold ranges of it.
-        let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+        // Sized for the distinct words of news text, so that it rarely rehashes.
+        let mut ids: FxHashMap<&str, u32> =
+            FxHashMap::with_capacity_and_hasher(doc.words.len() / 2, Default::default());
         let mut content: Vec<u32> = Vec::with_capacity(doc.words.len());
         let mut content_ranges = Vec::with_capacity(doc.sentences.len());
         for s in &doc.sentences {
@@ -118,43 +120,63 @@ impl Detector for Duplicate {
                 }
             }
         }
-        // Near repeats: group sentences by content word (sorting, not a map of lists), count the
-        // words each pair shares within small groups, verify the pairs that share enough.
-        let mut by_word: Vec<(u32, u32)> = Vec::new();
+        // Near repeats: the sentences of each content word (postings, filled in sentence order
+        // by counting, so no sort), then for each sentence the words it shares with each earlier
+        // one within short postings; the pairs that share enough are verified.
+        let mut starts = vec![0u32; ids.len() + 1];
+        for info in infos.iter().filter(|i| i.words.len() >= MIN_NEAR_WORDS) {
+            for &w in info.content {
+                starts[w as usize + 1] += 1;
+            }
+        }
+        for k in 1..starts.len() {
+            starts[k] += starts[k - 1];
+        }
+        let mut fill = starts.clone();
+        let mut postings = vec![0u32; starts[ids.len()] as usize];
         for (i, info) in infos.iter().enumerate() {
             if info.words.len() >= MIN_NEAR_WORDS {
-                by_word.extend(info.content.iter().map(|&w| (w, i as u32)));
+                for &w in info.content {
+                    postings[fill[w as usize] as usize] = i as u32;
+                    fill[w as usize] += 1;
+                }
             }
         }
-        by_word.sort_unstable();
-        let mut pairs: Vec<(u32, u32)> = Vec::new();
-        for group in by_word.chunk_by(|a, b| a.0 == b.0) {
-            if group.len() > MAX_POSTINGS {
+        let mut shared = vec![0u32; infos.len()];
+        let mut touched: Vec<u32> = Vec::new();
+        for (i, a) in infos.iter().enumerate() {
+            if a.words.len() < MIN_NEAR_WORDS || original[i].is_some() {
                 continue;
             }
-            for (k, &(_, later)) in group.iter().enumerate() {
-                pairs.extend(group[..k].iter().map(|&(_, earlier)| (later, earlier)));
+            for &w in a.content {
+                let list = &postings[starts[w as usize] as usize..starts[w as usize + 1] as usize];
+                if list.len() > MAX_POSTINGS {
+                    continue;
+                }
+                for &j in list.iter().take_while(|&&j| (j as usize) < i) {
+                    if shared[j as usize] == 0 {
+                        touched.push(j);
+                    }
+                    shared[j as usize] += 1;
+                }
             }
-        }
-        pairs.sort_unstable();
-        for later in pairs.chunk_by(|a, b| a.0 == b.0) {
-            let i = later[0].0 as usize;
-            if original[i].is_some() {
-                continue;
-            }
-            let a = &infos[i];
-            original[i] = later
-                .chunk_by(|x, y| x == y)
-                .filter_map(|run| {
-                    let j = run[0].1 as usize;
+            touched.sort_unstable();
+            original[i] = touched
+                .iter()
+                .filter_map(|&j| {
+                    let j = j as usize;
                     let b = &infos[j];
-                    (2 * run.len() >= a.content.len().min(b.content.len()))
+                    (2 * shared[j] as usize >= a.content.len().min(b.content.len()))
                         .then(|| near(doc, a, b).map(|sim| (j, sim)))
                         .flatten()
                 })
                 // The most similar earlier sentence; the latest on ties.
                 .max_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)))
                 .map(|(j, _)| (j, false));
+            for &j in &touched {
+                shared[j as usize] = 0;
+            }
+            touched.clear();
         }
         hits(doc, &original)
     }

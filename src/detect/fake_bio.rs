@@ -133,14 +133,17 @@ impl Detector for FakeBio {
 
     fn check(&self, doc: &Document) -> Vec<Hit> {
         let mut hits = Vec::new();
+        // One buffer for every sentence's words.
+        let mut words: Vec<&str> = Vec::new();
         for p in &doc.paragraphs {
             let mut run: Option<(usize, usize, bool)> = None; // first, last sentence, opener seen
             for si in p.sentences.clone() {
-                let words: Vec<&str> = doc
-                    .sentence_words(&doc.sentences[si])
-                    .iter()
-                    .map(|w| doc.match_word(w))
-                    .collect();
+                words.clear();
+                words.extend(
+                    doc.sentence_words(&doc.sentences[si])
+                        .iter()
+                        .map(|w| doc.match_word(w)),
+                );
                 match (self.fragment(&words), run.as_mut()) {
                     (Some(opener), Some(r)) => {
                         r.1 = si;

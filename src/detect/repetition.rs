@@ -8,7 +8,7 @@
 
 use super::{Detector, Hit};
 use crate::finding::{Category, Severity};
-use crate::segment::{Document, TokenKind};
+use crate::segment::{Document, Token, TokenKind};
 
 /// Doubled words that English grammar allows ("had had", "that that") or that speech keeps.
 const DOUBLING_ALLOWED: &[&str] = &[
@@ -113,12 +113,14 @@ impl Detector for Repetition {
                 // "the the": next token is the same word, only whitespace between. A run ("the
                 // the the") is one finding, at its first pair, so a file of one word repeated
                 // gives one finding, not one per word.
-                let continues_run =
-                    k > 0 && toks[k - 1].kind == TokenKind::Word && doc.word(&toks[k - 1]) == w;
+                // Lengths first: most neighbours differ, and comparing them costs nothing.
+                let same = |o: &Token| {
+                    o.kind == TokenKind::Word && o.end - o.start == w.len() && doc.word(o) == w
+                };
+                let continues_run = k > 0 && same(&toks[k - 1]);
                 if let Some(n) = toks.get(k + 1)
                     && !continues_run
-                    && n.kind == TokenKind::Word
-                    && doc.word(n) == w
+                    && same(n)
                     && !DOUBLING_ALLOWED.contains(&w)
                     && !(is_capitalised(doc.text(t.start, t.end))
                         && is_capitalised(doc.text(n.start, n.end)))
@@ -137,14 +139,14 @@ impl Detector for Repetition {
                 }
                 // "creaks and creaks", but not "re-posts and posts" (the first is the tail of a
                 // compound) or "air quality and quality of life" (the second heads a new phrase).
-                let after_hyphen = k > 0 && doc.text(toks[k - 1].start, toks[k - 1].end) == "-";
-                let heads_phrase = toks.get(k + 3).is_some_and(|t| doc.word(t) == "of");
+                let after_hyphen = || k > 0 && doc.text(toks[k - 1].start, toks[k - 1].end) == "-";
+                let heads_phrase = || toks.get(k + 3).is_some_and(|t| doc.word(t) == "of");
                 if let (Some(and), Some(n)) = (toks.get(k + 1), toks.get(k + 2))
-                    && !after_hyphen
-                    && !heads_phrase
+                    && and.end - and.start == 3
                     && doc.word(and) == "and"
-                    && n.kind == TokenKind::Word
-                    && doc.word(n) == w
+                    && same(n)
+                    && !after_hyphen()
+                    && !heads_phrase()
                     && w.chars().count() >= 4
                     && w.chars().all(char::is_alphabetic)
                     && !REDUPLICATION_ALLOWED.contains(&w)

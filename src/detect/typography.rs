@@ -87,6 +87,10 @@ fn next_paragraph_opens_quote(doc: &Document, pi: usize) -> bool {
 fn quotes(doc: &Document, pi: usize, hits: &mut Vec<Hit>) {
     let p = &doc.paragraphs[pi];
     let text = doc.text(p.start, p.end);
+    // Most paragraphs quote nothing: nothing to pair.
+    if !text.as_bytes().contains(&b'"') {
+        return;
+    }
     // Curly (directional) marks are checked as a stack; straight ones by parity.
     let mut open_curly: Vec<usize> = Vec::new();
     let mut straight: Vec<usize> = Vec::new();
@@ -158,6 +162,11 @@ fn brackets(doc: &Document, pi: usize, hits: &mut Vec<Hit>) {
     let p = &doc.paragraphs[pi];
     let text = doc.text(p.start, p.end);
     let mut open: Vec<(usize, char)> = Vec::new();
+    // Most paragraphs have none; counted rather than searched, so that the loop vectorises.
+    let is_bracket = |b: &u8| matches!(b, b'(' | b'[' | b')' | b']');
+    if text.as_bytes().iter().filter(|b| is_bracket(b)).count() == 0 {
+        return;
+    }
     // Brackets are ASCII: scanning bytes finds them at their character offsets.
     for (i, &byte) in text.as_bytes().iter().enumerate() {
         if !matches!(byte, b'(' | b'[' | b')' | b']') {
@@ -276,10 +285,18 @@ fn mojibake(doc: &Document, hits: &mut Vec<Hit>) {
     if text.is_ascii() {
         return;
     }
-    let chars: Vec<(usize, char)> = text
-        .char_indices()
-        .filter(|&(_, c)| !c.is_ascii())
-        .collect();
+    // ASCII bytes skipped a byte at a time, only the rest decoded.
+    let bytes = text.as_bytes();
+    let mut chars: Vec<(usize, char)> = Vec::new();
+    let mut at = 0;
+    while let Some(skip) = bytes[at..].iter().position(|&b| !b.is_ascii()) {
+        at += skip;
+        let Some(c) = text[at..].chars().next() else {
+            break;
+        };
+        chars.push((at, c));
+        at += c.len_utf8();
+    }
     // Work only on runs of adjacent non-ASCII characters; ASCII text costs one filter pass.
     let mut found: Vec<(usize, usize, String)> = Vec::new();
     let mut i = 0;

@@ -54,31 +54,32 @@ impl Detector for Untranslated {
         // one's table entry (looked up once).
         let mut words: Vec<Token> = Vec::new();
         let mut found: Vec<Option<ForeignWord>> = Vec::new();
+        let lookups = self.words.lookups(doc);
         for s in &doc.sentences {
-            words.clear();
-            found.clear();
-            // Only an apostrophe makes a party-member form ("CDA'er").
-            let mut apostrophe = false;
-            for t in &doc.tokens[s.tokens.clone()] {
-                if t.kind == TokenKind::Punct {
-                    continue;
-                }
-                words.push(*t);
-                found.push(if t.kind == TokenKind::Word {
-                    let w = doc.word(t);
-                    apostrophe |= w.as_bytes().contains(&b'\'');
-                    self.words.get(w)
-                } else {
-                    None
-                });
-            }
+            let tokens = &doc.tokens[s.tokens.clone()];
+            let entries = &lookups[s.tokens.clone()];
+            // Entries are only looked up for words.
+            let foreign = entries.iter().filter(|f| f.is_some_and(|f| f.flag)).count();
+            // Only an apostrophe makes a party-member form ("CDA'er"); most sentences have none.
+            let apostrophe = doc.folded(s.start, s.end).contains('\'')
+                && tokens
+                    .iter()
+                    .any(|t| t.kind == TokenKind::Word && doc.word(t).contains('\''));
             // A sentence that is largely foreign is a quotation in that language, not a word
             // the translator left behind.
-            let foreign = found.iter().filter(|f| f.is_some()).count();
             if (foreign == 0 && !apostrophe)
                 || (foreign >= MIN_FOREIGN_QUOTE && foreign * 4 >= s.words.len())
             {
                 continue;
+            }
+            words.clear();
+            found.clear();
+            for (t, f) in tokens.iter().zip(entries) {
+                if t.kind == TokenKind::Punct {
+                    continue;
+                }
+                words.push(*t);
+                found.push(f.filter(|f| f.flag));
             }
             self.check_words(doc, &words, &found, &mut hits);
         }

@@ -126,18 +126,44 @@ impl ForeignWords {
     pub fn evidence(&self, doc: &crate::segment::Document) -> [usize; 4] {
         let mut seen = rustc_hash::FxHashSet::default();
         let mut counts = [0; 4];
-        for t in &doc.tokens {
-            if t.kind != crate::segment::TokenKind::Word {
-                continue;
-            }
-            let w = doc.word(t);
-            if let Some(f) = self.lookup(w)
-                && seen.insert(w)
+        for (t, f) in doc.tokens.iter().zip(self.lookups(doc).iter()) {
+            if let Some(f) = f
+                && seen.insert(doc.word(t))
             {
                 counts[f.lang] += 1;
             }
         }
         counts
+    }
+
+    /// Each token's entry, flagged or evidence only (`None` for punctuation, numbers and words
+    /// not listed), looked up once per document: the untranslated detector and the language
+    /// evidence share it.
+    pub fn lookups<'d>(&self, doc: &'d crate::segment::Document) -> Cow<'d, [Option<ForeignWord>]> {
+        // The cache is keyed by the table, in case a caller holds another one.
+        let key = std::ptr::from_ref(self) as usize;
+        let compute = || {
+            let table = self.table();
+            doc.tokens
+                .iter()
+                .map(|t| {
+                    if t.kind != crate::segment::TokenKind::Word || t.end - t.start < 4 {
+                        return None;
+                    }
+                    let w = doc.word(t);
+                    if !foreign_table::listable(w) {
+                        return None;
+                    }
+                    table?.get(w).map(ForeignWord::from)
+                })
+                .collect()
+        };
+        let (k, found) = doc.foreign.get_or_init(|| (key, compute()));
+        if *k == key {
+            Cow::Borrowed(found)
+        } else {
+            Cow::Owned(compute())
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -263,6 +289,30 @@ mod tests {
         ] {
             assert!(t.get(w).is_none(), "{w} is English");
         }
+    }
+
+    #[test]
+    fn lookups_agree_with_lookup_and_are_cached_per_table() {
+        use crate::segment::{Document, TokenKind};
+        let t = ForeignWords::embedded();
+        let doc = Document::new("Bovendien the gemeente said: allerdings, 3 cats.");
+        let found = t.lookups(&doc);
+        assert_eq!(found.len(), doc.tokens.len());
+        for (tok, f) in doc.tokens.iter().zip(found.iter()) {
+            let want = (tok.kind == TokenKind::Word)
+                .then(|| t.lookup(doc.word(tok)))
+                .flatten();
+            assert_eq!(*f, want, "{}", doc.word(tok));
+        }
+        assert!(found[0].is_some());
+        assert!(matches!(t.lookups(&doc), Cow::Borrowed(_)), "cached");
+        // Another table is not served the first one's entries.
+        let other = ForeignWords::parse("x.tsv", "bovendien\tde\t-300\t-\tflag\n").unwrap();
+        assert_eq!(
+            other.lookups(&doc)[0].map(|f| LANGUAGES[f.lang]),
+            Some("de")
+        );
+        assert_eq!(other.lookups(&doc)[2], None);
     }
 
     #[test]
