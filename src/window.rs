@@ -42,7 +42,7 @@ use std::hash::{Hash, Hasher};
 /// Articles longer than this are checked in windows.
 pub const HUGE_ARTICLE: usize = 4 << 20;
 /// Length a window aims at.
-pub const WINDOW: usize = 2 << 20;
+pub const WINDOW: usize = 1 << 20;
 /// `duplicate`'s shortest exact repeat, in match words ("He denied it." repeats naturally).
 const MIN_EXACT_WORDS: usize = 5;
 /// No interned string.
@@ -93,8 +93,9 @@ fn best_cut(text: &str, start: usize, limit: usize, min_len: usize) -> (usize, b
         limit -= 1;
     }
     let (mut paragraph, mut sentence, mut space_balanced, mut space) = (0, 0, 0, 0);
-    // Quotation state: open curly marks and straight ones, reset at each paragraph boundary.
-    let (mut depth, mut straight) = (0usize, 0usize);
+    // Open quotations (curly marks, straight ones) and brackets, reset at each paragraph
+    // boundary.
+    let (mut depth, mut straight, mut brackets) = (0usize, 0usize, 0usize);
     let mut line_start = start;
     let mut prev_word_lower = false;
     let mut word_len = 0usize;
@@ -105,6 +106,8 @@ fn best_cut(text: &str, start: usize, limit: usize, min_len: usize) -> (usize, b
             '“' | '„' | '«' => depth += 1,
             '”' | '»' => depth = depth.saturating_sub(1),
             '"' => straight += 1,
+            '(' | '[' => brackets += 1,
+            ')' | ']' => brackets = brackets.saturating_sub(1),
             _ => {}
         }
         if c.is_alphabetic() {
@@ -134,13 +137,13 @@ fn best_cut(text: &str, start: usize, limit: usize, min_len: usize) -> (usize, b
                 paragraph = i + 1;
             }
             if ends {
-                (depth, straight) = (0, 0);
+                (depth, straight, brackets) = (0, 0, 0);
             }
             line_start = i + 1;
             continue;
         }
         if c == ' ' && i + 1 >= floor && i + 1 < limit {
-            let balanced = depth == 0 && straight % 2 == 0;
+            let balanced = depth == 0 && straight % 2 == 0 && brackets == 0;
             space = i + 1;
             if balanced {
                 space_balanced = i + 1;
@@ -190,11 +193,13 @@ fn leading_marks(rest: &str) -> &str {
 struct Stored {
     start: usize,
     end: usize,
-    line: usize,
-    column: usize,
-    context: Context,
-    /// Interned sentence, for findings made outside the windows (discovered boilerplate).
+    /// The sentence context: a range of the original text (at most a few hundred bytes)…
+    context_start: usize,
+    context_len: u32,
+    /// …or, for findings made outside the windows (discovered boilerplate), interned.
     sentence: u32,
+    line: u32,
+    column: u32,
     rule: u32,
     explanation: u32,
     suggestion: u32,
@@ -204,6 +209,27 @@ struct Stored {
     severity: Severity,
     /// Index of the detector, for the language guess's order.
     detector: u8,
+    /// The context is cut at its start (bit 0) or end (bit 1): shown with "…".
+    cut: u8,
+    /// Order of detection: ties keep it, as `check`'s stable sorts do.
+    seq: u32,
+}
+
+impl Stored {
+    fn context(&self) -> Context {
+        Context {
+            start: self.context_start,
+            end: self.context_start + self.context_len as usize,
+            cut_start: self.cut & 1 != 0,
+            cut_end: self.cut & 2 != 0,
+        }
+    }
+}
+
+/// A line or column number, stored in 32 bits (a 4-billion-line input is far beyond the
+/// input limits; the number saturates rather than wraps).
+fn small(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// The findings of a huge article, compact; [`Lean::get`] renders one from the article text.
@@ -229,8 +255,8 @@ impl Lean {
         let string = |k: u32| self.strings[k as usize].clone();
         Finding {
             article: self.article.clone(),
-            line: s.line,
-            column: s.column,
+            line: s.line as usize,
+            column: s.column as usize,
             start: s.start,
             end: s.end,
             category: s.category,
@@ -243,7 +269,7 @@ impl Lean {
             sentence: if s.sentence != NONE {
                 string(s.sentence)
             } else {
-                s.context.render(text)
+                s.context().render(text)
             },
         }
     }
@@ -257,8 +283,8 @@ impl Lean {
     fn light(&self, s: &Stored) -> Finding {
         Finding {
             article: String::new(),
-            line: s.line,
-            column: s.column,
+            line: s.line as usize,
+            column: s.column as usize,
             start: s.start,
             end: s.end,
             category: s.category,
@@ -504,10 +530,12 @@ impl Checker {
         }
         let preferred = guess.lang.as_deref();
         // Where entries of several languages matched the same words, one stays.
-        items.sort_by(|a, b| {
+        // In place (no buffer of half the findings).
+        items.sort_unstable_by(|a, b| {
             (a.start, a.end, lang_of(a).is_none(), lang_of(a) != preferred)
                 .cmp(&(b.start, b.end, lang_of(b).is_none(), lang_of(b) != preferred))
                 .then(b.confidence.total_cmp(&a.confidence))
+                .then(a.seq.cmp(&b.seq))
         });
         items.dedup_by(|later, kept| {
             later.lang != NONE
@@ -516,8 +544,10 @@ impl Checker {
                 && later.end == kept.end
         });
         let rule = |s: &Stored| strings.list[s.rule as usize].as_str();
-        items.sort_by(|a, b| {
-            (a.start, b.severity, a.end, rule(a)).cmp(&(b.start, a.severity, b.end, rule(b)))
+        items.sort_unstable_by(|a, b| {
+            (a.start, b.severity, a.end, rule(a))
+                .cmp(&(b.start, a.severity, b.end, rule(b)))
+                .then(a.seq.cmp(&b.seq))
         });
         items.dedup_by(|b, a| a.start == b.start && a.end == b.end && a.rule == b.rule);
         // Discovered boilerplate, as in `check_with`.
@@ -536,9 +566,11 @@ impl Checker {
                 let stored = Stored {
                     start: f.start,
                     end: f.end,
-                    line: f.line,
-                    column: f.column,
-                    context: Context::default(),
+                    line: small(f.line),
+                    column: small(f.column),
+                    context_start: 0,
+                    context_len: 0,
+                    cut: 0,
                     sentence: strings.intern(&f.sentence),
                     rule: strings.intern(&f.rule),
                     explanation: strings.intern(&f.explanation),
@@ -548,12 +580,15 @@ impl Checker {
                     category: f.category,
                     severity: f.severity,
                     detector: u8::MAX,
+                    seq: small(items.len()),
                 };
                 items.push(stored);
             }
             let rule = |s: &Stored| strings.list[s.rule as usize].as_str();
-            items.sort_by(|a, b| {
-                (a.start, b.severity, a.end, rule(a)).cmp(&(b.start, a.severity, b.end, rule(b)))
+            items.sort_unstable_by(|a, b| {
+                (a.start, b.severity, a.end, rule(a))
+                    .cmp(&(b.start, a.severity, b.end, rule(b)))
+                    .then(a.seq.cmp(&b.seq))
             });
         }
         let mut lean = Lean {
@@ -561,24 +596,20 @@ impl Checker {
             items: Vec::new(),
             strings: std::mem::take(&mut strings.list),
         };
-        // The policy of `check_with`, finding by finding.
+        // The policy of `check_with`, finding by finding, in place.
         let policy = &self.policy;
         let suppressions = Suppressions::scan(&article.text);
-        let mut kept = Vec::with_capacity(items.len());
-        for mut s in items {
-            let light = lean.light(&s);
+        items.retain_mut(|s| {
+            let light = lean.light(s);
             if let Some((_, sev)) = policy.severity.iter().rev().find(|(n, _)| names(n, &light)) {
                 s.severity = *sev;
             }
-            if s.confidence < policy.min_confidence
-                || accepted.iter().any(|&(a, e)| a <= s.start && s.end <= e)
-                || suppressions.covers(&light)
-            {
-                continue;
-            }
-            kept.push(s);
-        }
-        lean.items = kept;
+            s.confidence >= policy.min_confidence
+                && !accepted.iter().any(|&(a, e)| a <= s.start && s.end <= e)
+                && !suppressions.covers(&light)
+        });
+        items.shrink_to_fit();
+        lean.items = items;
         if let Some(baseline) = &policy.baseline {
             // The baseline counts findings by their text: rendered, then kept by index.
             let all: Vec<Finding> = lean.iter(&article.text).collect();
@@ -664,16 +695,16 @@ impl Carry {
                 }
                 self.untranslated.insert(word, (self.items.len(), n));
             }
-            let mut context = context_range(doc, h.start, h.end);
-            context.start += base;
-            context.end += base;
+            let context = context_range(doc, h.start, h.end);
             let s = &mut self.strings;
             let stored = Stored {
                 start: start + base,
                 end: end + base,
-                line: self.line_base + line_idx + 1,
-                column,
-                context,
+                line: small(self.line_base + line_idx + 1),
+                column: small(column),
+                context_start: context.start + base,
+                context_len: small(context.end - context.start),
+                cut: u8::from(context.cut_start) | (u8::from(context.cut_end) << 1),
                 sentence: NONE,
                 rule: s.intern(&h.rule),
                 explanation: s.intern(&h.explanation),
@@ -683,6 +714,7 @@ impl Carry {
                 category: h.category,
                 severity: h.severity,
                 detector: di,
+                seq: small(self.items.len()),
             };
             self.items.push(stored);
         }
