@@ -6,9 +6,9 @@
 use crate::baseline::fingerprint;
 use crate::finding::{Finding, Severity};
 use crate::report::{write_findings_csv, write_findings_rows, write_human};
-use crate::window::Findings;
 use crate::rules::Rule;
 use crate::score::Summary;
+use crate::window::Findings;
 use serde::Serialize;
 use serde_json::json;
 use std::collections::HashMap;

@@ -487,8 +487,7 @@ impl Writer<'_> {
             outcome.failed = true;
         }
         if opts.write_baseline.is_some() {
-            self.recorded
-                .extend(findings.iter().map(|f| Entry::of(&f)));
+            self.recorded.extend(findings.iter().map(|f| Entry::of(&f)));
         }
         if let Some(r) = self.reports.as_mut() {
             r.write_article(&checked.summary, findings)?;

@@ -54,6 +54,8 @@ pub struct Cut {
     pub start: usize,
     pub end: usize,
     pub paragraph_end: bool,
+    /// Cut inside a sentence (at a space): the sentence is counted once, not in both windows.
+    pub mid_sentence: bool,
 }
 
 /// Cuts `text` into windows of at most `window` bytes (more only when no space or character
@@ -68,14 +70,16 @@ pub fn cut(text: &str, window: usize) -> Vec<Cut> {
                 start,
                 end: text.len(),
                 paragraph_end: true,
+                mid_sentence: false,
             });
             break;
         }
-        let (end, paragraph_end) = best_cut(text, start, limit, window / 4);
+        let (end, kind) = best_cut(text, start, limit, window / 4);
         out.push(Cut {
             start,
             end,
-            paragraph_end,
+            paragraph_end: kind == 0,
+            mid_sentence: kind == 2,
         });
         start = end;
     }
@@ -84,8 +88,9 @@ pub fn cut(text: &str, window: usize) -> Vec<Cut> {
 
 /// The best place to end a window that starts at `start`, at or before `limit`, at least
 /// `min_len` in: a paragraph boundary, else a sentence end outside quotations, else a space
-/// outside quotations, else any space, else a character boundary.
-fn best_cut(text: &str, start: usize, limit: usize, min_len: usize) -> (usize, bool) {
+/// outside quotations, else any space, else a character boundary. The kind of cut: 0 paragraph,
+/// 1 sentence, 2 inside a sentence.
+fn best_cut(text: &str, start: usize, limit: usize, min_len: usize) -> (usize, u8) {
     let bytes = text.as_bytes();
     let floor = start + min_len;
     let mut limit = limit;
@@ -129,9 +134,10 @@ fn best_cut(text: &str, start: usize, limit: usize, min_len: usize) -> (usize, b
             // sentence and the next line does not continue in lowercase (`segment` joins
             // hard-wrapped lines otherwise).
             let ends = line.trim().is_empty()
-                || (line.trim_end().ends_with([
-                    '.', '!', '?', ':', ';', '"', '\'', ')', '”', '’',
-                ]) && !line.trim_start().starts_with('#')
+                || (line
+                    .trim_end()
+                    .ends_with(['.', '!', '?', ':', ';', '"', '\'', ')', '”', '’'])
+                    && !line.trim_start().starts_with('#')
                     && next_first.is_some_and(|f| !f.is_lowercase() && !f.is_whitespace()));
             if ends && i + 1 >= floor {
                 paragraph = i + 1;
@@ -157,19 +163,22 @@ fn best_cut(text: &str, start: usize, limit: usize, min_len: usize) -> (usize, b
         }
     }
     if paragraph > 0 {
-        return (paragraph, true);
+        return (paragraph, 0);
     }
-    for at in [sentence, space_balanced, space] {
+    if sentence > 0 {
+        return (sentence, 1);
+    }
+    for at in [space_balanced, space] {
         if at > 0 {
-            return (at, false);
+            return (at, 2);
         }
     }
     if limit > start {
-        return (limit, false);
+        return (limit, 2);
     }
     // A window smaller than one character.
     let first = text[start..].chars().next().map_or(1, char::len_utf8);
-    (start + first, false)
+    (start + first, 2)
 }
 
 /// The opening marks a paragraph starts with (what `typography` looks at to decide that a
@@ -381,6 +390,10 @@ struct Carry {
     words: FxHashSet<Box<str>>,
     evidence: [usize; 4],
     accepted: Vec<(usize, usize)>,
+    /// Where the window's text starts when the seam before it cut a sentence.
+    continues: Option<usize>,
+    /// The previous window's last word, lowercase.
+    last_word: String,
     word_count: usize,
     sentence_count: usize,
     /// Line breaks before the window, and characters since the last one.
@@ -409,14 +422,8 @@ impl Checker {
     ) -> (Summary, Lean) {
         let text = article.text.as_str();
         let mut carry = Carry::default();
-        let dup = self
-            .detectors
-            .iter()
-            .position(|d| d.id() == "duplicate");
-        let untranslated = self
-            .detectors
-            .iter()
-            .position(|d| d.id() == "untranslated");
+        let dup = self.detectors.iter().position(|d| d.id() == "duplicate");
+        let untranslated = self.detectors.iter().position(|d| d.id() == "untranslated");
         let cuts = cut(text, window);
         for (k, c) in cuts.iter().enumerate() {
             let core = &text[c.start..c.end];
@@ -448,9 +455,14 @@ impl Checker {
             }
             let partial_start = k > 0 && !cuts[k - 1].paragraph_end;
             let partial_end = !c.paragraph_end;
+            // A sentence cut by a seam is not a sentence: it repeats nothing.
+            let cut_first = k > 0 && cuts[k - 1].mid_sentence;
             if let Some(dup) = dup {
-                carry.duplicates(&doc, core_end, dup as u8, &mut hits, partial_start, partial_end, &self.selection);
+                let seams = (partial_start, partial_end, cut_first, c.mid_sentence);
+                carry.duplicates(&doc, core_end, dup as u8, &mut hits, seams, &self.selection);
             }
+            // A run of doubled words across a seam continues the previous window's finding.
+            carry.continues = cut_first.then_some(c.start + (core.len() - core.trim_start().len()));
             carry.evidence(self, &doc, core_end);
             if !self.policy.accept.is_empty() {
                 carry.accepted.extend(
@@ -467,6 +479,10 @@ impl Checker {
                 .filter(|t| t.start < core_end && t.kind != crate::segment::TokenKind::Punct)
                 .count();
             carry.sentence_count += doc.sentences.iter().filter(|s| s.start < core_end).count();
+            if k > 0 && cuts[k - 1].mid_sentence {
+                // The sentence the seam cuts was counted in the previous window.
+                carry.sentence_count = carry.sentence_count.saturating_sub(1);
+            }
             carry.store(&doc, c.start, hits, untranslated.map(|u| u as u8));
             carry.advance(core);
         }
@@ -532,8 +548,18 @@ impl Checker {
         // Where entries of several languages matched the same words, one stays.
         // In place (no buffer of half the findings).
         items.sort_unstable_by(|a, b| {
-            (a.start, a.end, lang_of(a).is_none(), lang_of(a) != preferred)
-                .cmp(&(b.start, b.end, lang_of(b).is_none(), lang_of(b) != preferred))
+            (
+                a.start,
+                a.end,
+                lang_of(a).is_none(),
+                lang_of(a) != preferred,
+            )
+                .cmp(&(
+                    b.start,
+                    b.end,
+                    lang_of(b).is_none(),
+                    lang_of(b) != preferred,
+                ))
                 .then(b.confidence.total_cmp(&a.confidence))
                 .then(a.seq.cmp(&b.seq))
         });
@@ -669,7 +695,13 @@ impl Checker {
 
 impl Carry {
     /// Adds a window's hits, mapped to the whole article's offsets, lines and columns.
-    fn store(&mut self, doc: &Document, base: usize, mut hits: Vec<(u8, Hit)>, untranslated: Option<u8>) {
+    fn store(
+        &mut self,
+        doc: &Document,
+        base: usize,
+        mut hits: Vec<(u8, Hit)>,
+        untranslated: Option<u8>,
+    ) {
         hits.sort_by_key(|(_, h)| h.start);
         let original = doc.original;
         let lines = doc.line_starts();
@@ -685,7 +717,22 @@ impl Carry {
             }
             col += original[col_pos..start].chars().count();
             col_pos = start;
-            let column = if line_idx == 0 { col + self.column_base } else { col };
+            let column = if line_idx == 0 {
+                col + self.column_base
+            } else {
+                col
+            };
+            // A run of doubled words is one finding, at its first pair: the seam did not start
+            // a new run when the word before it is the same.
+            if h.rule == "repetition.doubled-word"
+                && self.continues == Some(start + base)
+                && original[start..end]
+                    .split_whitespace()
+                    .next()
+                    .is_some_and(|w| w.to_lowercase() == self.last_word)
+            {
+                continue;
+            }
             if Some(di) == untranslated {
                 let word = doc.folded(h.start, h.end).to_string();
                 let n = occurrences(&h.explanation);
@@ -722,6 +769,11 @@ impl Carry {
 
     /// Moves the line and column bases past a window.
     fn advance(&mut self, core: &str) {
+        self.last_word = core
+            .split_whitespace()
+            .next_back()
+            .unwrap_or_default()
+            .to_lowercase();
         let bytes = core.as_bytes();
         let mut last = None;
         for (i, &b) in bytes.iter().enumerate() {
@@ -768,11 +820,11 @@ impl Carry {
         core_end: usize,
         dup: u8,
         hits: &mut Vec<(u8, Hit)>,
-        partial_start: bool,
-        partial_end: bool,
+        (partial_start, partial_end, cut_first, cut_last): (bool, bool, bool, bool),
         selection: &Selection,
     ) {
         let n = doc.sentences.iter().filter(|s| s.start < core_end).count();
+        let whole_sentence = |i: usize| !(cut_first && i == 0) && !(cut_last && i + 1 == n);
         let line_of = |i: usize| doc.line_of(doc.norm.map.start(doc.sentences[i].start));
         // For each sentence: the line it repeats (of the whole article) and whether exactly.
         let mut original: Vec<Option<(usize, bool)>> = vec![None; n];
@@ -781,7 +833,7 @@ impl Carry {
         for (i, s) in doc.sentences[..n].iter().enumerate() {
             let words = doc.sentence_words(s);
             let fp = match (words.first(), words.last()) {
-                (Some(a), Some(b)) if words.len() >= MIN_EXACT_WORDS => {
+                (Some(a), Some(b)) if words.len() >= MIN_EXACT_WORDS && whole_sentence(i) => {
                     let mut h = std::hash::DefaultHasher::new();
                     doc.stream[a.pos..b.pos + b.len].hash(&mut h);
                     Some(h.finish())
@@ -858,7 +910,10 @@ impl Carry {
                 start: doc.sentences[i].start,
                 end: doc.sentences[j - 1].end,
                 category: Category::Duplicate,
-                rule: format!("duplicate.{}", if paragraph { "paragraph" } else { "sentence" }),
+                rule: format!(
+                    "duplicate.{}",
+                    if paragraph { "paragraph" } else { "sentence" }
+                ),
                 severity: Severity::Major,
                 confidence: if all_exact { 0.95 } else { 0.8 },
                 explanation: format!(
@@ -878,7 +933,9 @@ impl Carry {
 /// The line number in a `duplicate` explanation ("… text from line 12; …").
 fn first_line(explanation: &str) -> Option<usize> {
     let rest = &explanation[explanation.find("from line ")? + "from line ".len()..];
-    let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let digits = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
     rest[..digits].parse().ok()
 }
 
@@ -932,7 +989,10 @@ mod tests {
     fn cuts_prefer_paragraphs_then_sentences_then_spaces() {
         let text = "One two three. Four five six.\n\nSeven eight nine. Ten eleven twelve.";
         let cuts = cut(text, 40);
-        assert_eq!(&text[cuts[0].start..cuts[0].end], "One two three. Four five six.\n\n");
+        assert_eq!(
+            &text[cuts[0].start..cuts[0].end],
+            "One two three. Four five six.\n\n"
+        );
         assert!(cuts[0].paragraph_end);
         let text = "alpha beta gamma. Delta epsilon zeta eta theta iota kappa";
         let cuts = cut(text, 30);
@@ -942,7 +1002,11 @@ mod tests {
         let text = "aaa bbb “ccc ddd eee fff” ggg";
         let cuts = cut(text, 20);
         assert_eq!(&text[..cuts[0].end], "aaa bbb ");
-        for (text, w) in [("x".repeat(100), 7), ("é".repeat(50), 7), ("a b ".repeat(40), 9)] {
+        for (text, w) in [
+            ("x".repeat(100), 7),
+            ("é".repeat(50), 7),
+            ("a b ".repeat(40), 9),
+        ] {
             let cuts = cut(&text, w);
             assert_eq!(cuts[0].start, 0);
             assert_eq!(cuts.last().unwrap().end, text.len());
@@ -954,9 +1018,18 @@ mod tests {
     fn explanations_keep_article_counts_and_lines() {
         assert_eq!(occurrences("'x' looks like a word (never seen)."), 1);
         assert_eq!(occurrences("'x' looks (a); 4 times in the article."), 4);
-        assert_eq!(with_count("'x' looks (a).", 3), "'x' looks (a); 3 times in the article.");
-        assert_eq!(with_count("'x' (a); 2 times in the article.", 5), "'x' (a); 5 times in the article.");
-        assert_eq!(shift_line("This repeats text from line 9; MT", 10), "This repeats text from line 19; MT");
+        assert_eq!(
+            with_count("'x' looks (a).", 3),
+            "'x' looks (a); 3 times in the article."
+        );
+        assert_eq!(
+            with_count("'x' (a); 2 times in the article.", 5),
+            "'x' (a); 5 times in the article."
+        );
+        assert_eq!(
+            shift_line("This repeats text from line 9; MT", 10),
+            "This repeats text from line 19; MT"
+        );
         assert_eq!(first_line("from line 12; x"), Some(12));
     }
 

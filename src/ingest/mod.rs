@@ -773,9 +773,14 @@ mod tests {
         lzma_rs::xz_compress(&mut text.as_bytes(), &mut xz).unwrap();
         let path = Path::new("bomb.txt.xz");
         let e = unxz(&mut &xz[..], path, 2 << 20).unwrap_err().to_string();
-        assert!(e.contains("bomb.txt.xz") && e.contains("more than 2 MiB"), "{e}");
+        assert!(
+            e.contains("bomb.txt.xz") && e.contains("more than 2 MiB"),
+            "{e}"
+        );
         assert_eq!(unxz(&mut &xz[..], path, 4 << 20).unwrap(), text.as_bytes());
-        let e = unxz(&mut &b"not xz"[..], path, 4 << 20).unwrap_err().to_string();
+        let e = unxz(&mut &b"not xz"[..], path, 4 << 20)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("not a valid .xz file"), "{e}");
     }
     use std::io::Write;
