@@ -824,7 +824,7 @@ impl Carry {
         selection: &Selection,
     ) {
         let n = doc.sentences.iter().filter(|s| s.start < core_end).count();
-        let whole_sentence = |i: usize| !(cut_first && i == 0) && !(cut_last && i + 1 == n);
+        let whole_sentence = |i: usize| !((cut_first && i == 0) || (cut_last && i + 1 == n));
         let line_of = |i: usize| doc.line_of(doc.norm.map.start(doc.sentences[i].start));
         // For each sentence: the line it repeats (of the whole article) and whether exactly.
         let mut original: Vec<Option<(usize, bool)>> = vec![None; n];
