@@ -22,10 +22,13 @@
 //! 300,000 sentence copies.
 //!
 //! What still differs from checking the article in one piece happens at window seams only: a run
-//! of repeated sentences crossing a seam is two findings, a quotation or bracket left open across
-//! a seam inside one paragraph is not paired, and a sentence cut by a seam (when a paragraph is
-//! longer than a window) is two. Near (not exact) repeats are found within a window only, and
-//! `duplicate` skips common words by their frequency in the window, not the article.
+//! of repeated sentences crossing a seam is two findings; inside a paragraph longer than a window,
+//! a quotation or bracket left open across a seam is not paired (cuts avoid open ones when they
+//! can) and the sentence a seam cuts is checked as two parts (counted once). Near (not exact)
+//! repeats are found within a window only, and `duplicate` skips common words by their frequency
+//! in the window, not the article. Measured on 50 MB articles: 72 of 326,920 output lines differ
+//! (near repeats) for one of paragraphs, 274 of 23,956 (near repeats, brackets) for one single
+//! line; a 12 MB article of exact repeats gives byte-identical output in every format.
 
 use crate::check::{Checker, Context, Selection, context_range};
 use crate::detect::Hit;
