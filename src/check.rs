@@ -21,6 +21,7 @@ use crate::ingest::Article;
 use crate::score::{LanguageGuess, Summary, Thresholds, guess_language, summarise};
 use crate::segment::Document;
 use crate::suppress::{Suppressions, names};
+use crate::window::{HUGE_ARTICLE, Lean};
 
 /// A sentence longer than this is shown as a window around the span.
 const MAX_SENTENCE_BYTES: usize = 600;
@@ -67,11 +68,11 @@ impl Selection {
             && (named || (self.only.is_empty() && !d.experimental()))
     }
 
-    fn keeps(&self, detector: &str, hit: &Hit) -> bool {
+    pub(crate) fn keeps(&self, detector: &str, hit: &Hit) -> bool {
         self.keeps_rule(detector, hit.category, &hit.rule)
     }
 
-    fn keeps_rule(&self, detector: &str, category: Category, rule: &str) -> bool {
+    pub(crate) fn keeps_rule(&self, detector: &str, category: Category, rule: &str) -> bool {
         let matches = |item: &String| {
             item == detector
                 || item == category.as_str()
@@ -158,7 +159,7 @@ impl Policy {
     }
 
     /// Original byte ranges of the accepted phrases, matched on normalised lowercase text.
-    fn accepted_ranges(&self, doc: &Document) -> Vec<(usize, usize)> {
+    pub(crate) fn accepted_ranges(&self, doc: &Document) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
         for phrase in &self.accept {
             let phrase = crate::normalise::normalise(phrase.trim()).folded;
@@ -175,12 +176,12 @@ impl Policy {
 
 /// The detectors, compiled once and shared by all threads.
 pub struct Checker {
-    detectors: Vec<Box<dyn Detector>>,
-    foreign: std::sync::Arc<crate::lexicon::foreign::ForeignWords>,
-    selection: Selection,
-    thresholds: Thresholds,
-    source_lang: SourceLang,
-    policy: Policy,
+    pub(crate) detectors: Vec<Box<dyn Detector>>,
+    pub(crate) foreign: std::sync::Arc<crate::lexicon::foreign::ForeignWords>,
+    pub(crate) selection: Selection,
+    pub(crate) thresholds: Thresholds,
+    pub(crate) source_lang: SourceLang,
+    pub(crate) policy: Policy,
     /// The lexicon, whose source phrases confirm findings against a bilingual input's source.
     lexicon: std::sync::Arc<crate::lexicon::entry::Lexicon>,
     /// Those phrases, parsed on the first bilingual article so other runs never pay for them.
@@ -230,7 +231,39 @@ impl Checker {
     /// Checks one article with findings found outside it (discovered site boilerplate): they go
     /// through the same policy and count in the score. One overlapping a finding of the same
     /// category is dropped.
+    ///
+    /// An article longer than [`HUGE_ARTICLE`] is checked in windows (see [`crate::window`]).
     pub fn check_with(&self, article: &Article, id: &str, extra: Vec<Finding>) -> Checked {
+        match self.check_lean(article, id, extra) {
+            (checked, None) => checked,
+            (Checked { summary, .. }, Some(lean)) => Checked {
+                summary,
+                findings: lean.iter(&article.text).collect(),
+            },
+        }
+    }
+
+    /// [`Checker::check_with`], with the findings of a huge article kept compact: then
+    /// `findings` is empty and the [`Lean`] renders them one at a time from the article text.
+    pub fn check_lean(
+        &self,
+        article: &Article,
+        id: &str,
+        extra: Vec<Finding>,
+    ) -> (Checked, Option<Lean>) {
+        // Bilingual input keeps its segments' alignment whole.
+        if article.text.len() > HUGE_ARTICLE && article.segments.is_empty() {
+            let (summary, lean) = self.check_windowed(article, id, extra);
+            let checked = Checked {
+                summary,
+                findings: Vec::new(),
+            };
+            return (checked, Some(lean));
+        }
+        (self.check_whole(article, id, extra), None)
+    }
+
+    fn check_whole(&self, article: &Article, id: &str, extra: Vec<Finding>) -> Checked {
         let doc = Document::new(&article.text);
         let aligned: Vec<Aligned<'_>> = article
             .segments
@@ -380,15 +413,36 @@ fn to_findings(doc: &Document, article: &str, mut hits: Vec<Hit>) -> Vec<Finding
             span: original[start..end].to_string(),
             suggestion: h.suggestion,
             explanation: h.explanation,
-            sentence: sentence_context(doc, h.start, h.end),
+            sentence: context_range(doc, h.start, h.end).render(original),
         });
     }
     out
 }
 
+/// Where a finding's sentence context lies in the original text, rendered when written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Context {
+    pub start: usize,
+    pub end: usize,
+    /// Cut at the start or end: shown with "…".
+    pub cut_start: bool,
+    pub cut_end: bool,
+}
+
+impl Context {
+    pub fn render(&self, text: &str) -> String {
+        format!(
+            "{}{}{}",
+            if self.cut_start { "…" } else { "" },
+            &text[self.start..self.end],
+            if self.cut_end { "…" } else { "" }
+        )
+    }
+}
+
 /// The original text of the sentences a normalised range touches, or a window around the range
 /// when that is very long.
-fn sentence_context(doc: &Document, start: usize, end: usize) -> String {
+pub(crate) fn context_range(doc: &Document, start: usize, end: usize) -> Context {
     let first = doc
         .sentence_at(start)
         .map_or(start, |i| doc.sentences[i].start);
@@ -399,7 +453,12 @@ fn sentence_context(doc: &Document, start: usize, end: usize) -> String {
     let (span_s, span_e) = doc.original_span(start, end);
     let text = doc.original;
     if e - s <= MAX_SENTENCE_BYTES {
-        return text[s..e].to_string();
+        return Context {
+            start: s,
+            end: e,
+            cut_start: false,
+            cut_end: false,
+        };
     }
     let margin = MAX_SENTENCE_BYTES / 2;
     let mut ws = span_s.saturating_sub(margin).max(s);
@@ -410,12 +469,12 @@ fn sentence_context(doc: &Document, start: usize, end: usize) -> String {
     while !text.is_char_boundary(we) {
         we += 1;
     }
-    format!(
-        "{}{}{}",
-        if ws > s { "…" } else { "" },
-        &text[ws..we],
-        if we < e { "…" } else { "" }
-    )
+    Context {
+        start: ws,
+        end: we,
+        cut_start: ws > s,
+        cut_end: we < e,
+    }
 }
 
 #[cfg(test)]

@@ -28,3 +28,4 @@ pub mod rules;
 pub mod run;
 pub mod score;
 pub mod suppress;
+pub mod window;

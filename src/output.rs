@@ -5,9 +5,10 @@
 
 use crate::baseline::fingerprint;
 use crate::finding::{Finding, Severity};
-use crate::report::{write_findings_csv, write_human};
+use crate::report::{write_findings_csv, write_findings_rows, write_human};
 use crate::rules::Rule;
 use crate::score::Summary;
+use crate::window::Findings;
 use serde::Serialize;
 use serde_json::json;
 use std::collections::HashMap;
@@ -98,13 +99,13 @@ struct ArticleLine<'a> {
     summary: &'a Summary,
     /// The article's id as read (`article` is the unique, file-safe id).
     id: &'a str,
-    findings: &'a [Finding],
+    findings: Findings<'a>,
 }
 
 #[derive(Serialize)]
 struct ArticleJson<'a> {
     summary: &'a Summary,
-    findings: &'a [Finding],
+    findings: Findings<'a>,
 }
 
 /// Totals of a run, the closing part of the JSON document.
@@ -173,19 +174,20 @@ impl<'r> Emitter<'r> {
     }
 
     /// Writes one checked article; `id` is its id as read.
-    pub fn article(
+    pub fn article<'f>(
         &mut self,
         out: &mut dyn Write,
         path: &str,
         id: &str,
         summary: &Summary,
-        findings: &[Finding],
+        findings: impl Into<Findings<'f>>,
     ) -> std::io::Result<()> {
+        let findings = findings.into();
         let first = self.articles == 0;
         self.articles += 1;
         match self.format {
             OutputFormat::Human => {
-                write_human(&mut *out, path, findings, self.color)?;
+                write_human(&mut *out, path, findings.iter(), self.color)?;
                 if summary.findings > 0 {
                     writeln!(
                         out,
@@ -201,17 +203,8 @@ impl<'r> Emitter<'r> {
                 Ok(())
             }
             OutputFormat::Csv => {
-                let mut buf = Vec::new();
-                write_findings_csv(&mut buf, findings).map_err(csv_to_io)?;
-                let body = if first {
-                    &buf[..]
-                } else {
-                    // The header is written once, with the first article.
-                    buf.iter()
-                        .position(|&b| b == b'\n')
-                        .map_or(&buf[..0], |i| &buf[i + 1..])
-                };
-                out.write_all(body)
+                // The header is written once, with the first article.
+                write_findings_rows(&mut *out, findings.iter(), first).map_err(csv_to_io)
             }
             OutputFormat::Json => {
                 out.write_all(if first { b"{\"articles\":[\n" } else { b",\n" })?;
@@ -231,12 +224,12 @@ impl<'r> Emitter<'r> {
                 out.write_all(b"\n")
             }
             OutputFormat::JsonLines => {
-                for f in findings {
+                for f in findings.iter() {
                     serde_json::to_writer(
                         &mut *out,
                         &Tagged {
                             kind: "finding",
-                            item: f,
+                            item: &*f,
                         },
                     )?;
                     out.write_all(b"\n")?;
@@ -254,8 +247,8 @@ impl<'r> Emitter<'r> {
                 if first {
                     out.write_all(SARIF_HEAD)?;
                 }
-                for f in findings {
-                    let result = self.sarif_result(path, f);
+                for f in findings.iter() {
+                    let result = self.sarif_result(path, &f);
                     if self.results > 0 {
                         out.write_all(b",")?;
                     }
@@ -266,8 +259,8 @@ impl<'r> Emitter<'r> {
                 Ok(())
             }
             OutputFormat::Github => {
-                for f in findings {
-                    writeln!(out, "{}", github_command(path, f))?;
+                for f in findings.iter() {
+                    writeln!(out, "{}", github_command(path, &f))?;
                 }
                 Ok(())
             }
@@ -280,7 +273,7 @@ impl<'r> Emitter<'r> {
         match self.format {
             OutputFormat::Csv if self.articles == 0 => {
                 // Consumers still see the columns.
-                write_findings_csv(&mut *out, &[]).map_err(csv_to_io)
+                write_findings_csv(&mut *out, std::iter::empty::<&Finding>()).map_err(csv_to_io)
             }
             OutputFormat::Json => {
                 out.write_all(if self.articles == 0 {

@@ -5,7 +5,8 @@
 use crate::error::{Error, Result};
 use crate::finding::Finding;
 use crate::score::Summary;
-use std::borrow::Cow;
+use crate::window::Findings;
+use std::borrow::{Borrow, Cow};
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -123,10 +124,25 @@ pub fn safe_cell(s: &str) -> Cow<'_, str> {
 }
 
 /// Writes the CSV rows of findings (header included) to any writer.
-pub fn write_findings_csv<W: Write>(w: W, findings: &[Finding]) -> csv::Result<()> {
+pub fn write_findings_csv<W: Write, F: Borrow<Finding>>(
+    w: W,
+    findings: impl IntoIterator<Item = F>,
+) -> csv::Result<()> {
+    write_findings_rows(w, findings, true)
+}
+
+/// The CSV rows of findings, with the header or without (when appending to a table).
+pub fn write_findings_rows<W: Write, F: Borrow<Finding>>(
+    w: W,
+    findings: impl IntoIterator<Item = F>,
+    header: bool,
+) -> csv::Result<()> {
     let mut wr = csv::Writer::from_writer(w);
-    wr.write_record(FINDING_COLUMNS)?;
+    if header {
+        wr.write_record(FINDING_COLUMNS)?;
+    }
     for f in findings {
+        let f = f.borrow();
         wr.write_record([
             safe_cell(&f.article).as_ref(),
             &f.line.to_string(),
@@ -226,10 +242,15 @@ impl ReportDir {
     }
 
     /// Writes `<id>.csv` atomically and records the summary row.
-    pub fn write_article(&mut self, summary: &Summary, findings: &[Finding]) -> Result<PathBuf> {
+    pub fn write_article<'f>(
+        &mut self,
+        summary: &Summary,
+        findings: impl Into<Findings<'f>>,
+    ) -> Result<PathBuf> {
+        let findings = findings.into();
         let path = self.target(&format!("{}.csv", summary.article))?;
         write_atomic(&path, false, |w| {
-            write_findings_csv(w, findings).map_err(|e| std::io::Error::other(e.to_string()))
+            write_findings_csv(w, findings.iter()).map_err(|e| std::io::Error::other(e.to_string()))
         })?;
         if let Some((tmp, w)) = self.rows.as_mut() {
             let mut row = csv::Writer::from_writer(Vec::new());
@@ -400,10 +421,10 @@ pub fn write_summary_csv<W: Write>(w: W, rows: &[Summary]) -> csv::Result<()> {
 
 /// The human view: `path:line:col: severity category: message (suggestion)` and the sentence with
 /// the span underlined (in colour on a terminal).
-pub fn write_human<W: Write>(
+pub fn write_human<W: Write, F: Borrow<Finding>>(
     mut w: W,
     path: &str,
-    findings: &[Finding],
+    findings: impl IntoIterator<Item = F>,
     color: bool,
 ) -> std::io::Result<()> {
     let (bold, red, dim, reset) = if color {
@@ -412,6 +433,7 @@ pub fn write_human<W: Write>(
         ("", "", "", "")
     };
     for f in findings {
+        let f = f.borrow();
         let suggestion = f
             .suggestion
             .as_deref()
@@ -524,7 +546,7 @@ mod tests {
         // A directory where the report goes makes the final rename fail.
         std::fs::create_dir(dir.path().join("a.csv")).unwrap();
         let summary = crate::score::summarise("a", "a.txt", 0, 0, &[], &Default::default());
-        let e = rd.write_article(&summary, &[]).unwrap_err();
+        let e = rd.write_article(&summary, &Vec::new()).unwrap_err();
         assert!(matches!(e, Error::Write { .. }), "{e}");
         drop(rd);
         let left: Vec<_> = std::fs::read_dir(dir.path())

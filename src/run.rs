@@ -20,6 +20,7 @@ use crate::ingest::{Article, Articles, IngestOptions, InputFormat, Source, expan
 use crate::output::{Emitter, JsonlRecords, Totals};
 use crate::report::{IdAllocator, ReportDir};
 use crate::rules::Rule;
+use crate::window::{Findings, Lean};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -98,7 +99,7 @@ struct Job {
 /// A checked article (or an input error) on its way to the writer.
 struct Done {
     site: String,
-    item: Result<(Article, Checked, Vec<Paragraph>)>,
+    item: Result<(Article, Checked, Option<Lean>, Vec<Paragraph>)>,
 }
 
 /// Runs `mtlint check`. Input errors are reported on `err` and counted, and the run goes on; only
@@ -407,8 +408,8 @@ fn work(
         } else {
             feed::findings(&id, &article.text, &paragraphs, discovered)
         };
-        let checked = checker.check_with(&article, &id, extra);
-        (article, checked, paragraphs)
+        let (checked, lean) = checker.check_lean(&article, &id, extra);
+        (article, checked, lean, paragraphs)
     });
     Done { site, item }
 }
@@ -469,7 +470,7 @@ struct Writer<'a> {
 impl Writer<'_> {
     fn write(&mut self, d: Done, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
         let opts = self.opts;
-        let (article, checked, paragraphs) = match d.item {
+        let (article, checked, lean, paragraphs) = match d.item {
             Err(e) => {
                 report_error(err, &e);
                 self.outcome.input_errors += 1;
@@ -481,13 +482,18 @@ impl Writer<'_> {
             }
             Ok(x) => x,
         };
+        // A huge article's findings are rendered one at a time, never all held.
+        let findings = match &lean {
+            Some(lean) => Findings::Lean(lean, &article.text),
+            None => Findings::All(&checked.findings),
+        };
         let outcome = &mut self.outcome;
         let totals = &mut self.totals;
         outcome.articles += 1;
-        outcome.findings += checked.findings.len();
+        outcome.findings += findings.len();
         totals.articles += 1;
-        totals.findings += checked.findings.len();
-        for f in &checked.findings {
+        totals.findings += findings.len();
+        for f in findings.iter() {
             match f.severity {
                 Severity::Minor => totals.minor += 1,
                 Severity::Major => totals.major += 1,
@@ -501,10 +507,10 @@ impl Writer<'_> {
             outcome.failed = true;
         }
         if opts.write_baseline.is_some() {
-            self.recorded.extend(checked.findings.iter().map(Entry::of));
+            self.recorded.extend(findings.iter().map(|f| Entry::of(&f)));
         }
         if let Some(r) = self.reports.as_mut() {
-            r.write_article(&checked.summary, &checked.findings)?;
+            r.write_article(&checked.summary, findings)?;
         }
         if self.streaming {
             let keep_text_at = opts.discovery.min_articles;
@@ -521,7 +527,16 @@ impl Writer<'_> {
         }
         self.sites.add(&d.site, &checked.summary);
         if let Some(page) = self.page.as_mut() {
-            page.add(self.seq, &article.text, &checked);
+            match &lean {
+                None => page.add(self.seq, &article.text, &checked),
+                Some(_) => {
+                    let all = Checked {
+                        summary: checked.summary.clone(),
+                        findings: findings.iter().map(|f| f.into_owned()).collect(),
+                    };
+                    page.add(self.seq, &article.text, &all);
+                }
+            }
         }
         if outcome.stdout_closed || opts.quiet {
             return Ok(());
@@ -531,7 +546,7 @@ impl Writer<'_> {
             &article.path,
             &article.id,
             &checked.summary,
-            &checked.findings,
+            findings,
         );
         stdout_result(written, outcome)
     }

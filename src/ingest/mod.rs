@@ -286,11 +286,7 @@ fn read_articles(
     };
     let mut name = path.clone();
     if name.extension().is_some_and(|e| e == "xz") {
-        let mut out = Vec::new();
-        lzma_rs::xz_decompress(&mut reader, &mut out).map_err(|e| Error::Read {
-            path: path.clone(),
-            source: std::io::Error::other(format!("not a valid .xz file: {e}")),
-        })?;
+        let out = unxz(&mut reader, &path, MAX_XZ_BYTES)?;
         reader = Box::new(std::io::Cursor::new(out));
         name.set_extension("");
     }
@@ -480,12 +476,58 @@ pub fn read_text(path: &Path) -> Result<String> {
     let mut reader = BufReader::new(std::fs::File::open(path).map_err(read_err)?);
     let mut bytes = Vec::new();
     if path.extension().is_some_and(|e| e == "xz") {
-        lzma_rs::xz_decompress(&mut reader, &mut bytes)
-            .map_err(|e| read_err(std::io::Error::other(format!("not a valid .xz file: {e}"))))?;
+        bytes = unxz(&mut reader, path, MAX_XZ_BYTES)?;
     } else {
         reader.read_to_end(&mut bytes).map_err(read_err)?;
     }
     decode(path, bytes)
+}
+
+/// The most a `.xz` input may expand to: a few kilobytes can claim gigabytes, and the
+/// decompressed text is held in memory.
+pub const MAX_XZ_BYTES: usize = 256 << 20;
+
+/// Decompresses a `.xz` input, stopping with an error naming it past `cap` bytes.
+fn unxz(reader: &mut dyn BufRead, path: &Path, cap: usize) -> Result<Vec<u8>> {
+    /// Collects output up to a cap.
+    struct Capped {
+        out: Vec<u8>,
+        cap: usize,
+        over: bool,
+    }
+    impl std::io::Write for Capped {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.out.len() + buf.len() > self.cap {
+                self.over = true;
+                return Err(std::io::Error::other("over the size limit"));
+            }
+            self.out.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut out = Capped {
+        out: Vec::new(),
+        cap,
+        over: false,
+    };
+    let mut reader = reader;
+    match lzma_rs::xz_decompress(&mut reader, &mut out) {
+        Ok(()) => Ok(out.out),
+        Err(_) if out.over => Err(Error::Read {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(format!(
+                "decompresses to more than {} MiB, the limit for .xz inputs",
+                cap >> 20
+            )),
+        }),
+        Err(e) => Err(Error::Read {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(format!("not a valid .xz file: {e}")),
+        }),
+    }
 }
 
 /// Checks that bytes are UTF-8 text (not binary) and returns them as a `String`.
@@ -722,6 +764,25 @@ fn csv_articles(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xz_expanding_past_the_cap_is_an_error_naming_the_file() {
+        // 3 MiB of one repeated line: a small .xz that expands past a 2 MiB cap.
+        let text = "The minister spoke on Monday.\n".repeat(3 << 20 >> 5);
+        let mut xz = Vec::new();
+        lzma_rs::xz_compress(&mut text.as_bytes(), &mut xz).unwrap();
+        let path = Path::new("bomb.txt.xz");
+        let e = unxz(&mut &xz[..], path, 2 << 20).unwrap_err().to_string();
+        assert!(
+            e.contains("bomb.txt.xz") && e.contains("more than 2 MiB"),
+            "{e}"
+        );
+        assert_eq!(unxz(&mut &xz[..], path, 4 << 20).unwrap(), text.as_bytes());
+        let e = unxz(&mut &b"not xz"[..], path, 4 << 20)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not a valid .xz file"), "{e}");
+    }
     use std::io::Write;
 
     fn read_all(path: &Path) -> Vec<Result<Article>> {
