@@ -38,6 +38,10 @@ const WINDOW_PER_THREAD: usize = 16;
 /// a thread, which costs more than a short article. Stdin and URLs hand over one at a time, so
 /// that every article is answered as soon as it is read.
 const BATCH: usize = 8;
+/// An article holds one token per this many bytes (at most the whole window), so that a few
+/// long articles fill the window as many short ones do: two 50 MB articles are never in memory
+/// at once.
+const BYTES_PER_TOKEN: usize = 1 << 20;
 /// How often idle workers look whether the run was stopped.
 const POLL: std::time::Duration = std::time::Duration::from_millis(100);
 
@@ -94,12 +98,15 @@ struct Job {
     seq: usize,
     site: String,
     item: Result<(String, Article)>,
+    /// Tokens the article holds until it is written (more for a long one).
+    tokens: usize,
 }
 
 /// A checked article (or an input error) on its way to the writer.
 struct Done {
     site: String,
     item: Result<(Article, Checked, Option<Lean>, Vec<Paragraph>)>,
+    tokens: usize,
 }
 
 /// Runs `mtlint check`. Input errors are reported on `err` and counted, and the run goes on; only
@@ -310,7 +317,7 @@ fn pipeline(
     // The reader owns its inputs and is not joined: blocked on a silent stdin, it must not hold
     // up the end of a run that failed.
     let batch = if streaming { 1 } else { BATCH };
-    std::thread::spawn(move || read(sources, format, ingest, batch, &token_rx, &job_tx));
+    std::thread::spawn(move || read(sources, format, ingest, batch, window, &token_rx, &job_tx));
     let stop = AtomicBool::new(false);
     let need_paragraphs = streaming || !discovered.is_empty();
     std::thread::scope(|scope| {
@@ -355,21 +362,42 @@ fn read(
     format: InputFormat,
     ingest: IngestOptions,
     batch: usize,
+    window: usize,
     tokens: &mpsc::Receiver<()>,
     jobs: &mpsc::Sender<Vec<Job>>,
 ) {
     let mut ids = IdAllocator::default();
     let mut seq = 0;
     let mut held: Vec<Job> = Vec::with_capacity(batch);
+    // Hands over the articles held before waiting for a token: the writer may need them to give
+    // tokens back.
+    let take = |held: &mut Vec<Job>| -> bool {
+        if tokens.try_recv().is_ok() {
+            return true;
+        }
+        if !held.is_empty() && jobs.send(std::mem::take(held)).is_err() {
+            return false;
+        }
+        tokens.recv().is_ok()
+    };
+    // A token taken for an article that turned out not to be there (the end of an input).
+    let mut spare = false;
     for (source, input) in sources {
-        for item in Articles::new(vec![source], format).with_options(ingest.clone()) {
-            // Before waiting for a token, hand over the articles held: the writer may need them
-            // to give tokens back.
-            if tokens.try_recv().is_err() {
-                if !held.is_empty() && jobs.send(std::mem::take(&mut held)).is_err() {
-                    return;
-                }
-                if tokens.recv().is_err() {
+        let mut articles = Articles::new(vec![source], format).with_options(ingest.clone());
+        loop {
+            // The token is taken before the article is read, so a long article waiting for its
+            // extra tokens never has another one read behind it.
+            if !std::mem::take(&mut spare) && !take(&mut held) {
+                return;
+            }
+            let Some(item) = articles.next() else {
+                spare = true;
+                break;
+            };
+            let len = item.as_ref().map_or(0, |a| a.text.len());
+            let needed = (1 + len / BYTES_PER_TOKEN).min(window);
+            for _ in 1..needed {
+                if !take(&mut held) {
                     return;
                 }
             }
@@ -378,7 +406,12 @@ fn read(
                 Err(_) => input.clone(),
             };
             let item = item.map(|a| (ids.allocate(&a.id), a));
-            held.push(Job { seq, site, item });
+            held.push(Job {
+                seq,
+                site,
+                item,
+                tokens: needed,
+            });
             seq += 1;
             if held.len() >= batch && jobs.send(std::mem::take(&mut held)).is_err() {
                 return;
@@ -396,7 +429,9 @@ fn work(
     discovered: &FxHashMap<u64, Discovered>,
     need_paragraphs: bool,
 ) -> Done {
-    let Job { site, item, .. } = job;
+    let Job {
+        site, item, tokens, ..
+    } = job;
     let item = item.map(|(id, article)| {
         let paragraphs = if need_paragraphs {
             feed::paragraphs(&site, &article.text)
@@ -411,7 +446,7 @@ fn work(
         let (checked, lean) = checker.check_lean(&article, &id, extra);
         (article, checked, lean, paragraphs)
     });
-    Done { site, item }
+    Done { site, item, tokens }
 }
 
 /// Writes results in input order as they arrive; flushes stdout before waiting.
@@ -441,9 +476,12 @@ fn write_in_order(
         pending.extend(batch);
         while let Some(d) = pending.remove(&writer.seq) {
             writer.seq += 1;
+            let held = d.tokens;
             writer.write(d, out, err)?;
             // Never blocks: at most `window` tokens are ever out.
-            let _ = tokens.try_send(());
+            for _ in 0..held {
+                let _ = tokens.try_send(());
+            }
         }
     }
 }
