@@ -282,22 +282,86 @@ pub const UNSCORED_WORDS: &[&str] = &[
 
 /// Is `w` (lowercase) one of [`UNSCORED_WORDS`]?
 pub fn is_unscored_word(w: &str) -> bool {
-    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
-        std::sync::OnceLock::new();
-    SET.get_or_init(|| UNSCORED_WORDS.iter().copied().collect())
-        .contains(w)
+    WordKey::new(w).is_unscored(w)
+}
+
+/// Slots of the open-addressing table of [`UNSCORED_WORDS`]: a power of two, about four times
+/// the number of words, so a miss (the common case: a content word) usually ends at the first
+/// slot.
+const UNSCORED_SLOTS: usize = 1024;
+
+/// [`UNSCORED_WORDS`] by the low bits of their hash: 0 is an empty slot, `i + 1` the word at
+/// index `i`; looked up with the hash a caller computed anyway for the model's tables.
+fn unscored_table() -> &'static [u16; UNSCORED_SLOTS] {
+    static TABLE: std::sync::OnceLock<[u16; UNSCORED_SLOTS]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = [0u16; UNSCORED_SLOTS];
+        for (i, w) in UNSCORED_WORDS.iter().enumerate() {
+            let key = WordKey::new(w);
+            if key.is_unscored_in(&table, w) {
+                continue; // listed twice
+            }
+            let mut slot = key.hash as usize % UNSCORED_SLOTS;
+            while table[slot] != 0 {
+                slot = (slot + 1) % UNSCORED_SLOTS;
+            }
+            table[slot] = i as u16 + 1;
+        }
+        table
+    })
+}
+
+const FNV_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// A word hashed once for every lookup about it: its count, its vector, whether it is an
+/// unscored word, and the pairs it starts.
+#[derive(Debug, Clone, Copy)]
+pub struct WordKey {
+    /// FNV-1a state after the word's bytes, which a pair's hash continues from.
+    fnv: u64,
+    /// [`hash_word`] of the word.
+    pub hash: u64,
+}
+
+impl WordKey {
+    pub fn new(w: &str) -> WordKey {
+        let fnv = fnv(FNV_SEED, w.as_bytes());
+        WordKey {
+            fnv,
+            hash: mix(fnv),
+        }
+    }
+
+    /// [`hash_pair`] of this word (`w1`) and `w2`.
+    pub fn pair_hash(&self, w2: &str) -> u64 {
+        mix(fnv(fnv(self.fnv, b" "), w2.as_bytes()))
+    }
+
+    /// Is `w`, the word this key was made from, one of [`UNSCORED_WORDS`]?
+    pub fn is_unscored(&self, w: &str) -> bool {
+        self.is_unscored_in(unscored_table(), w)
+    }
+
+    fn is_unscored_in(&self, table: &[u16; UNSCORED_SLOTS], w: &str) -> bool {
+        let mut slot = self.hash as usize % UNSCORED_SLOTS;
+        loop {
+            match table[slot] {
+                0 => return false,
+                i if UNSCORED_WORDS[usize::from(i) - 1] == w => return true,
+                _ => slot = (slot + 1) % UNSCORED_SLOTS,
+            }
+        }
+    }
 }
 
 /// 64-bit hash of a word (FNV-1a, then a finalising mix).
 pub fn hash_word(w: &str) -> u64 {
-    mix(fnv(0xcbf2_9ce4_8422_2325, w.as_bytes()))
+    WordKey::new(w).hash
 }
 
 /// 64-bit hash of an adjacent pair `w1 w2`.
 pub fn hash_pair(w1: &str, w2: &str) -> u64 {
-    let h = fnv(0xcbf2_9ce4_8422_2325, w1.as_bytes());
-    let h = fnv(h, b" ");
-    mix(fnv(h, w2.as_bytes()))
+    WordKey::new(w1).pair_hash(w2)
 }
 
 fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
@@ -381,12 +445,13 @@ impl Table {
         } else {
             (h >> (64 - self.bits)) as usize
         };
-        let fp = h as u32;
+        let fp = (h as u32).to_le_bytes();
         let lo = read_u32(bytes, self.index + bucket * 4) as usize;
-        let hi = read_u32(bytes, self.index + bucket * 4 + 4) as usize;
-        (lo..hi.min(self.len))
-            .find(|&i| read_u32(bytes, self.keys + i * 4) == fp)
-            .map(|i| &bytes[self.vals + i * self.width..self.vals + (i + 1) * self.width])
+        let hi = (read_u32(bytes, self.index + bucket * 4 + 4) as usize).min(self.len);
+        // The bucket's fingerprints as one slice, so the scan has no bounds check per key.
+        let keys = bytes.get(self.keys + lo * 4..self.keys + hi * 4)?;
+        let i = lo + keys.chunks_exact(4).position(|k| k == fp)?;
+        bytes.get(self.vals + i * self.width..self.vals + (i + 1) * self.width)
     }
 
     /// Serialises `(hash, value)` entries with `bits` bucket bits.
@@ -445,6 +510,8 @@ fn bits_for(n: usize) -> u32 {
 pub struct Model {
     bytes: Cow<'static, [u8]>,
     total: f64,
+    /// The count each stored byte stands for, so a lookup does not call `exp2`.
+    levels: [f64; 256],
     unigrams: Table,
     bigrams: Table,
     vectors: Table,
@@ -535,6 +602,7 @@ impl Model {
         Ok(Model {
             bytes,
             total,
+            levels: std::array::from_fn(|q| dequantize(q as u8)),
             unigrams,
             bigrams,
             vectors,
@@ -559,22 +627,37 @@ impl Model {
 
     /// Count of a lowercase word (0 if unseen), within about 5 %.
     pub fn count(&self, w: &str) -> f64 {
+        self.count_of(&WordKey::new(w))
+    }
+
+    /// [`Model::count`] of an already hashed word.
+    pub fn count_of(&self, key: &WordKey) -> f64 {
         self.unigrams
-            .get(&self.bytes, hash_word(w))
-            .map_or(0.0, |v| dequantize(v[0]))
+            .get(&self.bytes, key.hash)
+            .map_or(0.0, |v| self.levels[usize::from(v[0])])
     }
 
     /// The topic vector of a lowercase content word, if the model has one.
     pub fn vector(&self, w: &str) -> Option<WordVector<'_>> {
-        self.vectors.get(&self.bytes, hash_word(w)).map(WordVector)
+        self.vector_of(&WordKey::new(w))
+    }
+
+    /// [`Model::vector`] of an already hashed word.
+    pub fn vector_of(&self, key: &WordKey) -> Option<WordVector<'_>> {
+        self.vectors.get(&self.bytes, key.hash).map(WordVector)
     }
 
     /// Count of the adjacent pair `w1 w2` (0 if unseen). Pairs of function words, and pairs
     /// too rare to be judged, are not stored.
     pub fn pair_count(&self, w1: &str, w2: &str) -> f64 {
+        self.pair_count_of(&WordKey::new(w1), w2)
+    }
+
+    /// [`Model::pair_count`] with `w1` already hashed.
+    pub fn pair_count_of(&self, w1: &WordKey, w2: &str) -> f64 {
         self.bigrams
-            .get(&self.bytes, hash_pair(w1, w2))
-            .map_or(0.0, |v| dequantize(v[0]))
+            .get(&self.bytes, w1.pair_hash(w2))
+            .map_or(0.0, |v| self.levels[usize::from(v[0])])
     }
 
     /// Serialises counts and vectors into a model file.
@@ -636,19 +719,27 @@ impl WordVector<'_> {
         f32::from(self.0[i] as i8)
     }
 
-    /// Adds `weight ×` this vector, scaled to unit length, to `acc`.
-    pub fn add_unit_to(&self, acc: &mut [f32; DIM], weight: f32) {
-        let norm = self.norm();
-        if norm > 0.0 {
-            for (i, a) in acc.iter_mut().enumerate() {
-                *a += weight * self.get(i) / norm;
-            }
-        }
-    }
-
     /// Euclidean length.
     pub fn norm(&self) -> f32 {
-        (0..DIM).map(|i| self.get(i).powi(2)).sum::<f32>().sqrt()
+        // The squares are integers whose sum stays below 2^24, so an integer sum is exactly the
+        // f32 sum, in any order.
+        let sum: i32 = self.0[..DIM]
+            .iter()
+            .map(|&b| i32::from(b as i8).pow(2))
+            .sum();
+        (sum as f32).sqrt()
+    }
+
+    /// This vector scaled to unit length (zero if it is zero).
+    pub fn unit(&self) -> [f32; DIM] {
+        let norm = self.norm();
+        let mut unit = [0f32; DIM];
+        if norm > 0.0 {
+            for (u, &b) in unit.iter_mut().zip(&self.0[..DIM]) {
+                *u = f32::from(b as i8) / norm;
+            }
+        }
+        unit
     }
 
     /// Cosine between this vector and `other`.

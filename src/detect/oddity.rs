@@ -18,10 +18,9 @@
 
 use super::{Detector, Hit};
 use crate::finding::{Category, Severity};
-use crate::model::train::pairable;
-use crate::model::{DIM, Model, WordVector};
+use crate::model::train::pairable_key;
+use crate::model::{DIM, Model, WordKey, WordVector};
 use crate::segment::{Document, Token, TokenKind};
-use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 /// A pair is flagged when chance alone would put its words side by side at least this many times
@@ -76,18 +75,21 @@ impl Detector for Oddity {
         let m = &*self.model;
         let total = m.total();
         let mut hits = Vec::new();
+        // Candidates for `oddity.topic`, gathered in the same pass so each word is hashed and
+        // looked up once.
+        let mut topic = Vec::new();
         for s in &doc.sentences {
-            // The previous token, if it can start a pair: (token, word, count).
-            let mut prev: Option<(&Token, &str, f64)> = None;
+            // The previous token, if it can start a pair, and its count once looked up.
+            let mut prev: Option<(&Token, &str, WordKey, Option<f64>)> = None;
             for (k, t) in doc.tokens[s.tokens.clone()].iter().enumerate() {
                 let first = prev.take();
                 if t.kind != TokenKind::Word {
                     continue;
                 }
                 let w = doc.word(t);
-                if !pairable(w) {
+                let Some(key) = pairable_key(w) else {
                     continue;
-                }
+                };
                 // Names are not collocations: in running text, a capitalised word (other than
                 // the first of the sentence) is left alone.
                 let capitalised = !s.heading
@@ -96,99 +98,167 @@ impl Detector for Oddity {
                         .chars()
                         .next()
                         .is_some_and(char::is_uppercase);
-                let count = m.count(w);
-                if let Some((a, w1, c1)) = first
+                // Counts are looked up only for words in a pair: most content words are
+                // followed by a function word or punctuation.
+                let mut count = None;
+                if let Some((a, w1, k1, c1)) = first
                     && !capitalised
                     && !is_adverb(w)
                 {
-                    let expected = c1 * count / total;
-                    if expected >= MIN_EXPECTED && m.pair_count(w1, w) == 0.0 {
+                    let c1 = c1.unwrap_or_else(|| m.count_of(&k1));
+                    let c2 = m.count_of(&key);
+                    count = Some(c2);
+                    let expected = c1 * c2 / total;
+                    if expected >= MIN_EXPECTED && m.pair_count_of(&k1, w) == 0.0 {
                         hits.push(hit(a, t, w1, w, expected, total));
                     }
                 }
                 if !(capitalised && k > 0) {
-                    prev = Some((t, w, count));
+                    prev = Some((t, w, key, count));
+                    // The tail of a hyphenated word ("single-handedly") is not a word of its
+                    // own.
+                    let after_hyphen = doc.text(0, t.start).ends_with('-');
+                    if !after_hyphen && let Some(vector) = m.vector_of(&key) {
+                        topic.push(TopicWord {
+                            token: t,
+                            word: w,
+                            hash: key.hash,
+                            vector,
+                        });
+                    }
                 }
             }
         }
-        hits.extend(self.topic(doc));
+        hits.extend(topic_hits(&topic));
         hits
     }
 }
 
-impl Oddity {
-    /// `oddity.topic`: words that fit their surroundings far worse than usual.
-    fn topic(&self, doc: &Document) -> Vec<Hit> {
-        let m = &*self.model;
-        // Content words with a vector, in order: (token, word, vector).
-        let mut words: Vec<(&Token, &str, WordVector<'_>)> = Vec::new();
-        for s in &doc.sentences {
-            for (k, t) in doc.tokens[s.tokens.clone()].iter().enumerate() {
-                let w = doc.word(t);
-                if t.kind != TokenKind::Word || !pairable(w) {
-                    continue;
-                }
-                let text = doc.text(t.start, t.end);
-                let capitalised = !s.heading && k > 0 && text.starts_with(char::is_uppercase);
-                // The tail of a hyphenated word ("single-handedly") is not a word of its own.
-                let after_hyphen = doc.text(0, t.start).ends_with('-');
-                if capitalised || after_hyphen {
-                    continue;
-                }
-                if let Some(v) = m.vector(w) {
-                    words.push((t, w, v));
-                }
-            }
-        }
-        if words.len() < MIN_CONTEXT {
-            return Vec::new();
-        }
-        let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
-        for (_, w, _) in &words {
-            *seen.entry(w).or_default() += 1;
-        }
-        // Running sums of unit vectors, so each window's sum costs one subtraction.
-        let mut prefix = vec![[0f32; DIM]; words.len() + 1];
-        for (i, (_, _, v)) in words.iter().enumerate() {
-            let mut next = prefix[i];
-            v.add_unit_to(&mut next, 1.0);
-            prefix[i + 1] = next;
-        }
-        let mut hits = Vec::new();
-        for (i, (t, w, v)) in words.iter().enumerate() {
-            // A word the article repeats is its topic, not a slip.
-            if seen.get(w).copied().unwrap_or(0) > 1 {
-                continue;
-            }
-            let lo = i.saturating_sub(HALF_WINDOW);
-            let hi = (i + HALF_WINDOW + 1).min(words.len());
-            let mut around = [0f32; DIM];
-            for (d, a) in around.iter_mut().enumerate() {
-                *a = prefix[hi][d] - prefix[lo][d];
-            }
-            v.add_unit_to(&mut around, -1.0);
-            let fit = v.cosine(&around);
-            let (usual, spread) = v.usual_fit();
-            let z = (fit - usual) / spread.max(0.05);
-            if z < TOPIC_Z && fit < TOPIC_COSINE {
-                hits.push(Hit {
-                    start: t.start,
-                    end: t.end,
-                    category: Category::Oddity,
-                    rule: "oddity.topic".into(),
-                    severity: Severity::Minor,
-                    confidence: (0.25 + 0.1 * (TOPIC_Z - z)).clamp(0.25, 0.5),
-                    explanation: format!(
-                        "'{w}' fits the words around it far worse than it usually does in normal English (fit {fit:.2}; usually {usual:.2} ± {spread:.2}, {:.1} standard deviations below). A word foreign to its story often means a dictionary picked the wrong sense.",
-                        (usual - fit) / spread.max(0.05)
-                    ),
-                    suggestion: None,
-                    lang: None,
-                });
-            }
-        }
-        hits
+/// A content word with a vector, in running text: a candidate for `oddity.topic` and part of
+/// the surroundings of the others.
+struct TopicWord<'d, 'm> {
+    token: &'d Token,
+    word: &'d str,
+    hash: u64,
+    vector: WordVector<'m>,
+}
+
+/// `oddity.topic`: words that fit their surroundings far worse than usual.
+fn topic_hits(words: &[TopicWord]) -> Vec<Hit> {
+    if words.len() < MIN_CONTEXT {
+        return Vec::new();
     }
+    let repeated = repeated(words);
+    let units: Vec<[f32; DIM]> = words.iter().map(|w| w.vector.unit()).collect();
+    // Running sums of unit vectors, so each window's sum costs one subtraction. (Adding a zero
+    // vector changes nothing: no sum is ever -0.0.)
+    let mut prefix = Vec::with_capacity(words.len() + 1);
+    let mut sum = [0f32; DIM];
+    prefix.push(sum);
+    for u in &units {
+        for (s, x) in sum.iter_mut().zip(u) {
+            *s += x;
+        }
+        prefix.push(sum);
+    }
+    let mut hits = Vec::new();
+    for (
+        i,
+        TopicWord {
+            token,
+            word,
+            vector,
+            ..
+        },
+    ) in words.iter().enumerate()
+    {
+        // A word the article repeats is its topic, not a slip.
+        if repeated[i] {
+            continue;
+        }
+        let lo = i.saturating_sub(HALF_WINDOW);
+        let hi = (i + HALF_WINDOW + 1).min(words.len());
+        let mut around = [0f32; DIM];
+        for (((a, h), l), u) in around
+            .iter_mut()
+            .zip(&prefix[hi])
+            .zip(&prefix[lo])
+            .zip(&units[i])
+        {
+            *a = (h - l) - u;
+        }
+        // Most words fit well enough that a fast, reordered cosine rules them out; the
+        // margin is a hundred times its rounding error.
+        if rough_cosine(&units[i], &around) >= TOPIC_COSINE + ROUGH_MARGIN {
+            continue;
+        }
+        let fit = vector.cosine(&around);
+        let (usual, spread) = vector.usual_fit();
+        let z = (fit - usual) / spread.max(0.05);
+        if z < TOPIC_Z && fit < TOPIC_COSINE {
+            hits.push(Hit {
+                start: token.start,
+                end: token.end,
+                category: Category::Oddity,
+                rule: "oddity.topic".into(),
+                severity: Severity::Minor,
+                confidence: (0.25 + 0.1 * (TOPIC_Z - z)).clamp(0.25, 0.5),
+                explanation: format!(
+                    "'{word}' fits the words around it far worse than it usually does in normal English (fit {fit:.2}; usually {usual:.2} ± {spread:.2}, {:.1} standard deviations below). A word foreign to its story often means a dictionary picked the wrong sense.",
+                    (usual - fit) / spread.max(0.05)
+                ),
+                suggestion: None,
+                lang: None,
+            });
+        }
+    }
+    hits
+}
+
+/// How far below the exact cosine [`rough_cosine`] may be, with room to spare: reordering 64
+/// f32 products moves a cosine by less than 1e-5.
+const ROUGH_MARGIN: f32 = 1e-3;
+
+/// Cosine between a unit vector and `other`, summed in eight independent lanes so it
+/// vectorises; [`WordVector::cosine`] sums in order and decides.
+fn rough_cosine(unit: &[f32; DIM], other: &[f32; DIM]) -> f32 {
+    let mut dot = [0f32; 8];
+    let mut square = [0f32; 8];
+    for (u, o) in unit.chunks_exact(8).zip(other.chunks_exact(8)) {
+        for j in 0..8 {
+            dot[j] += u[j] * o[j];
+            square[j] += o[j] * o[j];
+        }
+    }
+    dot.iter().sum::<f32>() / square.iter().sum::<f32>().sqrt()
+}
+
+/// For each word, whether the same word occurs elsewhere among `words`: an open-addressing
+/// table keyed by the hash already computed for the model.
+fn repeated(words: &[TopicWord]) -> Vec<bool> {
+    let slots = (words.len() * 2).next_power_of_two();
+    let mut table = vec![u32::MAX; slots];
+    // Index of each word's first occurrence, and how often each first occurrence recurs.
+    let mut first = Vec::with_capacity(words.len());
+    let mut seen = vec![0u32; words.len()];
+    for (i, w) in words.iter().enumerate() {
+        let mut slot = w.hash as usize & (slots - 1);
+        let f = loop {
+            match table[slot] {
+                u32::MAX => {
+                    table[slot] = i as u32;
+                    break i;
+                }
+                j if words[j as usize].hash == w.hash && words[j as usize].word == w.word => {
+                    break j as usize;
+                }
+                _ => slot = (slot + 1) & (slots - 1),
+            }
+        };
+        seen[f] += 1;
+        first.push(f);
+    }
+    first.iter().map(|&f| seen[f] > 1).collect()
 }
 
 fn hit(a: &Token, b: &Token, w1: &str, w2: &str, expected: f64, total: f64) -> Hit {
