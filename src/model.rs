@@ -332,12 +332,31 @@ impl WordKey {
         }
     }
 
+    /// The key of `w` if it is letters only: one pass over an ASCII word checks and hashes.
+    #[inline]
+    pub fn of_letters(w: &str) -> Option<WordKey> {
+        let mut fnv = FNV_SEED;
+        let mut ascii_letters = true;
+        for &b in w.as_bytes() {
+            ascii_letters &= b.is_ascii_alphabetic();
+            fnv = fnv_step(fnv, b);
+        }
+        if !ascii_letters && (w.is_ascii() || !w.chars().all(char::is_alphabetic)) {
+            return None;
+        }
+        Some(WordKey {
+            fnv,
+            hash: mix(fnv),
+        })
+    }
+
     /// [`hash_pair`] of this word (`w1`) and `w2`.
     pub fn pair_hash(&self, w2: &str) -> u64 {
         mix(fnv(fnv(self.fnv, b" "), w2.as_bytes()))
     }
 
     /// Is `w`, the word this key was made from, one of [`UNSCORED_WORDS`]?
+    #[inline]
     pub fn is_unscored(&self, w: &str) -> bool {
         self.is_unscored_in(unscored_table(), w)
     }
@@ -364,12 +383,12 @@ pub fn hash_pair(w1: &str, w2: &str) -> u64 {
     WordKey::new(w1).pair_hash(w2)
 }
 
-fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
+fn fnv(h: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(h, |h, &b| fnv_step(h, b))
+}
+
+fn fnv_step(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
 }
 
 pub(crate) fn mix(mut x: u64) -> u64 {
@@ -439,15 +458,18 @@ impl Table {
     }
 
     /// The value of key `h`.
+    #[inline]
     fn get<'a>(&self, bytes: &'a [u8], h: u64) -> Option<&'a [u8]> {
-        let bucket = if self.bits == 0 {
-            0
-        } else {
-            (h >> (64 - self.bits)) as usize
-        };
+        // The top `bits` bits of `h` (none for 0 bits, where `h >> 64` would overflow).
+        let bucket = ((h >> 1) >> (63 - self.bits)) as usize;
         let fp = (h as u32).to_le_bytes();
-        let lo = read_u32(bytes, self.index + bucket * 4) as usize;
-        let hi = (read_u32(bytes, self.index + bucket * 4 + 4) as usize).min(self.len);
+        // This bucket's start and the next one's, with one bounds check.
+        let (starts, _) = bytes
+            .get(self.index + bucket * 4..)?
+            .split_first_chunk::<8>()?;
+        let starts = u64::from_le_bytes(*starts);
+        let lo = starts as u32 as usize;
+        let hi = ((starts >> 32) as usize).min(self.len);
         // The bucket's fingerprints as one slice, so the scan has no bounds check per key.
         let keys = bytes.get(self.keys + lo * 4..self.keys + hi * 4)?;
         let i = lo + keys.chunks_exact(4).position(|k| k == fp)?;
@@ -644,7 +666,8 @@ impl Model {
 
     /// [`Model::vector`] of an already hashed word.
     pub fn vector_of(&self, key: &WordKey) -> Option<WordVector<'_>> {
-        self.vectors.get(&self.bytes, key.hash).map(WordVector)
+        let record = self.vectors.get(&self.bytes, key.hash)?;
+        record.try_into().ok().map(WordVector)
     }
 
     /// Count of the adjacent pair `w1 w2` (0 if unseen). Pairs of function words, and pairs
@@ -702,7 +725,7 @@ impl Model {
 /// A word's topic vector: [`DIM`] signed bytes, stored as `u8` (two's complement), and how well
 /// the word usually fits the text around it.
 #[derive(Debug, Clone, Copy)]
-pub struct WordVector<'a>(&'a [u8]);
+pub struct WordVector<'a>(&'a [u8; RECORD]);
 
 impl WordVector<'_> {
     /// Mean and standard deviation of the cosine between this word and the text around it in
@@ -720,12 +743,13 @@ impl WordVector<'_> {
     }
 
     /// Euclidean length.
+    #[inline]
     pub fn norm(&self) -> f32 {
         // The squares are integers whose sum stays below 2^24, so an integer sum is exactly the
         // f32 sum, in any order.
         let sum: i32 = self.0[..DIM]
             .iter()
-            .map(|&b| i32::from(b as i8).pow(2))
+            .map(|&b| i32::from(b as i8) * i32::from(b as i8))
             .sum();
         (sum as f32).sqrt()
     }

@@ -152,14 +152,13 @@ fn topic_hits(words: &[TopicWord]) -> Vec<Hit> {
     let units: Vec<[f32; DIM]> = words.iter().map(|w| w.vector.unit()).collect();
     // Running sums of unit vectors, so each window's sum costs one subtraction. (Adding a zero
     // vector changes nothing: no sum is ever -0.0.)
-    let mut prefix = Vec::with_capacity(words.len() + 1);
-    let mut sum = [0f32; DIM];
-    prefix.push(sum);
-    for u in &units {
-        for (s, x) in sum.iter_mut().zip(u) {
-            *s += x;
+    let mut prefix = vec![[0f32; DIM]; words.len() + 1];
+    for (i, u) in units.iter().enumerate() {
+        // Written in place: a running sum of 64 floats would not fit in registers.
+        let (done, rest) = prefix.split_at_mut(i + 1);
+        for ((next, last), x) in rest[0].iter_mut().zip(&done[i]).zip(u) {
+            *next = last + x;
         }
-        prefix.push(sum);
     }
     let mut hits = Vec::new();
     for (
@@ -178,6 +177,11 @@ fn topic_hits(words: &[TopicWord]) -> Vec<Hit> {
         }
         let lo = i.saturating_sub(HALF_WINDOW);
         let hi = (i + HALF_WINDOW + 1).min(words.len());
+        // Most words fit well enough that a fast, reordered cosine rules them out; the
+        // margin is a hundred times its rounding error.
+        if rough_fit(&units[i], &prefix[hi], &prefix[lo]) >= TOPIC_COSINE + ROUGH_MARGIN {
+            continue;
+        }
         let mut around = [0f32; DIM];
         for (((a, h), l), u) in around
             .iter_mut()
@@ -186,11 +190,6 @@ fn topic_hits(words: &[TopicWord]) -> Vec<Hit> {
             .zip(&units[i])
         {
             *a = (h - l) - u;
-        }
-        // Most words fit well enough that a fast, reordered cosine rules them out; the
-        // margin is a hundred times its rounding error.
-        if rough_cosine(&units[i], &around) >= TOPIC_COSINE + ROUGH_MARGIN {
-            continue;
         }
         let fit = vector.cosine(&around);
         let (usual, spread) = vector.usual_fit();
@@ -215,19 +214,25 @@ fn topic_hits(words: &[TopicWord]) -> Vec<Hit> {
     hits
 }
 
-/// How far below the exact cosine [`rough_cosine`] may be, with room to spare: reordering 64
+/// How far below the exact cosine [`rough_fit`] may be, with room to spare: reordering 64
 /// f32 products moves a cosine by less than 1e-5.
 const ROUGH_MARGIN: f32 = 1e-3;
 
-/// Cosine between a unit vector and `other`, summed in eight independent lanes so it
-/// vectorises; [`WordVector::cosine`] sums in order and decides.
-fn rough_cosine(unit: &[f32; DIM], other: &[f32; DIM]) -> f32 {
+/// Cosine between a word's unit vector and the words around it (the window `hi - lo` less the
+/// word), summed in eight independent lanes so it vectorises; [`WordVector::cosine`] sums in
+/// order and decides.
+fn rough_fit(unit: &[f32; DIM], hi: &[f32; DIM], lo: &[f32; DIM]) -> f32 {
     let mut dot = [0f32; 8];
     let mut square = [0f32; 8];
-    for (u, o) in unit.chunks_exact(8).zip(other.chunks_exact(8)) {
+    for ((u, h), l) in unit
+        .chunks_exact(8)
+        .zip(hi.chunks_exact(8))
+        .zip(lo.chunks_exact(8))
+    {
         for j in 0..8 {
-            dot[j] += u[j] * o[j];
-            square[j] += o[j] * o[j];
+            let around = (h[j] - l[j]) - u[j];
+            dot[j] += u[j] * around;
+            square[j] += around * around;
         }
     }
     dot.iter().sum::<f32>() / square.iter().sum::<f32>().sqrt()

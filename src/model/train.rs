@@ -66,15 +66,10 @@ pub fn pairable(w: &str) -> bool {
 
 /// [`pairable`], giving the word's key for the model lookups that follow.
 pub fn pairable_key(w: &str) -> Option<WordKey> {
-    let letters = if w.is_ascii() {
-        w.bytes().all(|b| b.is_ascii_alphabetic())
-    } else {
-        w.chars().all(char::is_alphabetic)
-    };
-    if w.len() < 2 || !letters {
+    if w.len() < 2 {
         return None;
     }
-    let key = WordKey::new(w);
+    let key = WordKey::of_letters(w)?;
     (!key.is_unscored(w)).then_some(key)
 }
 
