@@ -743,7 +743,7 @@ impl WordVector<'_> {
     }
 
     /// Euclidean length.
-    #[inline]
+    #[inline(always)]
     pub fn norm(&self) -> f32 {
         // The squares are integers whose sum stays below 2^24, so an integer sum is exactly the
         // f32 sum, in any order.
@@ -755,6 +755,7 @@ impl WordVector<'_> {
     }
 
     /// This vector scaled to unit length (zero if it is zero).
+    #[inline(always)]
     pub fn unit(&self) -> [f32; DIM] {
         let norm = self.norm();
         let mut unit = [0f32; DIM];
