@@ -65,6 +65,7 @@ pub fn pairable(w: &str) -> bool {
 }
 
 /// [`pairable`], giving the word's key for the model lookups that follow.
+#[inline(always)]
 pub fn pairable_key(w: &str) -> Option<WordKey> {
     if w.len() < 2 {
         return None;
