@@ -282,7 +282,7 @@ pub const UNSCORED_WORDS: &[&str] = &[
 
 /// Is `w` (lowercase) one of [`UNSCORED_WORDS`]?
 pub fn is_unscored_word(w: &str) -> bool {
-    WordKey::new(w).is_unscored(w)
+    WordKey::new(w).is_unscored(w.as_bytes())
 }
 
 /// Slots of the open-addressing table of [`UNSCORED_WORDS`]: a power of two, about four times
@@ -298,7 +298,7 @@ fn unscored_table() -> &'static [u16; UNSCORED_SLOTS] {
         let mut table = [0u16; UNSCORED_SLOTS];
         for (i, w) in UNSCORED_WORDS.iter().enumerate() {
             let key = WordKey::new(w);
-            if key.is_unscored_in(&table, w) {
+            if key.is_unscored_in(&table, w.as_bytes()) {
                 continue; // listed twice
             }
             let mut slot = key.hash as usize % UNSCORED_SLOTS;
@@ -347,14 +347,17 @@ impl WordKey {
 
     /// The key of `w` if it is letters only: one pass over an ASCII word checks and hashes.
     #[inline]
-    pub fn of_letters(w: &str) -> Option<WordKey> {
+    pub fn of_letters(w: &[u8]) -> Option<WordKey> {
         let mut fnv = FNV_SEED;
         let mut not_letters = 0;
-        for &b in w.as_bytes() {
+        for &b in w {
             not_letters |= NOT_ASCII_LETTER[usize::from(b)];
             fnv = fnv_step(fnv, b);
         }
-        if not_letters != 0 && (w.is_ascii() || !w.chars().all(char::is_alphabetic)) {
+        if not_letters != 0
+            && (w.is_ascii()
+                || !std::str::from_utf8(w).is_ok_and(|w| w.chars().all(char::is_alphabetic)))
+        {
             return None;
         }
         Some(WordKey {
@@ -364,22 +367,22 @@ impl WordKey {
     }
 
     /// [`hash_pair`] of this word (`w1`) and `w2`.
-    pub fn pair_hash(&self, w2: &str) -> u64 {
-        mix(fnv(fnv(self.fnv, b" "), w2.as_bytes()))
+    pub fn pair_hash(&self, w2: &[u8]) -> u64 {
+        mix(fnv(fnv(self.fnv, b" "), w2))
     }
 
     /// Is `w`, the word this key was made from, one of [`UNSCORED_WORDS`]?
     #[inline]
-    pub fn is_unscored(&self, w: &str) -> bool {
+    pub fn is_unscored(&self, w: &[u8]) -> bool {
         self.is_unscored_in(unscored_table(), w)
     }
 
-    fn is_unscored_in(&self, table: &[u16; UNSCORED_SLOTS], w: &str) -> bool {
+    fn is_unscored_in(&self, table: &[u16; UNSCORED_SLOTS], w: &[u8]) -> bool {
         let mut slot = self.hash as usize % UNSCORED_SLOTS;
         loop {
             match table[slot] {
                 0 => return false,
-                i if UNSCORED_WORDS[usize::from(i) - 1] == w => return true,
+                i if UNSCORED_WORDS[usize::from(i) - 1].as_bytes() == w => return true,
                 _ => slot = (slot + 1) % UNSCORED_SLOTS,
             }
         }
@@ -393,7 +396,7 @@ pub fn hash_word(w: &str) -> u64 {
 
 /// 64-bit hash of an adjacent pair `w1 w2`.
 pub fn hash_pair(w1: &str, w2: &str) -> u64 {
-    WordKey::new(w1).pair_hash(w2)
+    WordKey::new(w1).pair_hash(w2.as_bytes())
 }
 
 fn fnv(h: u64, bytes: &[u8]) -> u64 {
@@ -688,11 +691,11 @@ impl Model {
     /// Count of the adjacent pair `w1 w2` (0 if unseen). Pairs of function words, and pairs
     /// too rare to be judged, are not stored.
     pub fn pair_count(&self, w1: &str, w2: &str) -> f64 {
-        self.pair_count_of(&WordKey::new(w1), w2)
+        self.pair_count_of(&WordKey::new(w1), w2.as_bytes())
     }
 
     /// [`Model::pair_count`] with `w1` already hashed.
-    pub fn pair_count_of(&self, w1: &WordKey, w2: &str) -> f64 {
+    pub fn pair_count_of(&self, w1: &WordKey, w2: &[u8]) -> f64 {
         self.bigrams
             .get(&self.bytes, w1.pair_hash(w2))
             .map_or(0.0, |v| self.levels[usize::from(v[0])])

@@ -79,30 +79,36 @@ impl Detector for Oddity {
         // Candidates for `oddity.topic`, gathered in the same pass so each word is hashed and
         // looked up once.
         let mut topic = Vec::new();
+        // Words as bytes: slicing a `str` checks both ends for character boundaries.
+        let folded = doc.norm.folded.as_bytes();
+        let text = doc.norm.text.as_bytes();
         for s in &doc.sentences {
             // The previous token, if it can start a pair, and its count once looked up.
-            let mut prev: Option<(&Token, &str, WordKey, Option<f64>)> = None;
+            let mut prev: Option<(&Token, WordKey, Option<f64>)> = None;
             for (k, t) in doc.tokens[s.tokens.clone()].iter().enumerate() {
                 let first = prev.take();
                 if t.kind != TokenKind::Word {
                     continue;
                 }
-                let w = doc.word(t);
+                let w = &folded[t.start..t.end];
                 let Some(key) = pairable_key(w) else {
                     continue;
                 };
                 // Names are not collocations: in running text, a capitalised word (other than
                 // the first of the sentence) is left alone.
                 let capitalised = !s.heading
-                    && doc
-                        .text(t.start, t.end)
-                        .chars()
-                        .next()
-                        .is_some_and(char::is_uppercase);
+                    && match text[t.start] {
+                        b if b.is_ascii() => b.is_ascii_uppercase(),
+                        _ => doc
+                            .text(t.start, t.end)
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_uppercase),
+                    };
                 // Counts are looked up only for words in a pair: most content words are
                 // followed by a function word or punctuation.
                 let mut count = None;
-                if let Some((a, w1, k1, c1)) = first
+                if let Some((a, k1, c1)) = first
                     && !capitalised
                     && !is_adverb(w)
                 {
@@ -111,14 +117,14 @@ impl Detector for Oddity {
                     count = Some(c2);
                     let expected = c1 * c2 / total;
                     if expected >= MIN_EXPECTED && m.pair_count_of(&k1, w) == 0.0 {
-                        hits.push(hit(a, t, w1, w, expected, total));
+                        hits.push(hit(a, t, doc.word(a), doc.word(t), expected, total));
                     }
                 }
                 if !(capitalised && k > 0) {
-                    prev = Some((t, w, key, count));
+                    prev = Some((t, key, count));
                     // The tail of a hyphenated word ("single-handedly") is not a word of its
                     // own.
-                    let after_hyphen = doc.text(0, t.start).ends_with('-');
+                    let after_hyphen = t.start > 0 && text[t.start - 1] == b'-';
                     if !after_hyphen && let Some(vector) = m.vector_of(&key) {
                         topic.push(TopicWord {
                             token: t,
@@ -130,7 +136,7 @@ impl Detector for Oddity {
                 }
             }
         }
-        hits.extend(topic_hits(&topic));
+        hits.extend(topic_hits(doc, &topic));
         hits
     }
 }
@@ -139,7 +145,7 @@ impl Detector for Oddity {
 /// the surroundings of the others.
 struct TopicWord<'d, 'm> {
     token: &'d Token,
-    word: &'d str,
+    word: &'d [u8],
     hash: u64,
     vector: WordVector<'m>,
 }
@@ -148,7 +154,7 @@ struct TopicWord<'d, 'm> {
 /// too, chosen at run time: twice the floats per instruction in the vector loops, and the same
 /// results, since each float operation rounds the same way at any width.
 #[multiversion(targets("x86_64+avx2"))]
-fn topic_hits(words: &[TopicWord]) -> Vec<Hit> {
+fn topic_hits(doc: &Document, words: &[TopicWord]) -> Vec<Hit> {
     if words.len() < MIN_CONTEXT {
         return Vec::new();
     }
@@ -169,16 +175,7 @@ fn topic_hits(words: &[TopicWord]) -> Vec<Hit> {
         }
     }
     let mut hits = Vec::new();
-    for (
-        i,
-        TopicWord {
-            token,
-            word,
-            vector,
-            ..
-        },
-    ) in words.iter().enumerate()
-    {
+    for (i, TopicWord { token, vector, .. }) in words.iter().enumerate() {
         // A word the article repeats is its topic, not a slip.
         if repeated[i] {
             continue;
@@ -211,7 +208,8 @@ fn topic_hits(words: &[TopicWord]) -> Vec<Hit> {
                 severity: Severity::Minor,
                 confidence: (0.25 + 0.1 * (TOPIC_Z - z)).clamp(0.25, 0.5),
                 explanation: format!(
-                    "'{word}' fits the words around it far worse than it usually does in normal English (fit {fit:.2}; usually {usual:.2} ± {spread:.2}, {:.1} standard deviations below). A word foreign to its story often means a dictionary picked the wrong sense.",
+                    "'{}' fits the words around it far worse than it usually does in normal English (fit {fit:.2}; usually {usual:.2} ± {spread:.2}, {:.1} standard deviations below). A word foreign to its story often means a dictionary picked the wrong sense.",
+                    doc.word(token),
                     (usual - fit) / spread.max(0.05)
                 ),
                 suggestion: None,
@@ -299,8 +297,8 @@ const LY_NOUNS: &[&str] = &[
     "july", "jelly", "belly", "bully", "fly", "lily", "holly", "homily", "folly", "tally",
 ];
 
-fn is_adverb(w: &str) -> bool {
-    w.len() > 4 && w.ends_with("ly") && !LY_NOUNS.contains(&w)
+fn is_adverb(w: &[u8]) -> bool {
+    w.len() > 4 && w.ends_with(b"ly") && !LY_NOUNS.iter().any(|n| n.as_bytes() == w)
 }
 
 /// "204 million words", "1000 words".

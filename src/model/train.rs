@@ -61,12 +61,12 @@ pub struct TrainStats {
 /// Is this a word the model counts pairs of: letters only (an inner apostrophe or hyphen
 /// allowed), not a function word?
 pub fn pairable(w: &str) -> bool {
-    pairable_key(w).is_some()
+    pairable_key(w.as_bytes()).is_some()
 }
 
 /// [`pairable`], giving the word's key for the model lookups that follow.
 #[inline(always)]
-pub fn pairable_key(w: &str) -> Option<WordKey> {
+pub fn pairable_key(w: &[u8]) -> Option<WordKey> {
     if w.len() < 2 {
         return None;
     }
