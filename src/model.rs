@@ -842,6 +842,49 @@ mod tests {
     }
 
     #[test]
+    fn word_keys_check_letters_and_unscored_words() {
+        let cases: &[(&str, bool)] = &[
+            ("minister", true),
+            ("café", true),
+            ("e.g", false),
+            ("don't", false),
+            ("x2", false),
+            ("€5", false),
+        ];
+        for &(w, letters) in cases {
+            let key = WordKey::of_letters(w.as_bytes());
+            assert_eq!(key.is_some(), letters, "{w}");
+            if let Some(key) = key {
+                assert_eq!(key.hash, hash_word(w), "{w}");
+            }
+        }
+        assert_eq!(
+            WordKey::new("prime").pair_hash(b"minister"),
+            hash_pair("prime", "minister")
+        );
+        for w in UNSCORED_WORDS {
+            assert!(is_unscored_word(w), "{w}");
+        }
+        for w in ["minister", "lyricist", "", "thee", "abouts"] {
+            assert!(!is_unscored_word(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn unit_vectors_match_the_norm() {
+        let m = Model::embedded().unwrap();
+        for w in ["minister", "lyricist", "bridge"] {
+            let v = m.vector(w).unwrap();
+            let norm = (0..DIM).map(|i| v.get(i).powi(2)).sum::<f32>().sqrt();
+            assert_eq!(v.norm(), norm, "{w}");
+            let unit = v.unit();
+            for (i, u) in unit.iter().enumerate() {
+                assert_eq!(*u, v.get(i) / norm, "{w} {i}");
+            }
+        }
+    }
+
+    #[test]
     fn corrupt_files_are_errors() {
         let good = tiny();
         let mut flipped = good.clone();

@@ -322,6 +322,7 @@ fn confidence(expected: f64) -> f32 {
 mod tests {
     use super::*;
     use crate::detect::spans;
+    use crate::model::hash_word;
 
     fn detector() -> Oddity {
         Oddity::new(Arc::new(Model::embedded().unwrap()))
@@ -365,6 +366,57 @@ mod tests {
         for text in cases {
             assert!(spans(&d, text).is_empty(), "{text}");
         }
+    }
+
+    #[test]
+    fn rough_fit_is_within_its_margin_of_the_exact_cosine() {
+        let m = Model::embedded().unwrap();
+        let words = [
+            "minister", "lyricist", "bridge", "economy", "guitar", "winter",
+        ];
+        let units: Vec<[f32; DIM]> = words.iter().map(|w| m.vector(w).unwrap().unit()).collect();
+        let mut lo = [0f32; DIM];
+        for (d, x) in lo.iter_mut().enumerate() {
+            *x = d as f32 * 0.37 - 5.0;
+        }
+        for (i, w) in words.iter().enumerate() {
+            let mut hi = lo;
+            for u in &units {
+                for (h, x) in hi.iter_mut().zip(u) {
+                    *h += x;
+                }
+            }
+            let mut around = [0f32; DIM];
+            for (((a, h), l), u) in around.iter_mut().zip(&hi).zip(&lo).zip(&units[i]) {
+                *a = (h - l) - u;
+            }
+            let exact = m.vector(w).unwrap().cosine(&around);
+            let rough = rough_fit(&units[i], &hi, &lo);
+            assert!(
+                (exact - rough).abs() < ROUGH_MARGIN / 100.0,
+                "{w}: {exact} {rough}"
+            );
+        }
+    }
+
+    #[test]
+    fn repeated_words_are_found() {
+        let m = Model::embedded().unwrap();
+        let doc = Document::new("bridge economy bridge winter");
+        let words: Vec<TopicWord> = doc
+            .tokens
+            .iter()
+            .map(|t| {
+                let w = doc.word(t);
+                TopicWord {
+                    token: t,
+                    word: w.as_bytes(),
+                    hash: hash_word(w),
+                    vector: m.vector(w).unwrap(),
+                }
+            })
+            .collect();
+        assert_eq!(repeated(&words), [true, false, true, false]);
     }
 
     #[test]
