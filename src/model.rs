@@ -282,30 +282,129 @@ pub const UNSCORED_WORDS: &[&str] = &[
 
 /// Is `w` (lowercase) one of [`UNSCORED_WORDS`]?
 pub fn is_unscored_word(w: &str) -> bool {
-    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
-        std::sync::OnceLock::new();
-    SET.get_or_init(|| UNSCORED_WORDS.iter().copied().collect())
-        .contains(w)
+    WordKey::new(w).is_unscored(w.as_bytes())
+}
+
+/// Slots of the open-addressing table of [`UNSCORED_WORDS`]: a power of two, about four times
+/// the number of words, so a miss (the common case: a content word) usually ends at the first
+/// slot.
+const UNSCORED_SLOTS: usize = 1024;
+
+/// [`UNSCORED_WORDS`] by the low bits of their hash: 0 is an empty slot, `i + 1` the word at
+/// index `i`; looked up with the hash a caller computed anyway for the model's tables.
+fn unscored_table() -> &'static [u16; UNSCORED_SLOTS] {
+    static TABLE: std::sync::OnceLock<[u16; UNSCORED_SLOTS]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = [0u16; UNSCORED_SLOTS];
+        for (i, w) in UNSCORED_WORDS.iter().enumerate() {
+            let key = WordKey::new(w);
+            if key.is_unscored_in(&table, w.as_bytes()) {
+                continue; // listed twice
+            }
+            let mut slot = key.hash as usize % UNSCORED_SLOTS;
+            while table[slot] != 0 {
+                slot = (slot + 1) % UNSCORED_SLOTS;
+            }
+            table[slot] = i as u16 + 1;
+        }
+        table
+    })
+}
+
+const FNV_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// 1 for each byte that is not an ASCII letter: one load per byte instead of a range test.
+const NOT_ASCII_LETTER: [u8; 256] = {
+    let mut table = [1u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        if (b as u8).is_ascii_alphabetic() {
+            table[b] = 0;
+        }
+        b += 1;
+    }
+    table
+};
+
+/// A word hashed once for every lookup about it: its count, its vector, whether it is an
+/// unscored word, and the pairs it starts.
+#[derive(Debug, Clone, Copy)]
+pub struct WordKey {
+    /// FNV-1a state after the word's bytes, which a pair's hash continues from.
+    fnv: u64,
+    /// [`hash_word`] of the word.
+    pub hash: u64,
+}
+
+impl WordKey {
+    pub fn new(w: &str) -> WordKey {
+        let fnv = fnv(FNV_SEED, w.as_bytes());
+        WordKey {
+            fnv,
+            hash: mix(fnv),
+        }
+    }
+
+    /// The key of `w` if it is letters only: one pass over an ASCII word checks and hashes.
+    #[inline]
+    pub fn of_letters(w: &[u8]) -> Option<WordKey> {
+        let mut fnv = FNV_SEED;
+        let mut not_letters = 0;
+        for &b in w {
+            not_letters |= NOT_ASCII_LETTER[usize::from(b)];
+            fnv = fnv_step(fnv, b);
+        }
+        if not_letters != 0
+            && (w.is_ascii()
+                || !std::str::from_utf8(w).is_ok_and(|w| w.chars().all(char::is_alphabetic)))
+        {
+            return None;
+        }
+        Some(WordKey {
+            fnv,
+            hash: mix(fnv),
+        })
+    }
+
+    /// [`hash_pair`] of this word (`w1`) and `w2`.
+    pub fn pair_hash(&self, w2: &[u8]) -> u64 {
+        mix(fnv(fnv(self.fnv, b" "), w2))
+    }
+
+    /// Is `w`, the word this key was made from, one of [`UNSCORED_WORDS`]?
+    #[inline]
+    pub fn is_unscored(&self, w: &[u8]) -> bool {
+        self.is_unscored_in(unscored_table(), w)
+    }
+
+    fn is_unscored_in(&self, table: &[u16; UNSCORED_SLOTS], w: &[u8]) -> bool {
+        let mut slot = self.hash as usize % UNSCORED_SLOTS;
+        loop {
+            match table[slot] {
+                0 => return false,
+                i if UNSCORED_WORDS[usize::from(i) - 1].as_bytes() == w => return true,
+                _ => slot = (slot + 1) % UNSCORED_SLOTS,
+            }
+        }
+    }
 }
 
 /// 64-bit hash of a word (FNV-1a, then a finalising mix).
 pub fn hash_word(w: &str) -> u64 {
-    mix(fnv(0xcbf2_9ce4_8422_2325, w.as_bytes()))
+    WordKey::new(w).hash
 }
 
 /// 64-bit hash of an adjacent pair `w1 w2`.
 pub fn hash_pair(w1: &str, w2: &str) -> u64 {
-    let h = fnv(0xcbf2_9ce4_8422_2325, w1.as_bytes());
-    let h = fnv(h, b" ");
-    mix(fnv(h, w2.as_bytes()))
+    WordKey::new(w1).pair_hash(w2.as_bytes())
 }
 
-fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
+fn fnv(h: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(h, |h, &b| fnv_step(h, b))
+}
+
+fn fnv_step(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
 }
 
 pub(crate) fn mix(mut x: u64) -> u64 {
@@ -375,18 +474,22 @@ impl Table {
     }
 
     /// The value of key `h`.
+    #[inline]
     fn get<'a>(&self, bytes: &'a [u8], h: u64) -> Option<&'a [u8]> {
-        let bucket = if self.bits == 0 {
-            0
-        } else {
-            (h >> (64 - self.bits)) as usize
-        };
-        let fp = h as u32;
-        let lo = read_u32(bytes, self.index + bucket * 4) as usize;
-        let hi = read_u32(bytes, self.index + bucket * 4 + 4) as usize;
-        (lo..hi.min(self.len))
-            .find(|&i| read_u32(bytes, self.keys + i * 4) == fp)
-            .map(|i| &bytes[self.vals + i * self.width..self.vals + (i + 1) * self.width])
+        // The top `bits` bits of `h` (none for 0 bits, where `h >> 64` would overflow).
+        let bucket = ((h >> 1) >> (63 - self.bits)) as usize;
+        let fp = (h as u32).to_le_bytes();
+        // This bucket's start and the next one's, with one bounds check.
+        let (starts, _) = bytes
+            .get(self.index + bucket * 4..)?
+            .split_first_chunk::<8>()?;
+        let starts = u64::from_le_bytes(*starts);
+        let lo = starts as u32 as usize;
+        let hi = ((starts >> 32) as usize).min(self.len);
+        // The bucket's fingerprints as one slice, so the scan has no bounds check per key.
+        let keys = bytes.get(self.keys + lo * 4..self.keys + hi * 4)?;
+        let i = lo + keys.chunks_exact(4).position(|k| k == fp)?;
+        bytes.get(self.vals + i * self.width..self.vals + (i + 1) * self.width)
     }
 
     /// Serialises `(hash, value)` entries with `bits` bucket bits.
@@ -445,6 +548,8 @@ fn bits_for(n: usize) -> u32 {
 pub struct Model {
     bytes: Cow<'static, [u8]>,
     total: f64,
+    /// The count each stored byte stands for, so a lookup does not call `exp2`.
+    levels: [f64; 256],
     unigrams: Table,
     bigrams: Table,
     vectors: Table,
@@ -535,6 +640,7 @@ impl Model {
         Ok(Model {
             bytes,
             total,
+            levels: std::array::from_fn(|q| dequantize(q as u8)),
             unigrams,
             bigrams,
             vectors,
@@ -559,22 +665,40 @@ impl Model {
 
     /// Count of a lowercase word (0 if unseen), within about 5 %.
     pub fn count(&self, w: &str) -> f64 {
+        self.count_of(&WordKey::new(w))
+    }
+
+    /// [`Model::count`] of an already hashed word.
+    #[inline]
+    pub fn count_of(&self, key: &WordKey) -> f64 {
         self.unigrams
-            .get(&self.bytes, hash_word(w))
-            .map_or(0.0, |v| dequantize(v[0]))
+            .get(&self.bytes, key.hash)
+            .map_or(0.0, |v| self.levels[usize::from(v[0])])
     }
 
     /// The topic vector of a lowercase content word, if the model has one.
     pub fn vector(&self, w: &str) -> Option<WordVector<'_>> {
-        self.vectors.get(&self.bytes, hash_word(w)).map(WordVector)
+        self.vector_of(&WordKey::new(w))
+    }
+
+    /// [`Model::vector`] of an already hashed word.
+    #[inline]
+    pub fn vector_of(&self, key: &WordKey) -> Option<WordVector<'_>> {
+        let record = self.vectors.get(&self.bytes, key.hash)?;
+        record.try_into().ok().map(WordVector)
     }
 
     /// Count of the adjacent pair `w1 w2` (0 if unseen). Pairs of function words, and pairs
     /// too rare to be judged, are not stored.
     pub fn pair_count(&self, w1: &str, w2: &str) -> f64 {
+        self.pair_count_of(&WordKey::new(w1), w2.as_bytes())
+    }
+
+    /// [`Model::pair_count`] with `w1` already hashed.
+    pub fn pair_count_of(&self, w1: &WordKey, w2: &[u8]) -> f64 {
         self.bigrams
-            .get(&self.bytes, hash_pair(w1, w2))
-            .map_or(0.0, |v| dequantize(v[0]))
+            .get(&self.bytes, w1.pair_hash(w2))
+            .map_or(0.0, |v| self.levels[usize::from(v[0])])
     }
 
     /// Serialises counts and vectors into a model file.
@@ -619,7 +743,7 @@ impl Model {
 /// A word's topic vector: [`DIM`] signed bytes, stored as `u8` (two's complement), and how well
 /// the word usually fits the text around it.
 #[derive(Debug, Clone, Copy)]
-pub struct WordVector<'a>(&'a [u8]);
+pub struct WordVector<'a>(&'a [u8; RECORD]);
 
 impl WordVector<'_> {
     /// Mean and standard deviation of the cosine between this word and the text around it in
@@ -636,19 +760,29 @@ impl WordVector<'_> {
         f32::from(self.0[i] as i8)
     }
 
-    /// Adds `weight ×` this vector, scaled to unit length, to `acc`.
-    pub fn add_unit_to(&self, acc: &mut [f32; DIM], weight: f32) {
-        let norm = self.norm();
-        if norm > 0.0 {
-            for (i, a) in acc.iter_mut().enumerate() {
-                *a += weight * self.get(i) / norm;
-            }
-        }
+    /// Euclidean length.
+    #[inline(always)]
+    pub fn norm(&self) -> f32 {
+        // The squares are integers whose sum stays below 2^24, so an integer sum is exactly the
+        // f32 sum, in any order.
+        let sum: i32 = self.0[..DIM]
+            .iter()
+            .map(|&b| i32::from(b as i8) * i32::from(b as i8))
+            .sum();
+        (sum as f32).sqrt()
     }
 
-    /// Euclidean length.
-    pub fn norm(&self) -> f32 {
-        (0..DIM).map(|i| self.get(i).powi(2)).sum::<f32>().sqrt()
+    /// This vector scaled to unit length (zero if it is zero).
+    #[inline(always)]
+    pub fn unit(&self) -> [f32; DIM] {
+        let norm = self.norm();
+        let mut unit = [0f32; DIM];
+        if norm > 0.0 {
+            for (u, &b) in unit.iter_mut().zip(&self.0[..DIM]) {
+                *u = f32::from(b as i8) / norm;
+            }
+        }
+        unit
     }
 
     /// Cosine between this vector and `other`.
@@ -705,6 +839,49 @@ mod tests {
         assert!((v.cosine(&other) - 1.0).abs() < 1e-6);
         assert_eq!(v.usual_fit(), (0.3, 0.1));
         assert!(m.vector("favor").is_none());
+    }
+
+    #[test]
+    fn word_keys_check_letters_and_unscored_words() {
+        let cases: &[(&str, bool)] = &[
+            ("minister", true),
+            ("café", true),
+            ("e.g", false),
+            ("don't", false),
+            ("x2", false),
+            ("€5", false),
+        ];
+        for &(w, letters) in cases {
+            let key = WordKey::of_letters(w.as_bytes());
+            assert_eq!(key.is_some(), letters, "{w}");
+            if let Some(key) = key {
+                assert_eq!(key.hash, hash_word(w), "{w}");
+            }
+        }
+        assert_eq!(
+            WordKey::new("prime").pair_hash(b"minister"),
+            hash_pair("prime", "minister")
+        );
+        for w in UNSCORED_WORDS {
+            assert!(is_unscored_word(w), "{w}");
+        }
+        for w in ["minister", "lyricist", "", "thee", "abouts"] {
+            assert!(!is_unscored_word(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn unit_vectors_match_the_norm() {
+        let m = Model::embedded().unwrap();
+        for w in ["minister", "lyricist", "bridge"] {
+            let v = m.vector(w).unwrap();
+            let norm = (0..DIM).map(|i| v.get(i).powi(2)).sum::<f32>().sqrt();
+            assert_eq!(v.norm(), norm, "{w}");
+            let unit = v.unit();
+            for (i, u) in unit.iter().enumerate() {
+                assert_eq!(*u, v.get(i) / norm, "{w} {i}");
+            }
+        }
     }
 
     #[test]

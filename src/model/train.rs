@@ -6,9 +6,7 @@
 //! Text is segmented exactly as `mtlint check` segments it, so the model counts the same tokens
 //! the detector looks up. N-gram probabilities become pseudo-counts over `lm_tokens` tokens.
 
-use super::{
-    DIM, Model, RECORD, hash_pair, hash_word, is_unscored_word, mix, quantize, quantize_vector,
-};
+use super::{DIM, Model, RECORD, WordKey, hash_pair, hash_word, mix, quantize, quantize_vector};
 use crate::error::{Error, Result};
 use crate::segment::{Document, TokenKind};
 use rustc_hash::FxHashMap;
@@ -63,7 +61,17 @@ pub struct TrainStats {
 /// Is this a word the model counts pairs of: letters only (an inner apostrophe or hyphen
 /// allowed), not a function word?
 pub fn pairable(w: &str) -> bool {
-    w.len() >= 2 && w.chars().all(char::is_alphabetic) && !is_unscored_word(w)
+    pairable_key(w.as_bytes()).is_some()
+}
+
+/// [`pairable`], giving the word's key for the model lookups that follow.
+#[inline(always)]
+pub fn pairable_key(w: &[u8]) -> Option<WordKey> {
+    if w.len() < 2 {
+        return None;
+    }
+    let key = WordKey::of_letters(w)?;
+    (!key.is_unscored(w)).then_some(key)
 }
 
 #[derive(Default)]
