@@ -900,11 +900,9 @@ mod tests {
     }
 
     #[test]
-    fn embedded_model_loads_fast_and_knows_english() {
-        let t = std::time::Instant::now();
+    // Load time is measured by the `start_up/model_load_embedded` bench, not asserted here.
+    fn embedded_model_knows_english() {
         let m = Model::embedded().unwrap();
-        let ms = t.elapsed().as_secs_f64() * 1000.0;
-        assert!(ms < 100.0, "loaded in {ms} ms");
         assert!(m.count("government") > m.count("lyricist"));
         assert!(m.pair_count("prime", "minister") > 0.0);
     }
