@@ -303,14 +303,13 @@ impl Checker {
         }
         let mut findings = to_findings(&doc, id, hits);
         if !extra.is_empty() {
+            let covered = Spans::new(findings.iter().map(|f| (f.category, f.start, f.end)));
             let fresh: Vec<Finding> = extra
                 .into_iter()
                 .filter(|e| {
                     let detector = e.rule.split('.').next().unwrap_or_default();
                     self.selection.keeps_rule(detector, e.category, &e.rule)
-                        && !findings
-                            .iter()
-                            .any(|f| f.category == e.category && f.start < e.end && e.start < f.end)
+                        && !covered.overlaps(e.category, e.start, e.end)
                 })
                 .collect();
             findings.extend(fresh);
@@ -593,5 +592,72 @@ mod tests {
             accepted,
             [("repetition.doubled-word".into(), Severity::Minor)]
         );
+    }
+}
+
+/// The spans of an article's findings by category, for asking in O(log n) whether a new span
+/// overlaps one of them (a feed's boilerplate findings can number in the tens of thousands).
+pub(crate) struct Spans {
+    /// Per category: spans sorted by start, with the largest end so far.
+    by_category: Vec<(Category, Vec<(usize, usize)>)>,
+}
+
+impl Spans {
+    pub(crate) fn new(spans: impl Iterator<Item = (Category, usize, usize)>) -> Spans {
+        let mut by_category: Vec<(Category, Vec<(usize, usize)>)> = Vec::new();
+        for (c, start, end) in spans {
+            match by_category.iter_mut().find(|(k, _)| *k == c) {
+                Some((_, v)) => v.push((start, end)),
+                None => by_category.push((c, vec![(start, end)])),
+            }
+        }
+        for (_, v) in &mut by_category {
+            v.sort_unstable();
+            let mut max_end = 0;
+            for span in v.iter_mut() {
+                max_end = max_end.max(span.1);
+                span.1 = max_end;
+            }
+        }
+        Spans { by_category }
+    }
+
+    /// Whether a span of `category` overlaps `start..end`.
+    pub(crate) fn overlaps(&self, category: Category, start: usize, end: usize) -> bool {
+        let Some((_, v)) = self.by_category.iter().find(|(k, _)| *k == category) else {
+            return false;
+        };
+        let before = v.partition_point(|&(s, _)| s < end);
+        before > 0 && v[before - 1].1 > start
+    }
+}
+
+#[cfg(test)]
+mod spans_tests {
+    use super::*;
+
+    #[test]
+    fn overlap_agrees_with_a_scan() {
+        let spans = [
+            (Category::Duplicate, 10, 20),
+            (Category::Duplicate, 12, 14),
+            (Category::Boilerplate, 30, 40),
+            (Category::Duplicate, 50, 90),
+        ];
+        let index = Spans::new(spans.iter().copied());
+        for c in [
+            Category::Duplicate,
+            Category::Boilerplate,
+            Category::Typography,
+        ] {
+            for start in 0..100 {
+                for end in start + 1..101 {
+                    let scan = spans
+                        .iter()
+                        .any(|&(k, s, e)| k == c && s < end && start < e);
+                    assert_eq!(index.overlaps(c, start, end), scan, "{c:?} {start}..{end}");
+                }
+            }
+        }
     }
 }

@@ -33,11 +33,11 @@ pub use crate::output::OutputFormat;
 
 /// Articles read but not yet written, per worker thread: bounds memory on endless feeds while
 /// keeping every worker busy when article sizes vary.
-const WINDOW_PER_THREAD: usize = 16;
+const WINDOW_PER_THREAD: usize = 64;
 /// Articles handed from thread to thread at a time when reading files: each hand-over may wake
 /// a thread, which costs more than a short article. Stdin and URLs hand over one at a time, so
 /// that every article is answered as soon as it is read.
-const BATCH: usize = 8;
+const BATCH: usize = 32;
 /// An article holds one token per this many bytes (at most the whole window), so that a few
 /// long articles fill the window as many short ones do: two 50 MB articles are never in memory
 /// at once.

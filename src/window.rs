@@ -30,7 +30,7 @@
 //! (near repeats) for one of paragraphs, 274 of 23,956 (near repeats, brackets) for one single
 //! line; a 12 MB article of exact repeats gives byte-identical output in every format.
 
-use crate::check::{Checker, Context, Selection, context_range};
+use crate::check::{Checker, Context, Selection, Spans, context_range};
 use crate::detect::Hit;
 use crate::finding::{Category, Finding, Severity};
 use crate::ingest::Article;
@@ -580,14 +580,13 @@ impl Checker {
         });
         items.dedup_by(|b, a| a.start == b.start && a.end == b.end && a.rule == b.rule);
         // Discovered boilerplate, as in `check_with`.
+        let covered = Spans::new(items.iter().map(|f| (f.category, f.start, f.end)));
         let fresh: Vec<Finding> = extra
             .into_iter()
             .filter(|e| {
                 let detector = e.rule.split('.').next().unwrap_or_default();
                 self.selection.keeps_rule(detector, e.category, &e.rule)
-                    && !items
-                        .iter()
-                        .any(|f| f.category == e.category && f.start < e.end && e.start < f.end)
+                    && !covered.overlaps(e.category, e.start, e.end)
             })
             .collect();
         if !fresh.is_empty() {
