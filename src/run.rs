@@ -38,10 +38,10 @@ const WINDOW_PER_THREAD: usize = 64;
 /// a thread, which costs more than a short article. Stdin and URLs hand over one at a time, so
 /// that every article is answered as soon as it is read.
 const BATCH: usize = 32;
-/// An article holds one token per this many bytes (at most the whole window), so that a few
-/// long articles fill the window as many short ones do: two 50 MB articles are never in memory
-/// at once.
-const BYTES_PER_TOKEN: usize = 1 << 20;
+/// Text in flight that fills the window: an article holds a share of the window's tokens in
+/// proportion to its length (all of them from this size up), so a few long articles fill the
+/// window as many short ones do, and two huge articles are never in memory at once.
+const IN_FLIGHT_BYTES: usize = 16 << 20;
 /// How often idle workers look whether the run was stopped.
 const POLL: std::time::Duration = std::time::Duration::from_millis(100);
 
@@ -395,7 +395,7 @@ fn read(
                 break;
             };
             let len = item.as_ref().map_or(0, |a| a.text.len());
-            let needed = (1 + len / BYTES_PER_TOKEN).min(window);
+            let needed = (1 + len.saturating_mul(window) / IN_FLIGHT_BYTES).min(window);
             for _ in 1..needed {
                 if !take(&mut held) {
                     return;
