@@ -477,7 +477,11 @@ fn write_in_order(
         while let Some(d) = pending.remove(&writer.seq) {
             writer.seq += 1;
             let held = d.tokens;
+            let huge = matches!(&d.item, Ok((_, _, Some(_), _)));
             writer.write(d, out, err)?;
+            if huge {
+                release_freed_memory();
+            }
             // Never blocks: at most `window` tokens are ever out.
             for _ in 0..held {
                 let _ = tokens.try_send(());
@@ -608,3 +612,16 @@ fn stdout_result(written: std::io::Result<()>, outcome: &mut Outcome) -> Result<
 fn report_error(err: &mut dyn Write, e: &Error) {
     let _ = writeln!(err, "mtlint: error: {e}");
 }
+
+/// Hands the pages a huge article used back to the system: glibc keeps freed memory in each
+/// thread's arena, so the next huge article, checked on another thread, would add to the peak.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn release_freed_memory() {
+    // SAFETY: `malloc_trim` only returns unused pages of glibc's own arenas to the system.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn release_freed_memory() {}
