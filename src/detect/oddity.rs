@@ -32,6 +32,9 @@ pub const MIN_EXPECTED: f64 = 40.0;
 /// Content words on each side that make up a word's surroundings for `oddity.topic` (the model
 /// measures each word's usual fit over stretches of 150 content words).
 const HALF_WINDOW: usize = 75;
+/// Slots of the rings of unit vectors and running sums: more than the `2 * HALF_WINDOW + 2`
+/// sums a window reaches, a power of two.
+const RING: usize = 256;
 
 /// `oddity.topic` flags a word whose fit (cosine between its vector and the sum of the others
 /// around it) is this many standard deviations below its usual fit…
@@ -159,41 +162,41 @@ fn topic_hits(doc: &Document, words: &[TopicWord]) -> Vec<Hit> {
         return Vec::new();
     }
     let repeated = repeated(words);
-    // Filled in loops rather than collected, so that they are compiled inside this function.
-    let mut units = vec![[0f32; DIM]; words.len()];
-    for (u, w) in units.iter_mut().zip(words) {
-        *u = w.vector.unit();
-    }
-    // Running sums of unit vectors, so each window's sum costs one subtraction. (Adding a zero
-    // vector changes nothing: no sum is ever -0.0.)
-    let mut prefix = vec![[0f32; DIM]; words.len() + 1];
-    for (i, u) in units.iter().enumerate() {
-        // Written in place: a running sum of 64 floats would not fit in registers.
-        let (done, rest) = prefix.split_at_mut(i + 1);
-        for ((next, last), x) in rest[0].iter_mut().zip(&done[i]).zip(u) {
-            *next = last + x;
-        }
-    }
+    // Unit vectors and running sums of them, so each window's sum costs one subtraction (adding
+    // a zero vector changes nothing: no sum is ever -0.0). Kept in rings that only hold the
+    // words a window can reach, computed in order as the windows move: memory stays the same
+    // for any length of article, and every sum is the same float as a full table would hold.
+    let mut units = vec![[0f32; DIM]; RING];
+    let mut prefix = vec![[0f32; DIM]; RING];
+    // Running sums computed so far: `prefix` holds sums 0..summed (the last RING of them).
+    let mut summed = 1;
     let mut hits = Vec::new();
     for (i, TopicWord { token, vector, .. }) in words.iter().enumerate() {
+        let lo = i.saturating_sub(HALF_WINDOW);
+        let hi = (i + HALF_WINDOW + 1).min(words.len());
+        while summed <= hi {
+            let k = summed;
+            units[(k - 1) % RING] = words[k - 1].vector.unit();
+            let last = prefix[(k - 1) % RING];
+            let u = &units[(k - 1) % RING];
+            // Written in place: a running sum of 64 floats would not fit in registers.
+            for ((next, l), x) in prefix[k % RING].iter_mut().zip(&last).zip(u) {
+                *next = l + x;
+            }
+            summed += 1;
+        }
         // A word the article repeats is its topic, not a slip.
         if repeated[i] {
             continue;
         }
-        let lo = i.saturating_sub(HALF_WINDOW);
-        let hi = (i + HALF_WINDOW + 1).min(words.len());
+        let (unit, high, low) = (&units[i % RING], &prefix[hi % RING], &prefix[lo % RING]);
         // Most words fit well enough that a fast, reordered cosine rules them out; the
         // margin is a hundred times its rounding error.
-        if rough_fit(&units[i], &prefix[hi], &prefix[lo]) >= TOPIC_COSINE + ROUGH_MARGIN {
+        if rough_fit(unit, high, low) >= TOPIC_COSINE + ROUGH_MARGIN {
             continue;
         }
         let mut around = [0f32; DIM];
-        for (((a, h), l), u) in around
-            .iter_mut()
-            .zip(&prefix[hi])
-            .zip(&prefix[lo])
-            .zip(&units[i])
-        {
+        for (((a, h), l), u) in around.iter_mut().zip(high).zip(low).zip(unit) {
             *a = (h - l) - u;
         }
         let fit = vector.cosine(&around);
