@@ -23,6 +23,9 @@ use crate::segment::Document;
 use crate::suppress::{Suppressions, names};
 use crate::window::{HUGE_ARTICLE, Lean};
 
+/// An article with more hits than this keeps its findings compact (see [`Lean`]).
+const MANY_FINDINGS: usize = 10_000;
+
 /// A sentence longer than this is shown as a window around the span.
 const MAX_SENTENCE_BYTES: usize = 600;
 
@@ -260,10 +263,29 @@ impl Checker {
             };
             return (checked, Some(lean));
         }
-        (self.check_whole(article, id, extra), None)
+        match self.check_whole(article, id, extra) {
+            Ok(checked) => (checked, None),
+            // So many findings that their rendered sentences would dwarf the article (100,000
+            // stray quotation marks): checked in windows and kept compact, as a huge article.
+            Err(extra) => {
+                let (summary, lean) = self.check_windowed(article, id, extra);
+                let checked = Checked {
+                    summary,
+                    findings: Vec::new(),
+                };
+                (checked, Some(lean))
+            }
+        }
     }
 
-    fn check_whole(&self, article: &Article, id: &str, extra: Vec<Finding>) -> Checked {
+    /// The article in one piece; `Err` gives `extra` back when a monolingual article has more
+    /// than [`MANY_FINDINGS`] hits.
+    fn check_whole(
+        &self,
+        article: &Article,
+        id: &str,
+        extra: Vec<Finding>,
+    ) -> std::result::Result<Checked, Vec<Finding>> {
         let doc = Document::new(&article.text);
         let aligned: Vec<Aligned<'_>> = article
             .segments
@@ -286,6 +308,9 @@ impl Checker {
                     .into_iter()
                     .filter(|h| self.selection.keeps(d.id(), h)),
             );
+        }
+        if hits.len() > MANY_FINDINGS && aligned.is_empty() {
+            return Err(extra);
         }
         let evidence = self.foreign.evidence(&doc);
         let guess = guess_language(&hits, &evidence);
@@ -336,7 +361,7 @@ impl Checker {
             SourceLang::Fixed(_) => 1.0,
             SourceLang::Auto => guess.confidence,
         };
-        Checked { summary, findings }
+        Ok(Checked { summary, findings })
     }
 }
 
