@@ -7,7 +7,13 @@
 //! start-up does not parse it.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The package root, read when the script runs (not when it was compiled): a build script kept
+/// in a shared target directory may be run for a checkout elsewhere.
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+}
 
 // Only the parser and packer are used here; the crate uses the rest.
 #[allow(dead_code)]
@@ -15,7 +21,7 @@ use std::path::Path;
 mod foreign_table;
 
 fn pack_foreign_words(out_dir: &Path) {
-    let tsv = Path::new(env!("CARGO_MANIFEST_DIR")).join("lexicons/foreign-words.tsv");
+    let tsv = manifest_dir().join("lexicons/foreign-words.tsv");
     println!("cargo:rerun-if-changed={}", tsv.display());
     // The layout is defined there: a change must repack the table.
     println!("cargo:rerun-if-changed=src/lexicon/foreign_table.rs");
@@ -55,7 +61,7 @@ fn split_csv(path: &Path) -> Option<String> {
 fn main() {
     let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     pack_foreign_words(&out_dir);
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("lexicons");
+    let root = manifest_dir().join("lexicons");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     if let Ok(dirs) = std::fs::read_dir(&root) {
