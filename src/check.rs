@@ -278,6 +278,24 @@ impl Checker {
         }
     }
 
+    /// The feed-level findings (`extra`) the selection keeps that no finding of the same
+    /// category in `covered` (category, start, end) overlaps.
+    pub(crate) fn fresh_extra(
+        &self,
+        extra: Vec<Finding>,
+        covered: impl Iterator<Item = (Category, usize, usize)>,
+    ) -> Vec<Finding> {
+        let covered = Spans::new(covered);
+        extra
+            .into_iter()
+            .filter(|e| {
+                let detector = e.rule.split('.').next().unwrap_or_default();
+                self.selection.keeps_rule(detector, e.category, &e.rule)
+                    && !covered.overlaps(e.category, e.start, e.end)
+            })
+            .collect()
+    }
+
     /// The article in one piece; `Err` gives `extra` back when a monolingual article has more
     /// than [`MANY_FINDINGS`] hits.
     fn check_whole(
@@ -328,15 +346,8 @@ impl Checker {
         }
         let mut findings = to_findings(&doc, id, hits);
         if !extra.is_empty() {
-            let covered = Spans::new(findings.iter().map(|f| (f.category, f.start, f.end)));
-            let fresh: Vec<Finding> = extra
-                .into_iter()
-                .filter(|e| {
-                    let detector = e.rule.split('.').next().unwrap_or_default();
-                    self.selection.keeps_rule(detector, e.category, &e.rule)
-                        && !covered.overlaps(e.category, e.start, e.end)
-                })
-                .collect();
+            let fresh =
+                self.fresh_extra(extra, findings.iter().map(|f| (f.category, f.start, f.end)));
             findings.extend(fresh);
             findings.sort_by(|a, b| {
                 (a.start, b.severity, a.end, &a.rule).cmp(&(b.start, a.severity, b.end, &b.rule))
@@ -408,22 +419,11 @@ fn to_findings(doc: &Document, article: &str, mut hits: Vec<Hit>) -> Vec<Finding
     });
     hits.dedup_by(|b, a| a.start == b.start && a.end == b.end && a.rule == b.rule);
     let original = doc.original;
-    let lines = doc.line_starts();
-    // Columns are counted incrementally in position order, so many findings on one huge line
-    // cost one pass over it, not one pass each.
-    let (mut line_idx, mut col_pos, mut col) = (0usize, 0usize, 1usize);
+    let mut columns = Columns::new(doc);
     let mut out = Vec::with_capacity(hits.len());
     for h in hits {
         let (start, end) = doc.original_span(h.start, h.end);
-        while line_idx + 1 < lines.len() && lines[line_idx + 1] <= start {
-            line_idx += 1;
-            (col_pos, col) = (lines[line_idx], 1);
-        }
-        if col_pos < lines[line_idx] {
-            (col_pos, col) = (lines[line_idx], 1);
-        }
-        col += original[col_pos..start].chars().count();
-        col_pos = start;
+        let (line_idx, col) = columns.at(start);
         out.push(Finding {
             article: article.to_string(),
             line: line_idx + 1,
@@ -620,15 +620,51 @@ mod tests {
     }
 }
 
+/// Line index and column (characters from 1) of offsets of the original text, asked in
+/// increasing order: many findings on one huge line cost one pass over it, not one pass each.
+pub(crate) struct Columns<'a> {
+    original: &'a str,
+    lines: &'a [usize],
+    line: usize,
+    pos: usize,
+    col: usize,
+}
+
+impl<'a> Columns<'a> {
+    pub(crate) fn new(doc: &'a Document) -> Columns<'a> {
+        Columns {
+            original: doc.original,
+            lines: doc.line_starts(),
+            line: 0,
+            pos: 0,
+            col: 1,
+        }
+    }
+
+    /// The 0-based line and 1-based column of `start` (not before the previous one asked).
+    pub(crate) fn at(&mut self, start: usize) -> (usize, usize) {
+        while self.line + 1 < self.lines.len() && self.lines[self.line + 1] <= start {
+            self.line += 1;
+            (self.pos, self.col) = (self.lines[self.line], 1);
+        }
+        if self.pos < self.lines[self.line] {
+            (self.pos, self.col) = (self.lines[self.line], 1);
+        }
+        self.col += self.original[self.pos..start].chars().count();
+        self.pos = start;
+        (self.line, self.col)
+    }
+}
+
 /// The spans of an article's findings by category, for asking in O(log n) whether a new span
 /// overlaps one of them (a feed's boilerplate findings can number in the tens of thousands).
-pub(crate) struct Spans {
+struct Spans {
     /// Per category: spans sorted by start, with the largest end so far.
     by_category: Vec<(Category, Vec<(usize, usize)>)>,
 }
 
 impl Spans {
-    pub(crate) fn new(spans: impl Iterator<Item = (Category, usize, usize)>) -> Spans {
+    fn new(spans: impl Iterator<Item = (Category, usize, usize)>) -> Spans {
         let mut by_category: Vec<(Category, Vec<(usize, usize)>)> = Vec::new();
         for (c, start, end) in spans {
             match by_category.iter_mut().find(|(k, _)| *k == c) {
@@ -648,7 +684,7 @@ impl Spans {
     }
 
     /// Whether a span of `category` overlaps `start..end`.
-    pub(crate) fn overlaps(&self, category: Category, start: usize, end: usize) -> bool {
+    fn overlaps(&self, category: Category, start: usize, end: usize) -> bool {
         let Some((_, v)) = self.by_category.iter().find(|(k, _)| *k == category) else {
             return false;
         };

@@ -30,8 +30,9 @@
 //! (near repeats) for one of paragraphs, 274 of 23,956 (near repeats, brackets) for one single
 //! line; a 12 MB article of exact repeats gives byte-identical output in every format.
 
-use crate::check::{Checker, Context, Selection, Spans, context_range};
+use crate::check::{Checker, Columns, Context, Selection, context_range};
 use crate::detect::Hit;
+use crate::detect::duplicate::repeat_hit;
 use crate::finding::{Category, Finding, Severity};
 use crate::ingest::Article;
 use crate::score::{MIN_SCORED_WORDS, Summary, Verdict, guess_language, summarise};
@@ -580,15 +581,7 @@ impl Checker {
         });
         items.dedup_by(|b, a| a.start == b.start && a.end == b.end && a.rule == b.rule);
         // Discovered boilerplate, as in `check_with`.
-        let covered = Spans::new(items.iter().map(|f| (f.category, f.start, f.end)));
-        let fresh: Vec<Finding> = extra
-            .into_iter()
-            .filter(|e| {
-                let detector = e.rule.split('.').next().unwrap_or_default();
-                self.selection.keeps_rule(detector, e.category, &e.rule)
-                    && !covered.overlaps(e.category, e.start, e.end)
-            })
-            .collect();
+        let fresh = self.fresh_extra(extra, items.iter().map(|f| (f.category, f.start, f.end)));
         if !fresh.is_empty() {
             for f in fresh {
                 let stored = Stored {
@@ -706,19 +699,10 @@ impl Carry {
     ) {
         hits.sort_by_key(|(_, h)| h.start);
         let original = doc.original;
-        let lines = doc.line_starts();
-        let (mut line_idx, mut col_pos, mut col) = (0usize, 0usize, 1usize);
+        let mut columns = Columns::new(doc);
         for (di, h) in hits {
             let (start, end) = doc.original_span(h.start, h.end);
-            while line_idx + 1 < lines.len() && lines[line_idx + 1] <= start {
-                line_idx += 1;
-                (col_pos, col) = (lines[line_idx], 1);
-            }
-            if col_pos < lines[line_idx] {
-                (col_pos, col) = (lines[line_idx], 1);
-            }
-            col += original[col_pos..start].chars().count();
-            col_pos = start;
+            let (line_idx, col) = columns.at(start);
             let column = if line_idx == 0 {
                 col + self.column_base
             } else {
@@ -896,34 +880,14 @@ impl Carry {
             let p = &doc.paragraphs[para];
             let cut_here = (partial_start && para == 0) || (partial_end && Some(para) == last_para);
             let whole = p.sentences.start == i && p.sentences.end == j && !cut_here;
-            let paragraph = whole && j - i > 1;
-            let what = match (paragraph, j - i > 1) {
-                (true, _) => "This paragraph",
-                (false, true) => "These sentences",
-                _ => "This sentence",
-            };
-            let how = match (all_exact, j - i > 1 && !paragraph) {
-                (true, false) => "repeats",
-                (true, true) => "repeat",
-                (false, false) => "nearly repeats",
-                (false, true) => "nearly repeat",
-            };
-            let hit = Hit {
-                start: doc.sentences[i].start,
-                end: doc.sentences[j - 1].end,
-                category: Category::Duplicate,
-                rule: format!(
-                    "duplicate.{}",
-                    if paragraph { "paragraph" } else { "sentence" }
-                ),
-                severity: Severity::Major,
-                confidence: if all_exact { 0.95 } else { 0.8 },
-                explanation: format!(
-                    "{what} {how} text from line {first_line}; MT pipelines often paste a teaser or sub-heading back into the body."
-                ),
-                suggestion: Some("delete the repetition".into()),
-                lang: None,
-            };
+            let hit = repeat_hit(
+                doc.sentences[i].start,
+                doc.sentences[j - 1].end,
+                whole,
+                j - i,
+                all_exact,
+                first_line,
+            );
             if selection.keeps("duplicate", &hit) {
                 hits.push((dup, hit));
             }

@@ -1,6 +1,9 @@
 //! Runs the `mtlint` binary on fixture articles and compares whole outputs with snapshots
 //! (`tests/snapshots/`, update with `INSTA_UPDATE=always cargo test`).
 
+#[path = "common/run.rs"]
+mod helpers;
+use helpers::transcript;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -17,17 +20,6 @@ fn mtlint(args: &[&str]) -> Command {
 
 fn run(args: &[&str]) -> Output {
     mtlint(args).output().expect("mtlint runs")
-}
-
-/// stdout, stderr and exit code in one text, with the temporary directory made stable.
-fn transcript(out: &Output, tmp: &Path) -> String {
-    let clean = |b: &[u8]| String::from_utf8_lossy(b).replace(&tmp.display().to_string(), "$TMP");
-    format!(
-        "exit: {}\n--- stdout\n{}--- stderr\n{}",
-        out.status.code().unwrap_or(-1),
-        clean(&out.stdout),
-        clean(&out.stderr)
-    )
 }
 
 fn read(p: &Path) -> String {

@@ -3,9 +3,12 @@
 //! thread count. Fixture: `tests/fixtures/sites-feed.jsonl`, articles from two sites that share a
 //! footer paragraph (and one article carrying markup, for the review page).
 
+#[path = "common/run.rs"]
+mod helpers;
+use helpers::{listing, transcript};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -83,25 +86,10 @@ fn stdin_json_lines_are_answered_one_line_per_article_as_they_arrive() {
 
 /// Every report file of a run, concatenated with headers, temporary paths made stable.
 fn reports(dir: &Path) -> String {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
+    listing(dir)
         .iter()
         .map(|n| format!("=== {n}\n{}", read(&dir.join(n))))
         .collect()
-}
-
-fn transcript(out: &Output, tmp: &Path) -> String {
-    let clean = |b: &[u8]| String::from_utf8_lossy(b).replace(&tmp.display().to_string(), "$TMP");
-    format!(
-        "exit: {}\n--- stdout\n{}--- stderr\n{}",
-        out.status.code().unwrap_or(-1),
-        clean(&out.stdout),
-        clean(&out.stderr)
-    )
 }
 
 #[test]

@@ -1,7 +1,10 @@
 //! Reports stay inside the report directory whatever the article ids, never replace or open an
 //! input for writing, and leave nothing half-written behind.
 
-use std::path::{Path, PathBuf};
+#[path = "common/run.rs"]
+mod helpers;
+use helpers::listing;
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn mtlint(args: &[&str]) -> Output {
@@ -10,15 +13,6 @@ fn mtlint(args: &[&str]) -> Output {
         .env("NO_COLOR", "1")
         .output()
         .expect("mtlint runs")
-}
-
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// Hostile ids from a JSON Lines feed: every report is a plain file in the report directory.

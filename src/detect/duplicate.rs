@@ -242,32 +242,50 @@ fn hits(doc: &Document, original: &[Option<(usize, bool)>]) -> Vec<Hit> {
         let whole = p.sentences.start == i && p.sentences.end == j;
         let (start, end) = (doc.sentences[i].start, doc.sentences[j - 1].end);
         let first_line = doc.line_of(doc.norm.map.start(doc.sentences[first].start));
-        let paragraph = whole && j - i > 1;
-        let what = match (paragraph, j - i > 1) {
-            (true, _) => "This paragraph",
-            (false, true) => "These sentences",
-            _ => "This sentence",
-        };
-        let how = match (all_exact, j - i > 1 && !paragraph) {
-            (true, false) => "repeats",
-            (true, true) => "repeat",
-            (false, false) => "nearly repeats",
-            (false, true) => "nearly repeat",
-        };
-        out.push(Hit {
-            start,
-            end,
-            category: Category::Duplicate,
-            rule: format!("duplicate.{}", if paragraph { "paragraph" } else { "sentence" }),
-            severity: Severity::Major,
-            confidence: if all_exact { 0.95 } else { 0.8 },
-            explanation: format!("{what} {how} text from line {first_line}; MT pipelines often paste a teaser or sub-heading back into the body."),
-            suggestion: Some("delete the repetition".into()),
-            lang: None,
-        });
+        out.push(repeat_hit(start, end, whole, j - i, all_exact, first_line));
         i = j;
     }
     out
+}
+
+/// The finding for `sentences` repeated sentences at `start..end` (normalised text), first seen
+/// at `first_line`; `whole`: they are their whole paragraph.
+pub(crate) fn repeat_hit(
+    start: usize,
+    end: usize,
+    whole: bool,
+    sentences: usize,
+    all_exact: bool,
+    first_line: usize,
+) -> Hit {
+    let paragraph = whole && sentences > 1;
+    let what = match (paragraph, sentences > 1) {
+        (true, _) => "This paragraph",
+        (false, true) => "These sentences",
+        _ => "This sentence",
+    };
+    let how = match (all_exact, sentences > 1 && !paragraph) {
+        (true, false) => "repeats",
+        (true, true) => "repeat",
+        (false, false) => "nearly repeats",
+        (false, true) => "nearly repeat",
+    };
+    Hit {
+        start,
+        end,
+        category: Category::Duplicate,
+        rule: format!(
+            "duplicate.{}",
+            if paragraph { "paragraph" } else { "sentence" }
+        ),
+        severity: Severity::Major,
+        confidence: if all_exact { 0.95 } else { 0.8 },
+        explanation: format!(
+            "{what} {how} text from line {first_line}; MT pipelines often paste a teaser or sub-heading back into the body."
+        ),
+        suggestion: Some("delete the repetition".into()),
+        lang: None,
+    }
 }
 
 #[cfg(test)]
