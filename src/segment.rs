@@ -64,8 +64,8 @@ pub struct MatchWord {
     pub hash: u64,
 }
 
-/// The 64-bit hash of a (folded) word that [`MatchWord::hash`] holds; the foreign-word table is
-/// keyed by the same function.
+/// The 64-bit hash of a (folded) word that [`MatchWord::hash`] holds; the foreign-word table and
+/// the lexicon's anchor index are keyed by the same function.
 #[inline]
 pub fn word_hash(word: &str) -> u64 {
     crate::lexicon::foreign_table::hash(word.as_bytes())
@@ -256,9 +256,15 @@ impl<'a> Document<'a> {
                 continue;
             }
             let (a, b) = expand_contraction(&folded[t.start..t.end]);
-            push_word(&mut self.stream, &mut self.words, a, ti);
+            // A whole word is hashed where it lies in the folded text (no copy of its tail).
+            let hash = if a.len() == t.end - t.start {
+                crate::lexicon::foreign_table::hash_in(folded.as_bytes(), t.start, t.end)
+            } else {
+                word_hash(a)
+            };
+            push_word(&mut self.stream, &mut self.words, a, ti, hash);
             if let Some(b) = b {
-                push_word(&mut self.stream, &mut self.words, b, ti);
+                push_word(&mut self.stream, &mut self.words, b, ti, word_hash(b));
             }
         }
         self.stream.push_str("\n ");
@@ -392,7 +398,7 @@ const fn pack(b: &[u8]) -> u64 {
 
 /// Appends a match word and the space after it to the stream.
 #[inline]
-fn push_word(stream: &mut String, words: &mut Vec<MatchWord>, part: &str, token: usize) {
+fn push_word(stream: &mut String, words: &mut Vec<MatchWord>, part: &str, token: usize, hash: u64) {
     let pos = stream.len();
     stream.push_str(part);
     stream.push(' ');
@@ -400,7 +406,7 @@ fn push_word(stream: &mut String, words: &mut Vec<MatchWord>, part: &str, token:
         pos,
         len: part.len(),
         token,
-        hash: word_hash(part),
+        hash,
     });
 }
 
@@ -771,6 +777,21 @@ mod tests {
             " xi is not waiting \n russia 's can not do will not \n "
         );
         assert_eq!(doc.sentence_words(&doc.sentences[1]).len(), 7);
+    }
+
+    #[test]
+    fn match_word_hashes_are_word_hash() {
+        // Hashed in place (near the end of the text too) or, for expansions, apart.
+        for text in [
+            "Xi isn’t waiting. Russia's can't-do won't, cannot.",
+            "A bovendien-gemeente of Zürich's straße extraordinarily x",
+            "éé",
+        ] {
+            let doc = Document::new(text);
+            for w in &doc.words {
+                assert_eq!(w.hash, word_hash(doc.match_word(w)), "{}", doc.match_word(w));
+            }
+        }
     }
 
     #[test]

@@ -150,17 +150,16 @@ impl ForeignWords {
             // Through the match words, which carry the hash the table is keyed by: a word token
             // whose one match word is the whole token (not split like "isn't" or "cannot") has
             // the token's lowercase text. Split ones hold an apostrophe or are "cannot", never
-            // listed.
+            // listed. No `listable` test: the table holds only listable words.
             for w in &doc.words {
                 let t = &doc.tokens[w.token];
                 if w.len < 4 || w.len != t.end - t.start || t.kind != crate::segment::TokenKind::Word
                 {
                     continue;
                 }
-                let text = doc.match_word(w);
-                if foreign_table::listable(text) {
-                    found[w.token] = table.get_hashed(text, w.hash).map(ForeignWord::from);
-                }
+                found[w.token] = table
+                    .get_hashed(doc.match_word(w), w.hash)
+                    .map(ForeignWord::from);
             }
             found
         };

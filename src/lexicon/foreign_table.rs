@@ -112,20 +112,36 @@ pub fn listable(word: &str) -> bool {
 /// A fast, stable hash of a word (the same at build time and run time).
 #[inline]
 pub fn hash(word: &[u8]) -> u64 {
+    hash_in(word, 0, word.len())
+}
+
+/// [`hash`] of `buf[start..end]`, reading a short tail as one 8-byte load (masked) when `buf`
+/// extends far enough past it: a word hashed where it lies in a document's text costs no copy.
+#[inline]
+pub fn hash_in(buf: &[u8], start: usize, end: usize) -> u64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h: u64 = word.len() as u64;
+    let load = |at: usize| {
+        let mut v = [0u8; 8];
+        v.copy_from_slice(&buf[at..at + 8]);
+        u64::from_le_bytes(v)
+    };
+    let mut h: u64 = (end - start) as u64;
     // Eight bytes at a time, little-endian; a short tail zero-padded.
-    let mut chunks = word.chunks_exact(8);
-    for c in &mut chunks {
-        let mut v = [0u8; 8];
-        v.copy_from_slice(c);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(v)).wrapping_mul(K);
+    let mut at = start;
+    while at + 8 <= end {
+        h = (h.rotate_left(5) ^ load(at)).wrapping_mul(K);
+        at += 8;
     }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut v = [0u8; 8];
-        v[..rest.len()].copy_from_slice(rest);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(v)).wrapping_mul(K);
+    if at < end {
+        let v = if at + 8 <= buf.len() {
+            load(at) & (u64::MAX >> (8 * (8 - (end - at))))
+        } else {
+            buf[at..end]
+                .iter()
+                .rev()
+                .fold(0u64, |v, &b| (v << 8) | u64::from(b))
+        };
+        h = (h.rotate_left(5) ^ v).wrapping_mul(K);
     }
     h ^ (h >> 29)
 }
@@ -296,6 +312,14 @@ mod tests {
         };
         for w in ["", "a", "gemeente", "bovendien", "aéroport", "sixteen-bytes-xy", "x".repeat(23).as_str()] {
             assert_eq!(hash(w.as_bytes()), bytewise(w.as_bytes()), "{w}");
+        }
+        // In place, whatever follows the word and however close to the end it lies.
+        let text = b"the gemeente bovendien sixteen-bytes-xy zz";
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                let w = &text[start..end];
+                assert_eq!(hash_in(text, start, end), bytewise(w), "{start}..{end}");
+            }
         }
     }
 
