@@ -222,14 +222,15 @@ impl<'a> Document<'a> {
         let pi = self.paragraphs.len();
         let first_sentence = self.sentences.len();
         let heading = is_heading(&self.norm.text[start..end], &self.tokens[first_token..]);
+        let apostrophes = self.norm.folded.as_bytes()[start..end].contains(&b'\'');
         if heading {
-            self.push_sentence(first_token..tokens_end, pi, true);
+            self.push_sentence(first_token..tokens_end, pi, true, apostrophes);
         } else {
             let mut s = first_token;
             let mut i = first_token;
             while i < tokens_end {
                 if let Some(next) = self.sentence_end(i, tokens_end) {
-                    self.push_sentence(s..next, pi, false);
+                    self.push_sentence(s..next, pi, false, apostrophes);
                     s = next;
                     i = next;
                 } else {
@@ -237,7 +238,7 @@ impl<'a> Document<'a> {
                 }
             }
             if s < tokens_end {
-                self.push_sentence(s..tokens_end, pi, false);
+                self.push_sentence(s..tokens_end, pi, false, apostrophes);
             }
         }
         self.paragraphs.push(Paragraph {
@@ -248,14 +249,35 @@ impl<'a> Document<'a> {
         });
     }
 
-    fn push_sentence(&mut self, tokens: std::ops::Range<usize>, paragraph: usize, heading: bool) {
+    /// Appends a sentence and its match words. `apostrophes`: whether its paragraph has any
+    /// (without, no word is looked at for a contraction but "cannot").
+    fn push_sentence(
+        &mut self,
+        tokens: std::ops::Range<usize>,
+        paragraph: usize,
+        heading: bool,
+        apostrophes: bool,
+    ) {
         let first_word = self.words.len();
         let folded = &self.norm.folded;
+        let (start, end) = (
+            self.tokens[tokens.start].start,
+            self.tokens[tokens.end - 1].end,
+        );
+        // Room for every match word at once: the text, plus at most 5 bytes a token ("won't" →
+        // "will not "), and at most two words a token.
+        self.stream.reserve(end - start + 5 * tokens.len() + 2);
+        self.words.reserve(2 * tokens.len());
         for (ti, t) in (tokens.start..).zip(&self.tokens[tokens.clone()]) {
             if t.kind == TokenKind::Punct {
                 continue;
             }
-            let (a, b) = expand_contraction(&folded[t.start..t.end]);
+            let word = &folded[t.start..t.end];
+            let (a, b) = if apostrophes {
+                expand_contraction(word)
+            } else {
+                expand_plain(word)
+            };
             // A whole word is hashed where it lies in the folded text (no copy of its tail).
             let hash = if a.len() == t.end - t.start {
                 crate::lexicon::foreign_table::hash_in(folded.as_bytes(), t.start, t.end)
@@ -269,8 +291,8 @@ impl<'a> Document<'a> {
         }
         self.stream.push_str("\n ");
         self.sentences.push(Sentence {
-            start: self.tokens[tokens.start].start,
-            end: self.tokens[tokens.end - 1].end,
+            start,
+            end,
             tokens,
             words: first_word..self.words.len(),
             paragraph,
@@ -416,13 +438,19 @@ fn push_word(stream: &mut String, words: &mut Vec<MatchWord>, part: &str, token:
 pub fn expand_contraction(word: &str) -> (&str, Option<&str>) {
     // Most words have no apostrophe: nothing to expand (checked inline, the rest is not).
     if !word.bytes().any(|b| b == b'\'') {
-        return if word == "cannot" {
-            ("can", Some("not"))
-        } else {
-            (word, None)
-        };
+        return expand_plain(word);
     }
     expand_apostrophe(word)
+}
+
+/// [`expand_contraction`] of a word known to have no apostrophe.
+#[inline]
+fn expand_plain(word: &str) -> (&str, Option<&str>) {
+    if word == "cannot" {
+        ("can", Some("not"))
+    } else {
+        (word, None)
+    }
 }
 
 fn expand_apostrophe(word: &str) -> (&str, Option<&str>) {
@@ -780,6 +808,23 @@ mod tests {
     }
 
     #[test]
+    fn match_word_table() {
+        // Paragraphs with and without apostrophes (only the first are scanned for contractions).
+        let cases: &[(&str, &str)] = &[
+            ("They cannot go.", " they can not go \n "),
+            (
+                "They cannot go.\nWe won't. Isn't it?",
+                " they can not go \n we will not \n is not it \n ",
+            ),
+            ("CANNOT stop", " can not stop \n "),
+            ("'quoted' rock'n'roll", " quoted rock'n'roll \n "),
+        ];
+        for (input, want) in cases {
+            assert_eq!(Document::new(input).stream, *want, "{input:?}");
+        }
+    }
+
+    #[test]
     fn match_word_hashes_are_word_hash() {
         // Hashed in place (near the end of the text too) or, for expansions, apart.
         for text in [
@@ -789,7 +834,12 @@ mod tests {
         ] {
             let doc = Document::new(text);
             for w in &doc.words {
-                assert_eq!(w.hash, word_hash(doc.match_word(w)), "{}", doc.match_word(w));
+                assert_eq!(
+                    w.hash,
+                    word_hash(doc.match_word(w)),
+                    "{}",
+                    doc.match_word(w)
+                );
             }
         }
     }

@@ -153,7 +153,9 @@ impl ForeignWords {
             // listed. No `listable` test: the table holds only listable words.
             for w in &doc.words {
                 let t = &doc.tokens[w.token];
-                if w.len < 4 || w.len != t.end - t.start || t.kind != crate::segment::TokenKind::Word
+                if w.len < 4
+                    || w.len != t.end - t.start
+                    || t.kind != crate::segment::TokenKind::Word
                 {
                     continue;
                 }

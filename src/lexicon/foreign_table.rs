@@ -294,7 +294,10 @@ mod tests {
         for absent in ["", "bovendie", "bovendienx", "the", "gemeentes"] {
             assert_eq!(t.get(absent), None, "{absent}");
         }
-        assert_eq!(t.get_hashed("gemeente", hash(b"gemeente")), t.get("gemeente"));
+        assert_eq!(
+            t.get_hashed("gemeente", hash(b"gemeente")),
+            t.get("gemeente")
+        );
     }
 
     #[test]
@@ -310,7 +313,15 @@ mod tests {
             }
             h ^ (h >> 29)
         };
-        for w in ["", "a", "gemeente", "bovendien", "aéroport", "sixteen-bytes-xy", "x".repeat(23).as_str()] {
+        for w in [
+            "",
+            "a",
+            "gemeente",
+            "bovendien",
+            "aéroport",
+            "sixteen-bytes-xy",
+            "x".repeat(23).as_str(),
+        ] {
             assert_eq!(hash(w.as_bytes()), bytewise(w.as_bytes()), "{w}");
         }
         // In place, whatever follows the word and however close to the end it lies.
