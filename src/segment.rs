@@ -180,8 +180,25 @@ impl<'a> Document<'a> {
             let bytes = self.original.as_bytes();
             let mut starts = vec![0];
             if !bytes.contains(&b'\r') {
-                // The common case, searched with memchr.
-                starts.extend(self.original.match_indices('\n').map(|(i, _)| i + 1));
+                // The common case: eight bytes at a time, a block without a newline (most of
+                // them) skipped after a few operations; newlines are too frequent in news text
+                // for a memchr call per line to pay.
+                let mut i = 0;
+                while let Some(block) = bytes.get(i..i + 8) {
+                    let mut v = [0u8; 8];
+                    v.copy_from_slice(block);
+                    let x = u64::from_le_bytes(v) ^ 0x0a0a_0a0a_0a0a_0a0a;
+                    // Non-zero exactly when some byte of `x` is zero, i.e. a newline.
+                    if x.wrapping_sub(0x0101_0101_0101_0101) & !x & 0x8080_8080_8080_8080 != 0 {
+                        starts.extend((i..i + 8).filter(|&k| block[k - i] == b'\n').map(|k| k + 1));
+                    }
+                    i += 8;
+                }
+                starts.extend(
+                    (i..bytes.len())
+                        .filter(|&k| bytes[k] == b'\n')
+                        .map(|k| k + 1),
+                );
                 return starts;
             }
             for (i, &b) in bytes.iter().enumerate() {
@@ -959,6 +976,26 @@ mod tests {
             input in "[a-zA-Z0-9 .,'\"!?()\t\n\x00\x1f\x7f\u{a0}\u{301}\u{2003}éİß٣二Σ👍-]{0,40}"
         ) {
             proptest::prop_assert_eq!(fast_tokens(&input), tokenize_by_chars(&input));
+        }
+    }
+
+    #[test]
+    fn line_starts_table() {
+        let cases: &[(&str, &[usize])] = &[
+            ("", &[0]),
+            ("one line", &[0]),
+            ("a\nb", &[0, 2]),
+            ("\n\n", &[0, 1, 2]),
+            ("seven b\neight by\nnine byte\n", &[0, 8, 17, 27]),
+            ("sixteen bytes ab\n", &[0, 17]),
+            (
+                "é\n\u{2028}\nend\n\n\n\n\n\n\n\nlast",
+                &[0, 3, 7, 11, 12, 13, 14, 15, 16, 17, 18],
+            ),
+            ("a\r\nb\rc\n", &[0, 3, 5, 7]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(Document::new(text).line_starts(), *want, "{text:?}");
         }
     }
 
