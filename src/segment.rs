@@ -58,6 +58,17 @@ pub struct MatchWord {
     pub len: usize,
     /// The token it comes from (both halves of "isn't" point at the same token).
     pub token: usize,
+    /// [`word_hash`] of the word, computed once here so that look-ups (lexicon anchors, the
+    /// foreign-word table) and detectors keying maps by word need not hash it again. Equal words
+    /// have equal hashes; a look-up must still compare the text, as distinct words may collide.
+    pub hash: u64,
+}
+
+/// The 64-bit hash of a (folded) word that [`MatchWord::hash`] holds; the foreign-word table and
+/// the lexicon's anchor index are keyed by the same function.
+#[inline]
+pub fn word_hash(word: &str) -> u64 {
+    crate::lexicon::foreign_table::hash(word.as_bytes())
 }
 
 /// A paragraph: a line, or hard-wrapped lines joined.
@@ -109,15 +120,16 @@ impl<'a> Document<'a> {
     /// Normalises and segments `original`.
     pub fn new(original: &'a str) -> Self {
         let norm = normalise(original);
-        // Sized for news text (about one token per 4 bytes), so the vectors rarely regrow.
+        // Sized for news text (about one token per 4 bytes, a sentence per 100 bytes and a
+        // paragraph per 300), so the vectors rarely regrow.
         let len = norm.text.len();
         let mut stream = String::with_capacity(len + len / 8 + 2);
         stream.push(' ');
         let mut doc = Document {
             original,
             norm,
-            paragraphs: Vec::new(),
-            sentences: Vec::new(),
+            paragraphs: Vec::with_capacity(len / 256 + 1),
+            sentences: Vec::with_capacity(len / 96 + 1),
             tokens: Vec::with_capacity(len / 4),
             stream,
             words: Vec::with_capacity(len / 5),
@@ -168,8 +180,25 @@ impl<'a> Document<'a> {
             let bytes = self.original.as_bytes();
             let mut starts = vec![0];
             if !bytes.contains(&b'\r') {
-                // The common case, searched with memchr.
-                starts.extend(self.original.match_indices('\n').map(|(i, _)| i + 1));
+                // The common case: eight bytes at a time, a block without a newline (most of
+                // them) skipped after a few operations; newlines are too frequent in news text
+                // for a memchr call per line to pay.
+                let mut i = 0;
+                while let Some(block) = bytes.get(i..i + 8) {
+                    let mut v = [0u8; 8];
+                    v.copy_from_slice(block);
+                    let x = u64::from_le_bytes(v) ^ 0x0a0a_0a0a_0a0a_0a0a;
+                    // Non-zero exactly when some byte of `x` is zero, i.e. a newline.
+                    if x.wrapping_sub(0x0101_0101_0101_0101) & !x & 0x8080_8080_8080_8080 != 0 {
+                        starts.extend((i..i + 8).filter(|&k| block[k - i] == b'\n').map(|k| k + 1));
+                    }
+                    i += 8;
+                }
+                starts.extend(
+                    (i..bytes.len())
+                        .filter(|&k| bytes[k] == b'\n')
+                        .map(|k| k + 1),
+                );
                 return starts;
             }
             for (i, &b) in bytes.iter().enumerate() {
@@ -210,14 +239,15 @@ impl<'a> Document<'a> {
         let pi = self.paragraphs.len();
         let first_sentence = self.sentences.len();
         let heading = is_heading(&self.norm.text[start..end], &self.tokens[first_token..]);
+        let apostrophes = self.norm.folded.as_bytes()[start..end].contains(&b'\'');
         if heading {
-            self.push_sentence(first_token..tokens_end, pi, true);
+            self.push_sentence(first_token..tokens_end, pi, true, apostrophes);
         } else {
             let mut s = first_token;
             let mut i = first_token;
             while i < tokens_end {
                 if let Some(next) = self.sentence_end(i, tokens_end) {
-                    self.push_sentence(s..next, pi, false);
+                    self.push_sentence(s..next, pi, false, apostrophes);
                     s = next;
                     i = next;
                 } else {
@@ -225,7 +255,7 @@ impl<'a> Document<'a> {
                 }
             }
             if s < tokens_end {
-                self.push_sentence(s..tokens_end, pi, false);
+                self.push_sentence(s..tokens_end, pi, false, apostrophes);
             }
         }
         self.paragraphs.push(Paragraph {
@@ -236,23 +266,50 @@ impl<'a> Document<'a> {
         });
     }
 
-    fn push_sentence(&mut self, tokens: std::ops::Range<usize>, paragraph: usize, heading: bool) {
+    /// Appends a sentence and its match words. `apostrophes`: whether its paragraph has any
+    /// (without, no word is looked at for a contraction but "cannot").
+    fn push_sentence(
+        &mut self,
+        tokens: std::ops::Range<usize>,
+        paragraph: usize,
+        heading: bool,
+        apostrophes: bool,
+    ) {
         let first_word = self.words.len();
-        for ti in tokens.clone() {
-            let t = self.tokens[ti];
+        let folded = &self.norm.folded;
+        let (start, end) = (
+            self.tokens[tokens.start].start,
+            self.tokens[tokens.end - 1].end,
+        );
+        // Room for every match word at once: the text, plus at most 5 bytes a token ("won't" →
+        // "will not "), and at most two words a token.
+        self.stream.reserve(end - start + 5 * tokens.len() + 2);
+        self.words.reserve(2 * tokens.len());
+        for (ti, t) in (tokens.start..).zip(&self.tokens[tokens.clone()]) {
             if t.kind == TokenKind::Punct {
                 continue;
             }
-            let (a, b) = expand_contraction(&self.norm.folded[t.start..t.end]);
-            push_word(&mut self.stream, &mut self.words, a, ti);
+            let word = &folded[t.start..t.end];
+            let (a, b) = if apostrophes {
+                expand_contraction(word)
+            } else {
+                expand_plain(word)
+            };
+            // A whole word is hashed where it lies in the folded text (no copy of its tail).
+            let hash = if a.len() == t.end - t.start {
+                crate::lexicon::foreign_table::hash_in(folded.as_bytes(), t.start, t.end)
+            } else {
+                word_hash(a)
+            };
+            push_word(&mut self.stream, &mut self.words, a, ti, hash);
             if let Some(b) = b {
-                push_word(&mut self.stream, &mut self.words, b, ti);
+                push_word(&mut self.stream, &mut self.words, b, ti, word_hash(b));
             }
         }
         self.stream.push_str("\n ");
         self.sentences.push(Sentence {
-            start: self.tokens[tokens.start].start,
-            end: self.tokens[tokens.end - 1].end,
+            start,
+            end,
             tokens,
             words: first_word..self.words.len(),
             paragraph,
@@ -326,7 +383,17 @@ impl<'a> Document<'a> {
 pub fn is_function_word(w: &str) -> bool {
     // A short word as one integer, searched in a sorted table: a few compares instead of one
     // string compare per listed word.
-    w.len() <= 7 && FUNCTION_KEYS.binary_search(&pack(w.as_bytes())).is_ok()
+    let b = w.as_bytes();
+    if b.len() > 7 {
+        return false;
+    }
+    // `pack`, as one little-endian load.
+    let mut key = [0u8; 8];
+    key[..b.len()].copy_from_slice(b);
+    key[7] = b.len() as u8;
+    FUNCTION_KEYS
+        .binary_search(&u64::from_le_bytes(key))
+        .is_ok()
 }
 
 const FUNCTION_WORDS: [&str; 77] = [
@@ -370,7 +437,7 @@ const fn pack(b: &[u8]) -> u64 {
 
 /// Appends a match word and the space after it to the stream.
 #[inline]
-fn push_word(stream: &mut String, words: &mut Vec<MatchWord>, part: &str, token: usize) {
+fn push_word(stream: &mut String, words: &mut Vec<MatchWord>, part: &str, token: usize, hash: u64) {
     let pos = stream.len();
     stream.push_str(part);
     stream.push(' ');
@@ -378,20 +445,32 @@ fn push_word(stream: &mut String, words: &mut Vec<MatchWord>, part: &str, token:
         pos,
         len: part.len(),
         token,
+        hash,
     });
 }
 
 /// Splits a contraction into the words patterns are written with: "isn't" → ("is", "not"),
 /// "won't" → ("will", "not"), "cannot" → ("can", "not"), "Russia's" → ("russia", "'s").
+#[inline]
 pub fn expand_contraction(word: &str) -> (&str, Option<&str>) {
-    // Most words have no apostrophe: nothing to expand.
+    // Most words have no apostrophe: nothing to expand (checked inline, the rest is not).
     if !word.bytes().any(|b| b == b'\'') {
-        return if word == "cannot" {
-            ("can", Some("not"))
-        } else {
-            (word, None)
-        };
+        return expand_plain(word);
     }
+    expand_apostrophe(word)
+}
+
+/// [`expand_contraction`] of a word known to have no apostrophe.
+#[inline]
+fn expand_plain(word: &str) -> (&str, Option<&str>) {
+    if word == "cannot" {
+        ("can", Some("not"))
+    } else {
+        (word, None)
+    }
+}
+
+fn expand_apostrophe(word: &str) -> (&str, Option<&str>) {
     if let Some(base) = word.strip_suffix("n't") {
         let base = match base {
             "wo" => "will",
@@ -482,57 +561,115 @@ fn continues(prev: &str, next: &str) -> bool {
         && !last_line.ends_with(['.', '!', '?', ':', ';', '"', '\'', ')'])
 }
 
-/// Appends the tokens of `text[start..end]`.
+/// Byte classes of the tokenizer's ASCII fast path: whitespace as [`char::is_whitespace`] sees
+/// it, letters and digits, other ASCII (one punctuation token each), and bytes of non-ASCII
+/// characters (decoded and classified by the Unicode tables).
+const SPACE: u8 = 1;
+const ALNUM: u8 = 2;
+const PUNCT: u8 = 3;
+const WIDE: u8 = 0;
+
+static CLASS: [u8; 256] = {
+    let mut class = [WIDE; 256];
+    let mut b = 0;
+    while b < 128 {
+        class[b] = match b as u8 {
+            b' ' | b'\t'..=b'\r' => SPACE,
+            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => ALNUM,
+            _ => PUNCT,
+        };
+        b += 1;
+    }
+    class
+};
+
+/// Does `s` start with a letter or digit?
+#[inline]
+fn starts_alnum(s: &str) -> bool {
+    match s.as_bytes().first() {
+        Some(&b) if b < 0x80 => CLASS[usize::from(b)] == ALNUM,
+        Some(_) => s.chars().next().is_some_and(char::is_alphanumeric),
+        None => false,
+    }
+}
+
+/// Appends the tokens of `text[start..end]`. ASCII is classified a byte at a time by [`CLASS`];
+/// other characters are decoded and classified as `char`s (`tests::fast_path_agrees` checks
+/// both against the character-by-character definition).
 fn tokenize(text: &str, start: usize, end: usize, out: &mut Vec<Token>) {
     let slice = &text[start..end];
     let bytes = slice.as_bytes();
     let mut i = 0;
-    while let Some(c) = slice[i..].chars().next() {
-        if c.is_whitespace() {
-            i += c.len_utf8();
-            continue;
-        }
-        if !c.is_alphanumeric() {
-            out.push(Token {
-                start: start + i,
-                end: start + i + c.len_utf8(),
-                kind: TokenKind::Punct,
-            });
-            i += c.len_utf8();
-            continue;
-        }
-        let numeric = c.is_ascii_digit();
-        let mut tok_end = i + c.len_utf8();
+    while let Some(&b) = bytes.get(i) {
+        let (first_len, numeric) = match CLASS[usize::from(b)] {
+            SPACE => {
+                i += 1;
+                continue;
+            }
+            PUNCT => {
+                out.push(Token {
+                    start: start + i,
+                    end: start + i + 1,
+                    kind: TokenKind::Punct,
+                });
+                i += 1;
+                continue;
+            }
+            ALNUM => (1, b.is_ascii_digit()),
+            _ => {
+                let Some(c) = slice[i..].chars().next() else {
+                    break;
+                };
+                let n = c.len_utf8();
+                if c.is_whitespace() {
+                    i += n;
+                    continue;
+                }
+                if !c.is_alphanumeric() {
+                    out.push(Token {
+                        start: start + i,
+                        end: start + i + n,
+                        kind: TokenKind::Punct,
+                    });
+                    i += n;
+                    continue;
+                }
+                (n, false)
+            }
+        };
+        let mut tok_end = i + first_len;
         loop {
             // ASCII letters and digits, most of a token, a byte at a time.
-            while tok_end < bytes.len() && bytes[tok_end].is_ascii_alphanumeric() {
+            while tok_end < bytes.len() && CLASS[usize::from(bytes[tok_end])] == ALNUM {
                 tok_end += 1;
             }
             let j = tok_end;
-            let Some(d) = slice[j..].chars().next() else {
+            let Some(&d) = bytes.get(j) else {
                 break;
             };
-            if d.is_alphanumeric()
-                || (!d.is_ascii() && unicode_normalization::char::is_combining_mark(d))
-            {
-                tok_end = j + d.len_utf8();
-                continue;
+            if d >= 0x80 {
+                match slice[j..].chars().next() {
+                    Some(d)
+                        if d.is_alphanumeric()
+                            || unicode_normalization::char::is_combining_mark(d) =>
+                    {
+                        tok_end = j + d.len_utf8();
+                        continue;
+                    }
+                    _ => break,
+                }
             }
             // Joiners stay inside a token only between two alphanumerics: "isn't", "U.S",
             // "3.5", "1,000".
-            let joins = match d {
-                '\'' => !numeric,
-                '.' => numeric || is_abbrev_dot(&slice[i..j]),
-                ',' => numeric,
-                _ => false,
-            };
-            if joins
-                && slice[j + d.len_utf8()..]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_alphanumeric)
+            if matches!(d, b'\'' | b'.' | b',')
+                && starts_alnum(&slice[j + 1..])
+                && match d {
+                    b'\'' => !numeric,
+                    b'.' => numeric || is_abbrev_dot(&slice[i..j]),
+                    _ => numeric,
+                }
             {
-                tok_end = j + d.len_utf8();
+                tok_end = j + 1;
                 continue;
             }
             break;
@@ -688,6 +825,43 @@ mod tests {
     }
 
     #[test]
+    fn match_word_table() {
+        // Paragraphs with and without apostrophes (only the first are scanned for contractions).
+        let cases: &[(&str, &str)] = &[
+            ("They cannot go.", " they can not go \n "),
+            (
+                "They cannot go.\nWe won't. Isn't it?",
+                " they can not go \n we will not \n is not it \n ",
+            ),
+            ("CANNOT stop", " can not stop \n "),
+            ("'quoted' rock'n'roll", " quoted rock'n'roll \n "),
+        ];
+        for (input, want) in cases {
+            assert_eq!(Document::new(input).stream, *want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn match_word_hashes_are_word_hash() {
+        // Hashed in place (near the end of the text too) or, for expansions, apart.
+        for text in [
+            "Xi isn’t waiting. Russia's can't-do won't, cannot.",
+            "A bovendien-gemeente of Zürich's straße extraordinarily x",
+            "éé",
+        ] {
+            let doc = Document::new(text);
+            for w in &doc.words {
+                assert_eq!(
+                    w.hash,
+                    word_hash(doc.match_word(w)),
+                    "{}",
+                    doc.match_word(w)
+                );
+            }
+        }
+    }
+
+    #[test]
     fn function_words_are_exactly_the_listed_ones() {
         for w in FUNCTION_WORDS {
             assert!(is_function_word(w), "{w}");
@@ -696,6 +870,132 @@ mod tests {
             "", "th", "thee", "the\0", "said ", "before1", "xi", "'", "s", "thereby",
         ] {
             assert!(!is_function_word(w), "{w:?}");
+        }
+    }
+
+    /// The tokenizer a character at a time, as first written: the definition that the
+    /// byte-class fast path of [`tokenize`] must agree with.
+    fn tokenize_by_chars(slice: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        let bytes = slice.as_bytes();
+        let mut i = 0;
+        while let Some(c) = slice[i..].chars().next() {
+            if c.is_whitespace() {
+                i += c.len_utf8();
+                continue;
+            }
+            if !c.is_alphanumeric() {
+                out.push(Token {
+                    start: i,
+                    end: i + c.len_utf8(),
+                    kind: TokenKind::Punct,
+                });
+                i += c.len_utf8();
+                continue;
+            }
+            let numeric = c.is_ascii_digit();
+            let mut tok_end = i + c.len_utf8();
+            loop {
+                while tok_end < bytes.len() && bytes[tok_end].is_ascii_alphanumeric() {
+                    tok_end += 1;
+                }
+                let j = tok_end;
+                let Some(d) = slice[j..].chars().next() else {
+                    break;
+                };
+                if d.is_alphanumeric()
+                    || (!d.is_ascii() && unicode_normalization::char::is_combining_mark(d))
+                {
+                    tok_end = j + d.len_utf8();
+                    continue;
+                }
+                let joins = match d {
+                    '\'' => !numeric,
+                    '.' => numeric || is_abbrev_dot(&slice[i..j]),
+                    ',' => numeric,
+                    _ => false,
+                };
+                if joins
+                    && slice[j + d.len_utf8()..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_alphanumeric)
+                {
+                    tok_end = j + d.len_utf8();
+                    continue;
+                }
+                break;
+            }
+            out.push(Token {
+                start: i,
+                end: tok_end,
+                kind: if numeric {
+                    TokenKind::Number
+                } else {
+                    TokenKind::Word
+                },
+            });
+            i = tok_end;
+        }
+        out
+    }
+
+    fn fast_tokens(text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        tokenize(text, 0, text.len(), &mut out);
+        out
+    }
+
+    #[test]
+    fn fast_path_agrees_with_char_by_char() {
+        let cases = [
+            "",
+            "plain ascii words, 1,000 and 3.5 and U.S. and isn't",
+            "café naïve Zürich straße İstanbul ΣΊΣΥΦΟΣ",
+            "e\u{301}te\u{301} cafe\u{301}s \u{301}lone mark",
+            "a\u{a0}b\u{2003}c\u{3000}d\u{85}e",
+            "\x00\x01\x1c\x1f\x7f controls\x0b\x0c\r\n\t",
+            "x's 3's '90s ends' 'quoted' U.S.A. e.g. i.e., a.b.c.d ab.cd",
+            "1,000,000 1,a a,1 3.5.6 3. .5 ,5 5,",
+            "٣٤ ١,٢ 二〇二六年 東京。 日本語の文",
+            "D66'er CDA'ers é'é é.é é,é 5'6",
+            "U.é.S é.S. É.U. Ω.Ω",
+            "dash-word em—dash «quote» „quote“ ‘single’ …",
+            "emoji 👍🏽 flags 🇳🇱 and ZWJ 👩‍👩‍👧",
+            "   leading and trailing   ",
+        ];
+        for input in cases {
+            assert_eq!(fast_tokens(input), tokenize_by_chars(input), "{input:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        #[test]
+        fn fast_path_agrees_on_any_mix(
+            input in "[a-zA-Z0-9 .,'\"!?()\t\n\x00\x1f\x7f\u{a0}\u{301}\u{2003}éİß٣二Σ👍-]{0,40}"
+        ) {
+            proptest::prop_assert_eq!(fast_tokens(&input), tokenize_by_chars(&input));
+        }
+    }
+
+    #[test]
+    fn line_starts_table() {
+        let cases: &[(&str, &[usize])] = &[
+            ("", &[0]),
+            ("one line", &[0]),
+            ("a\nb", &[0, 2]),
+            ("\n\n", &[0, 1, 2]),
+            ("seven b\neight by\nnine byte\n", &[0, 8, 17, 27]),
+            ("sixteen bytes ab\n", &[0, 17]),
+            (
+                "é\n\u{2028}\nend\n\n\n\n\n\n\n\nlast",
+                &[0, 3, 7, 11, 12, 13, 14, 15, 16, 17, 18],
+            ),
+            ("a\r\nb\rc\n", &[0, 3, 5, 7]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(Document::new(text).line_starts(), *want, "{text:?}");
         }
     }
 

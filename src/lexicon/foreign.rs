@@ -143,20 +143,27 @@ impl ForeignWords {
         // The cache is keyed by the table, in case a caller holds another one.
         let key = std::ptr::from_ref(self) as usize;
         let compute = || {
-            let table = self.table();
-            doc.tokens
-                .iter()
-                .map(|t| {
-                    if t.kind != crate::segment::TokenKind::Word || t.end - t.start < 4 {
-                        return None;
-                    }
-                    let w = doc.word(t);
-                    if !foreign_table::listable(w) {
-                        return None;
-                    }
-                    table?.get(w).map(ForeignWord::from)
-                })
-                .collect()
+            let mut found = vec![None; doc.tokens.len()];
+            let Some(table) = self.table() else {
+                return found;
+            };
+            // Through the match words, which carry the hash the table is keyed by: a word token
+            // whose one match word is the whole token (not split like "isn't" or "cannot") has
+            // the token's lowercase text. Split ones hold an apostrophe or are "cannot", never
+            // listed. No `listable` test: the table holds only listable words.
+            for w in &doc.words {
+                let t = &doc.tokens[w.token];
+                if w.len < 4
+                    || w.len != t.end - t.start
+                    || t.kind != crate::segment::TokenKind::Word
+                {
+                    continue;
+                }
+                found[w.token] = table
+                    .get_hashed(doc.match_word(w), w.hash)
+                    .map(ForeignWord::from);
+            }
+            found
         };
         let (k, found) = doc.foreign.get_or_init(|| (key, compute()));
         if *k == key {
@@ -295,7 +302,12 @@ mod tests {
     fn lookups_agree_with_lookup_and_are_cached_per_table() {
         use crate::segment::{Document, TokenKind};
         let t = ForeignWords::embedded();
-        let doc = Document::new("Bovendien the gemeente said: allerdings, 3 cats.");
+        // Contractions, "cannot", abbreviations and non-ASCII words too: the cache is filled
+        // through the match words.
+        let doc = Document::new(
+            "Bovendien the gemeente said: allerdings, 3 cats. Isn't it? They cannot wait in \
+             Zürich's straße, sagte der Bürgermeister. Ook de U.S. gemeente's raadsleden.",
+        );
         let found = t.lookups(&doc);
         assert_eq!(found.len(), doc.tokens.len());
         for (tok, f) in doc.tokens.iter().zip(found.iter()) {

@@ -110,24 +110,39 @@ pub fn listable(word: &str) -> bool {
 }
 
 /// A fast, stable hash of a word (the same at build time and run time).
+#[inline]
 pub fn hash(word: &[u8]) -> u64 {
+    hash_in(word, 0, word.len())
+}
+
+/// [`hash`] of `buf[start..end]`, reading a short tail as one 8-byte load (masked) when `buf`
+/// extends far enough past it: a word hashed where it lies in a document's text costs no copy.
+#[inline]
+pub fn hash_in(buf: &[u8], start: usize, end: usize) -> u64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h: u64 = word.len() as u64;
-    let mut chunks = word.chunks_exact(8);
-    for c in &mut chunks {
-        let v = c.iter().rev().fold(0u64, |v, &b| (v << 8) | u64::from(b));
+    let load = |at: usize| {
+        let mut v = [0u8; 8];
+        v.copy_from_slice(&buf[at..at + 8]);
+        u64::from_le_bytes(v)
+    };
+    let mut h: u64 = (end - start) as u64;
+    // Eight bytes at a time, little-endian; a short tail zero-padded.
+    let mut at = start;
+    while at + 8 <= end {
+        h = (h.rotate_left(5) ^ load(at)).wrapping_mul(K);
+        at += 8;
+    }
+    if at < end {
+        let v = if at + 8 <= buf.len() {
+            load(at) & (u64::MAX >> (8 * (8 - (end - at))))
+        } else {
+            buf[at..end]
+                .iter()
+                .rev()
+                .fold(0u64, |v, &b| (v << 8) | u64::from(b))
+        };
         h = (h.rotate_left(5) ^ v).wrapping_mul(K);
     }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        // Folded byte by byte: a variable-length copy would cost a call to memcpy.
-        let v = rest
-            .iter()
-            .rev()
-            .fold(0u64, |v, &b| (v << 8) | u64::from(b));
-        h = (h.rotate_left(5) ^ v).wrapping_mul(K);
-    }
-    // Mix the high bits down: the slot index uses the low bits.
     h ^ (h >> 29)
 }
 
@@ -218,11 +233,17 @@ impl<'a> Table<'a> {
 
     /// What the table says about `word`, if listed.
     pub fn get(&self, word: &str) -> Option<Value> {
+        self.get_hashed(word, hash(word.as_bytes()))
+    }
+
+    /// [`Table::get`] with the word's [`hash`] already known (a document's words are hashed
+    /// once, by segmentation).
+    #[inline]
+    pub fn get_hashed(&self, word: &str, h: u64) -> Option<Value> {
         let w = word.as_bytes();
         if w.is_empty() || w.len() > usize::from(u8::MAX) {
             return None;
         }
-        let h = hash(w);
         let tag = (h >> 56) as u8;
         let b = self.bytes;
         let bit = filter_bit(h, self.slots);
@@ -272,6 +293,44 @@ mod tests {
         assert_eq!(t.get("gemeente").unwrap().cb_en, -700);
         for absent in ["", "bovendie", "bovendienx", "the", "gemeentes"] {
             assert_eq!(t.get(absent), None, "{absent}");
+        }
+        assert_eq!(
+            t.get_hashed("gemeente", hash(b"gemeente")),
+            t.get("gemeente")
+        );
+    }
+
+    #[test]
+    fn hash_reads_chunks_little_endian() {
+        // The packed table shipped in the binary depends on these values: 8-byte chunks and the
+        // tail read little-endian.
+        let bytewise = |w: &[u8]| {
+            const K: u64 = 0x517c_c1b7_2722_0a95;
+            let mut h = w.len() as u64;
+            for c in w.chunks(8) {
+                let v = c.iter().rev().fold(0u64, |v, &b| (v << 8) | u64::from(b));
+                h = (h.rotate_left(5) ^ v).wrapping_mul(K);
+            }
+            h ^ (h >> 29)
+        };
+        for w in [
+            "",
+            "a",
+            "gemeente",
+            "bovendien",
+            "aéroport",
+            "sixteen-bytes-xy",
+            "x".repeat(23).as_str(),
+        ] {
+            assert_eq!(hash(w.as_bytes()), bytewise(w.as_bytes()), "{w}");
+        }
+        // In place, whatever follows the word and however close to the end it lies.
+        let text = b"the gemeente bovendien sixteen-bytes-xy zz";
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                let w = &text[start..end];
+                assert_eq!(hash_in(text, start, end), bytewise(w), "{start}..{end}");
+            }
         }
     }
 

@@ -343,35 +343,32 @@ struct AnchorRef {
 }
 
 /// Anchors by the hash of a key word (or prefix), as ranges of one flat list: a hash lookup finds
-/// the candidates, which are then compared word for word.
+/// the candidates, which are then compared word for word. Keys are hashed by [`hash`], the
+/// function segmentation hashes match words with ([`crate::segment::MatchWord::hash`]), so that
+/// looking up a document's word costs no hashing.
 #[derive(Debug, Clone)]
 struct Index {
-    /// One bit per [`fingerprint`] of a key: most words of a text are no key, and this says so
-    /// for a fraction of the cost of hashing them.
+    /// One bit per [`filter_bit`] of a key's hash: most words of a text are no key, and this
+    /// says so before the hash map is probed.
     filter: Box<[u64]>,
     ranges: FxHashMap<u64, (u32, u32)>,
     refs: Vec<AnchorRef>,
 }
 
-/// 16 bits from a key's length, first two and last bytes.
-fn fingerprint(key: &[u8]) -> usize {
-    let (Some(&first), Some(&last)) = (key.first(), key.last()) else {
-        return 0;
-    };
-    let second = key.get(1).copied().unwrap_or(0);
-    let x = (key.len() as u32) << 24 | u32::from(first) << 16 | u32::from(second) << 8;
-    ((x | u32::from(last)).wrapping_mul(0x9E37_79B1) >> 16) as usize
+/// 16 bits of a key's hash (the top ones: the map uses the low ones).
+fn filter_bit(h: u64) -> usize {
+    (h >> 48) as usize
 }
 
 impl Index {
     fn new(keyed: Vec<(&[u8], AnchorRef)>) -> Index {
         let mut filter = vec![0u64; 1 << 10].into_boxed_slice();
-        for (key, _) in &keyed {
-            let f = fingerprint(key);
-            filter[f >> 6] |= 1 << (f & 63);
-        }
         let mut keyed: Vec<(u64, AnchorRef)> =
             keyed.into_iter().map(|(k, r)| (hash(k), r)).collect();
+        for (h, _) in &keyed {
+            let f = filter_bit(*h);
+            filter[f >> 6] |= 1 << (f & 63);
+        }
         keyed.sort_by_key(|(h, r)| (*h, r.pattern, r.alt));
         let mut ranges = FxHashMap::default();
         ranges.reserve(keyed.len());
@@ -389,21 +386,23 @@ impl Index {
         }
     }
 
-    fn get(&self, key: &[u8]) -> &[AnchorRef] {
-        let f = fingerprint(key);
+    /// Candidates for a key, by its [`hash`] (they may belong to another key with that hash).
+    #[inline]
+    fn get(&self, h: u64) -> &[AnchorRef] {
+        let f = filter_bit(h);
         if self.filter[f >> 6] & (1 << (f & 63)) == 0 {
             return &[];
         }
-        match self.ranges.get(&hash(key)) {
+        match self.ranges.get(&h) {
             Some(&(a, b)) => &self.refs[a as usize..b as usize],
             None => &[],
         }
     }
 }
 
+/// The hash of index keys: the one match words carry.
 fn hash(key: &[u8]) -> u64 {
-    use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(key)
+    crate::lexicon::foreign_table::hash(key)
 }
 
 /// Many patterns, indexed once, found in one pass.
@@ -506,8 +505,8 @@ impl PatternSet {
                     .iter()
                     .map(|w| doc.match_word(w)),
             );
-            for (local, w) in words.iter().enumerate() {
-                for &r in self.by_word.get(w.as_bytes()) {
+            for (local, (w, mw)) in words.iter().zip(doc.sentence_words(sentence)).enumerate() {
+                for &r in self.by_word.get(mw.hash) {
                     let p = &self.patterns[r.pattern as usize];
                     // Where the anchor starts, if it occurs here.
                     let start = match &p.steps[p.anchor.clone()] {
@@ -527,7 +526,7 @@ impl PatternSet {
                 if self.by_prefix.refs.is_empty() || w.len() < self.prefix_key {
                     continue;
                 }
-                for &r in self.by_prefix.get(&w.as_bytes()[..self.prefix_key]) {
+                for &r in self.by_prefix.get(hash(&w.as_bytes()[..self.prefix_key])) {
                     let p = &self.patterns[r.pattern as usize];
                     let stem = match &p.steps[p.anchor.start] {
                         Step::Alt(alts) => alts.at(r.alt as usize).strip_suffix('*'),
