@@ -291,24 +291,54 @@ pub fn is_unscored_word(w: &str) -> bool {
 const UNSCORED_SLOTS: usize = 1024;
 
 /// [`UNSCORED_WORDS`] by the low bits of their hash: 0 is an empty slot, `i + 1` the word at
-/// index `i`; looked up with the hash a caller computed anyway for the model's tables.
-fn unscored_table() -> &'static [u16; UNSCORED_SLOTS] {
-    static TABLE: std::sync::OnceLock<[u16; UNSCORED_SLOTS]> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut table = [0u16; UNSCORED_SLOTS];
-        for (i, w) in UNSCORED_WORDS.iter().enumerate() {
-            let key = WordKey::new(w);
-            if key.is_unscored_in(&table, w.as_bytes()) {
-                continue; // listed twice
+/// index `i`; looked up with the hash a caller computed anyway for the model's tables. Built
+/// at compile time, so a lookup is a load, not a check that a lazy table is ready.
+static UNSCORED_TABLE: [u16; UNSCORED_SLOTS] = {
+    let mut table = [0u16; UNSCORED_SLOTS];
+    let mut i = 0;
+    while i < UNSCORED_WORDS.len() {
+        let w = UNSCORED_WORDS[i].as_bytes();
+        let mut slot = mix(fnv_const(w)) as usize % UNSCORED_SLOTS;
+        let mut listed = false;
+        while table[slot] != 0 {
+            if bytes_eq(UNSCORED_WORDS[table[slot] as usize - 1].as_bytes(), w) {
+                listed = true; // listed twice
+                break;
             }
-            let mut slot = key.hash as usize % UNSCORED_SLOTS;
-            while table[slot] != 0 {
-                slot = (slot + 1) % UNSCORED_SLOTS;
-            }
+            slot = (slot + 1) % UNSCORED_SLOTS;
+        }
+        if !listed {
             table[slot] = i as u16 + 1;
         }
-        table
-    })
+        i += 1;
+    }
+    table
+};
+
+/// [`fnv`] from the seed, for constants.
+const fn fnv_const(w: &[u8]) -> u64 {
+    let mut h = FNV_SEED;
+    let mut i = 0;
+    while i < w.len() {
+        h = fnv_step(h, w[i]);
+        i += 1;
+    }
+    h
+}
+
+/// `a == b`, for constants.
+const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 const FNV_SEED: u64 = 0xcbf2_9ce4_8422_2325;
@@ -374,13 +404,9 @@ impl WordKey {
     /// Is `w`, the word this key was made from, one of [`UNSCORED_WORDS`]?
     #[inline]
     pub fn is_unscored(&self, w: &[u8]) -> bool {
-        self.is_unscored_in(unscored_table(), w)
-    }
-
-    fn is_unscored_in(&self, table: &[u16; UNSCORED_SLOTS], w: &[u8]) -> bool {
         let mut slot = self.hash as usize % UNSCORED_SLOTS;
         loop {
-            match table[slot] {
+            match UNSCORED_TABLE[slot] {
                 0 => return false,
                 i if UNSCORED_WORDS[usize::from(i) - 1].as_bytes() == w => return true,
                 _ => slot = (slot + 1) % UNSCORED_SLOTS,
@@ -403,11 +429,11 @@ fn fnv(h: u64, bytes: &[u8]) -> u64 {
     bytes.iter().fold(h, |h, &b| fnv_step(h, b))
 }
 
-fn fnv_step(h: u64, b: u8) -> u64 {
-    (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+const fn fnv_step(h: u64, b: u8) -> u64 {
+    (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
 }
 
-pub(crate) fn mix(mut x: u64) -> u64 {
+pub(crate) const fn mix(mut x: u64) -> u64 {
     x ^= x >> 30;
     x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
     x ^= x >> 27;

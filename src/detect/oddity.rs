@@ -22,6 +22,7 @@ use crate::model::train::pairable_key;
 use crate::model::{DIM, Model, WordKey, WordVector};
 use crate::segment::{Document, Token, TokenKind};
 use multiversion::multiversion;
+use std::cell::RefCell;
 use std::sync::Arc;
 
 /// A pair is flagged when chance alone would put its words side by side at least this many times
@@ -81,7 +82,8 @@ impl Detector for Oddity {
         let mut hits = Vec::new();
         // Candidates for `oddity.topic`, gathered in the same pass so each word is hashed and
         // looked up once.
-        let mut topic = Vec::new();
+        // At most one per token; sized once so it never grows.
+        let mut topic = Vec::with_capacity(doc.tokens.len());
         // Words as bytes: slicing a `str` checks both ends for character boundaries.
         let folded = doc.norm.folded.as_bytes();
         let text = doc.norm.text.as_bytes();
@@ -139,7 +141,9 @@ impl Detector for Oddity {
                 }
             }
         }
-        hits.extend(topic_hits(doc, &topic));
+        if topic.len() >= MIN_CONTEXT {
+            SCRATCH.with_borrow_mut(|scratch| hits.extend(topic_hits(doc, &topic, scratch)));
+        }
         hits
     }
 }
@@ -157,17 +161,19 @@ struct TopicWord<'d, 'm> {
 /// too, chosen at run time: twice the floats per instruction in the vector loops, and the same
 /// results, since each float operation rounds the same way at any width.
 #[multiversion(targets("x86_64+avx2"))]
-fn topic_hits(doc: &Document, words: &[TopicWord]) -> Vec<Hit> {
-    if words.len() < MIN_CONTEXT {
-        return Vec::new();
-    }
-    let repeated = repeated(words);
+fn topic_hits(doc: &Document, words: &[TopicWord], scratch: &mut Scratch) -> Vec<Hit> {
+    let Scratch {
+        units,
+        prefix,
+        repeats,
+    } = scratch;
+    let repeated = repeats.find(words);
     // Unit vectors and running sums of them, so each window's sum costs one subtraction (adding
     // a zero vector changes nothing: no sum is ever -0.0). Kept in rings that only hold the
     // words a window can reach, computed in order as the windows move: memory stays the same
     // for any length of article, and every sum is the same float as a full table would hold.
-    let mut units = vec![[0f32; DIM]; RING];
-    let mut prefix = vec![[0f32; DIM]; RING];
+    // Every slot is written before it is read, except the first sum, which is zero.
+    prefix[0] = [0f32; DIM];
     // Running sums computed so far: `prefix` holds sums 0..summed (the last RING of them).
     let mut summed = 1;
     let mut hits = Vec::new();
@@ -248,32 +254,61 @@ fn rough_fit(unit: &[f32; DIM], hi: &[f32; DIM], lo: &[f32; DIM]) -> f32 {
     dot.iter().sum::<f32>() / square.iter().sum::<f32>().sqrt()
 }
 
-/// For each word, whether the same word occurs elsewhere among `words`: an open-addressing
-/// table keyed by the hash already computed for the model.
-fn repeated(words: &[TopicWord]) -> Vec<bool> {
-    let slots = (words.len() * 2).next_power_of_two();
-    let mut table = vec![u32::MAX; slots];
-    // Index of each word's first occurrence, and how often each first occurrence recurs.
-    let mut first = Vec::with_capacity(words.len());
-    let mut seen = vec![0u32; words.len()];
-    for (i, w) in words.iter().enumerate() {
-        let mut slot = w.hash as usize & (slots - 1);
-        let f = loop {
-            match table[slot] {
-                u32::MAX => {
-                    table[slot] = i as u32;
-                    break i;
+/// Buffers [`topic_hits`] reuses from one article to the next on the same thread: the rings
+/// are 128 KB, which allocating and zeroing per article would cost more than the pass itself
+/// on short articles.
+struct Scratch {
+    units: Box<[[f32; DIM]; RING]>,
+    prefix: Box<[[f32; DIM]; RING]>,
+    repeats: Repeats,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch {
+        units: Box::new([[0f32; DIM]; RING]),
+        prefix: Box::new([[0f32; DIM]; RING]),
+        repeats: Repeats::default(),
+    });
+}
+
+/// Finds the words an article repeats: an open-addressing table keyed by the hash already
+/// computed for the model.
+#[derive(Default)]
+struct Repeats {
+    /// Index of the first occurrence of the word in each slot, `u32::MAX` if empty.
+    table: Vec<u32>,
+    /// For each word, whether the same word occurs elsewhere among the words.
+    repeated: Vec<bool>,
+}
+
+impl Repeats {
+    /// For each of `words`, whether the same word occurs elsewhere among them.
+    fn find(&mut self, words: &[TopicWord]) -> &[bool] {
+        let slots = (words.len() * 2).next_power_of_two();
+        self.table.clear();
+        self.table.resize(slots, u32::MAX);
+        self.repeated.clear();
+        self.repeated.resize(words.len(), false);
+        for (i, w) in words.iter().enumerate() {
+            let mut slot = w.hash as usize & (slots - 1);
+            loop {
+                match self.table[slot] {
+                    u32::MAX => {
+                        self.table[slot] = i as u32;
+                        break;
+                    }
+                    j if words[j as usize].hash == w.hash && words[j as usize].word == w.word => {
+                        // A later occurrence: both it and the first are repeats.
+                        self.repeated[j as usize] = true;
+                        self.repeated[i] = true;
+                        break;
+                    }
+                    _ => slot = (slot + 1) & (slots - 1),
                 }
-                j if words[j as usize].hash == w.hash && words[j as usize].word == w.word => {
-                    break j as usize;
-                }
-                _ => slot = (slot + 1) & (slots - 1),
             }
-        };
-        seen[f] += 1;
-        first.push(f);
+        }
+        &self.repeated
     }
-    first.iter().map(|&f| seen[f] > 1).collect()
 }
 
 fn hit(a: &Token, b: &Token, w1: &str, w2: &str, expected: f64, total: f64) -> Hit {
@@ -419,7 +454,10 @@ mod tests {
                 }
             })
             .collect();
-        assert_eq!(repeated(&words), [true, false, true, false]);
+        let mut repeats = Repeats::default();
+        assert_eq!(repeats.find(&words), [true, false, true, false]);
+        // Reused for a shorter article, nothing of the first one is left.
+        assert_eq!(repeats.find(&words[1..3]), [false, false]);
     }
 
     #[test]
