@@ -282,7 +282,7 @@ pub const UNSCORED_WORDS: &[&str] = &[
 
 /// Is `w` (lowercase) one of [`UNSCORED_WORDS`]?
 pub fn is_unscored_word(w: &str) -> bool {
-    WordKey::new(w).is_unscored(w.as_bytes())
+    WordKey::new(w).is_unscored()
 }
 
 /// Slots of the open-addressing table of [`UNSCORED_WORDS`]: a power of two, about four times
@@ -290,25 +290,34 @@ pub fn is_unscored_word(w: &str) -> bool {
 /// slot.
 const UNSCORED_SLOTS: usize = 1024;
 
-/// [`UNSCORED_WORDS`] by the low bits of their hash: 0 is an empty slot, `i + 1` the word at
-/// index `i`; looked up with the hash a caller computed anyway for the model's tables.
-fn unscored_table() -> &'static [u16; UNSCORED_SLOTS] {
-    static TABLE: std::sync::OnceLock<[u16; UNSCORED_SLOTS]> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut table = [0u16; UNSCORED_SLOTS];
-        for (i, w) in UNSCORED_WORDS.iter().enumerate() {
-            let key = WordKey::new(w);
-            if key.is_unscored_in(&table, w.as_bytes()) {
-                continue; // listed twice
-            }
-            let mut slot = key.hash as usize % UNSCORED_SLOTS;
-            while table[slot] != 0 {
-                slot = (slot + 1) % UNSCORED_SLOTS;
-            }
-            table[slot] = i as u16 + 1;
+/// The hashes of [`UNSCORED_WORDS`] by their low bits (0: an empty slot, as no word hashes to
+/// 0), looked up with the hash a caller computed anyway for the model's tables. A word is
+/// matched by its 64-bit hash, as the model's own tables match words by their hashes. Built at
+/// compile time, so a lookup is a load, not a check that a lazy table is ready.
+static UNSCORED_TABLE: [u64; UNSCORED_SLOTS] = {
+    let mut table = [0u64; UNSCORED_SLOTS];
+    let mut i = 0;
+    while i < UNSCORED_WORDS.len() {
+        let h = mix(fnv_const(UNSCORED_WORDS[i].as_bytes()));
+        let mut slot = h as usize % UNSCORED_SLOTS;
+        while table[slot] != 0 && table[slot] != h {
+            slot = (slot + 1) % UNSCORED_SLOTS;
         }
-        table
-    })
+        table[slot] = h;
+        i += 1;
+    }
+    table
+};
+
+/// [`fnv`] from the seed, for constants.
+const fn fnv_const(w: &[u8]) -> u64 {
+    let mut h = FNV_SEED;
+    let mut i = 0;
+    while i < w.len() {
+        h = fnv_step(h, w[i]);
+        i += 1;
+    }
+    h
 }
 
 const FNV_SEED: u64 = 0xcbf2_9ce4_8422_2325;
@@ -346,7 +355,7 @@ impl WordKey {
     }
 
     /// The key of `w` if it is letters only: one pass over an ASCII word checks and hashes.
-    #[inline]
+    #[inline(always)]
     pub fn of_letters(w: &[u8]) -> Option<WordKey> {
         let mut fnv = FNV_SEED;
         let mut not_letters = 0;
@@ -371,18 +380,14 @@ impl WordKey {
         mix(fnv(fnv(self.fnv, b" "), w2))
     }
 
-    /// Is `w`, the word this key was made from, one of [`UNSCORED_WORDS`]?
+    /// Is the word this key was made from one of [`UNSCORED_WORDS`]?
     #[inline]
-    pub fn is_unscored(&self, w: &[u8]) -> bool {
-        self.is_unscored_in(unscored_table(), w)
-    }
-
-    fn is_unscored_in(&self, table: &[u16; UNSCORED_SLOTS], w: &[u8]) -> bool {
+    pub fn is_unscored(&self) -> bool {
         let mut slot = self.hash as usize % UNSCORED_SLOTS;
         loop {
-            match table[slot] {
+            match UNSCORED_TABLE[slot] {
                 0 => return false,
-                i if UNSCORED_WORDS[usize::from(i) - 1].as_bytes() == w => return true,
+                h if h == self.hash => return true,
                 _ => slot = (slot + 1) % UNSCORED_SLOTS,
             }
         }
@@ -394,6 +399,11 @@ pub fn hash_word(w: &str) -> u64 {
     WordKey::new(w).hash
 }
 
+/// [`hash_word`], for constants.
+pub const fn hash_word_const(w: &[u8]) -> u64 {
+    mix(fnv_const(w))
+}
+
 /// 64-bit hash of an adjacent pair `w1 w2`.
 pub fn hash_pair(w1: &str, w2: &str) -> u64 {
     WordKey::new(w1).pair_hash(w2.as_bytes())
@@ -403,11 +413,11 @@ fn fnv(h: u64, bytes: &[u8]) -> u64 {
     bytes.iter().fold(h, |h, &b| fnv_step(h, b))
 }
 
-fn fnv_step(h: u64, b: u8) -> u64 {
-    (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+const fn fnv_step(h: u64, b: u8) -> u64 {
+    (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
 }
 
-pub(crate) fn mix(mut x: u64) -> u64 {
+pub(crate) const fn mix(mut x: u64) -> u64 {
     x ^= x >> 30;
     x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
     x ^= x >> 27;
@@ -701,6 +711,19 @@ impl Model {
             .map_or(0.0, |v| self.levels[usize::from(v[0])])
     }
 
+    /// How often the corpora reduplicate the lowercase content word `w` ("years and years"), 0
+    /// if never: stored in the pair table (see [`train::reduplication_key`]).
+    pub fn reduplications(&self, w: &str) -> f64 {
+        self.reduplications_of(&WordKey::new(w))
+    }
+
+    /// [`Model::reduplications`] of an already hashed word.
+    pub fn reduplications_of(&self, key: &WordKey) -> f64 {
+        self.bigrams
+            .get(&self.bytes, key.pair_hash(b"and"))
+            .map_or(0.0, |v| self.levels[usize::from(v[0])])
+    }
+
     /// Serialises counts and vectors into a model file.
     pub fn write(
         total: f64,
@@ -862,6 +885,7 @@ mod tests {
             WordKey::new("prime").pair_hash(b"minister"),
             hash_pair("prime", "minister")
         );
+        assert_eq!(hash_word_const(b"and"), hash_word("and"));
         for w in UNSCORED_WORDS {
             assert!(is_unscored_word(w), "{w}");
         }

@@ -71,7 +71,7 @@ pub fn pairable_key(w: &[u8]) -> Option<WordKey> {
         return None;
     }
     let key = WordKey::of_letters(w)?;
-    (!key.is_unscored(w)).then_some(key)
+    (!key.is_unscored()).then_some(key)
 }
 
 #[derive(Default)]
@@ -83,6 +83,15 @@ struct Counts {
     /// Content words of the corpora in order, each line closed by [`END`]: the contexts the
     /// topic vectors are learned from.
     stream: Vec<u64>,
+    /// How often each content word is reduplicated ("years and years", "round and round"),
+    /// keyed by [`reduplication_key`].
+    reduplications: FxHashMap<u64, f64>,
+}
+
+/// The model key under which the count of "w and w" is stored: the pair hash of `w` and "and",
+/// which no real pair has, since "and" is a function word and pairs of it are not stored.
+pub fn reduplication_key(w: &str) -> u64 {
+    hash_pair(w, "and")
 }
 
 /// Marks the end of a line (document) in [`Counts::stream`].
@@ -93,6 +102,18 @@ impl Counts {
         let doc = Document::new(line);
         for s in &doc.sentences {
             let toks = &doc.tokens[s.tokens.clone()];
+            for r in toks.windows(3) {
+                if r.iter().all(|t| t.kind == TokenKind::Word)
+                    && doc.word(&r[1]) == "and"
+                    && doc.word(&r[0]) == doc.word(&r[2])
+                    && pairable(doc.word(&r[0]))
+                {
+                    *self
+                        .reduplications
+                        .entry(reduplication_key(doc.word(&r[0])))
+                        .or_default() += 1.0;
+                }
+            }
             let mut prev: Option<&str> = None;
             for t in toks {
                 if t.kind != TokenKind::Word {
@@ -404,6 +425,7 @@ pub fn train(opts: &TrainOptions, progress: &mut dyn FnMut(&str)) -> Result<(Vec
         })
         .map(|(h, (_, _, n))| (*h, quantize(*n)))
         .collect();
+    bigrams.extend(c.reduplications.iter().map(|(h, n)| (*h, quantize(*n))));
     progress("topic vectors");
     let mut vectors = topic_vectors(&c, &corpus_words, total, opts.vector_min_count);
     stats.unigrams = unigrams.len();
@@ -462,5 +484,27 @@ mod tests {
         let (usual, spread) = minister.usual_fit();
         assert!((-1.0..=1.0).contains(&usual) && spread >= 0.0);
         assert_eq!(stats.vectors, m.sizes().2);
+    }
+
+    #[test]
+    fn records_reduplications() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("c.txt");
+        std::fs::write(
+            &corpus,
+            "The car went round and round.\nRound and round it went, and the door creaked and groaned.\nIt said more and more.\n",
+        )
+        .unwrap();
+        let opts = TrainOptions {
+            corpora: vec![corpus],
+            min_count: 1.0,
+            ..TrainOptions::default()
+        };
+        let (bytes, _) = train(&opts, &mut |_| {}).unwrap();
+        let m = Model::from_bytes(Cow::Owned(bytes), "m".into()).unwrap();
+        assert!((m.reduplications("round") / 2.0 - 1.0).abs() < 0.1);
+        for w in ["creaked", "door", "more"] {
+            assert_eq!(m.reduplications(w), 0.0, "{w}");
+        }
     }
 }
