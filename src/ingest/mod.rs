@@ -12,6 +12,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 pub mod bilingual;
+mod fast_json;
 pub mod feed;
 pub mod fetch;
 pub mod html;
@@ -686,6 +687,20 @@ impl JsonLines {
             line: self.line,
             message,
         };
+        let path = format!("{}#{}", self.path.display(), self.line);
+        if let Some(r) = fast_json::parse(&self.buf) {
+            return Ok(Article {
+                path,
+                id: r
+                    .id
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| format!("{}-{}", self.stem, self.line)),
+                text: r.text.unwrap_or_default(),
+                title: r.title,
+                url: r.url,
+                ..Article::default()
+            });
+        }
         let value: serde_json::Value =
             serde_json::from_slice(&self.buf).map_err(|e| err(format!("invalid JSON: {e}")))?;
         let serde_json::Value::Object(mut map) = value else {
@@ -712,7 +727,7 @@ impl JsonLines {
         let title = string_field("title");
         let url = string_field("url");
         Ok(Article {
-            path: format!("{}#{}", self.path.display(), self.line),
+            path,
             id,
             text,
             title,
