@@ -100,6 +100,12 @@ impl Parser<'_> {
         loop {
             let rest = &self.s[self.at..];
             let i = memchr::memchr2(b'"', b'\\', rest.as_bytes())?;
+            if out.capacity() == 0 {
+                // Unescaped, the string is at most the rest of the line: one allocation, never
+                // regrown (exact for a string without escapes).
+                let escaped = rest.as_bytes()[i] == b'\\';
+                out.reserve(if escaped { rest.len() } else { i });
+            }
             // Quotes and backslashes are ASCII: the run ends on a character boundary.
             out.push_str(&rest[..i]);
             self.at += i + 1;
