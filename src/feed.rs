@@ -671,6 +671,9 @@ mod tests {
             "ALL CAPS [AND] @SYMBOLS ~`^_{}",
             long.as_str(),
             &long.replace("Word W", "Word  W"),
+            "Fifteen bytes..  two spaces across 16 bytes",
+            "Thirty-two bytes in this line.\u{1} control late",
+            "A control character\u{1} early",
         ];
         let mut norm = Vec::new();
         for line in lines {
