@@ -57,25 +57,39 @@ const RESERVED: &[&str] = &["summary", "boilerplate", "sites"];
 #[derive(Debug, Default)]
 pub struct IdAllocator {
     used: HashSet<u64>,
+    /// The candidate id lowercased, reused from article to article.
+    lower: String,
 }
 
 impl IdAllocator {
     pub fn allocate(&mut self, raw: &str) -> String {
-        let key = |id: &str| {
-            use std::hash::{Hash, Hasher};
-            // SipHash with fixed keys: the same ids in every run.
-            let mut h = std::hash::DefaultHasher::new();
-            id.to_ascii_lowercase().hash(&mut h);
-            h.finish()
-        };
         let base = sanitize(raw);
-        let mut id = base.clone();
-        let mut n = 1;
-        while RESERVED.contains(&id.to_ascii_lowercase().as_str()) || !self.used.insert(key(&id)) {
-            n += 1;
-            id = format!("{base}-{n}");
+        if self.take(&base) {
+            return base;
         }
-        id
+        let mut n = 2;
+        loop {
+            let id = format!("{base}-{n}");
+            if self.take(&id) {
+                return id;
+            }
+            n += 1;
+        }
+    }
+
+    /// Whether an id is free (neither reserved nor used), taking it if so.
+    fn take(&mut self, id: &str) -> bool {
+        use std::hash::{Hash, Hasher};
+        self.lower.clear();
+        self.lower.push_str(id);
+        self.lower.make_ascii_lowercase();
+        if RESERVED.contains(&self.lower.as_str()) {
+            return false;
+        }
+        // SipHash with fixed keys: the same ids in every run.
+        let mut h = std::hash::DefaultHasher::new();
+        self.lower.as_str().hash(&mut h);
+        self.used.insert(h.finish())
     }
 }
 

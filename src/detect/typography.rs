@@ -87,8 +87,9 @@ fn next_paragraph_opens_quote(doc: &Document, pi: usize) -> bool {
 fn quotes(doc: &Document, pi: usize, hits: &mut Vec<Hit>) {
     let p = &doc.paragraphs[pi];
     let text = doc.text(p.start, p.end);
-    // Most paragraphs quote nothing: nothing to pair.
-    if !text.as_bytes().contains(&b'"') {
+    // Most paragraphs quote nothing: nothing to pair (memchr's vector search, several times
+    // faster per byte than the standard library's).
+    if memchr::memchr(b'"', text.as_bytes()).is_none() {
         return;
     }
     // Curly (directional) marks are checked as a stack; straight ones by parity.
@@ -98,7 +99,7 @@ fn quotes(doc: &Document, pi: usize, hits: &mut Vec<Hit>) {
     let original = &doc.original[doc.norm.map.start(p.start)..doc.norm.map.end(p.end)];
     let guillemets = original.contains('«') && original.contains('»');
     // '"' is ASCII: its byte offsets are its character offsets.
-    for (i, _) in text.match_indices('"') {
+    for i in memchr::memchr_iter(b'"', text.as_bytes()) {
         let pos = p.start + i;
         match original_char(doc, pos) {
             '«' | '»' if !guillemets => {}
@@ -276,6 +277,20 @@ fn plausible(c: char) -> bool {
     matches!(c as u32, 0xA0..=0x24F | 0x370..=0x4FF | 0x2000..=0x20CF | 0x2100..=0x218F | 0x2190..=0x21FF | 0xFEFF)
 }
 
+/// The offset of the first non-ASCII byte: whole blocks are tested at once (the test
+/// vectorises), only the block that holds it byte by byte.
+fn non_ascii(bytes: &[u8]) -> Option<usize> {
+    const BLOCK: usize = 32;
+    let mut at = 0;
+    while at + BLOCK <= bytes.len() && bytes[at..at + BLOCK].is_ascii() {
+        at += BLOCK;
+    }
+    bytes[at..]
+        .iter()
+        .position(|&b| !b.is_ascii())
+        .map(|i| at + i)
+}
+
 /// Bytes between two mojibake sequences that still make one finding (a quoted phrase).
 const MOJIBAKE_MERGE_GAP: usize = 80;
 
@@ -289,7 +304,7 @@ fn mojibake(doc: &Document, hits: &mut Vec<Hit>) {
     let bytes = text.as_bytes();
     let mut chars: Vec<(usize, char)> = Vec::new();
     let mut at = 0;
-    while let Some(skip) = bytes[at..].iter().position(|&b| !b.is_ascii()) {
+    while let Some(skip) = non_ascii(&bytes[at..]) {
         at += skip;
         let Some(c) = text[at..].chars().next() else {
             break;
@@ -503,5 +518,28 @@ mod tests {
     fn replacement_characters_are_flagged() {
         let r = rules("Caf\u{FFFD} owners");
         assert_eq!(r[0].0, "typography.replacement-character");
+    }
+
+    #[test]
+    fn block_skip_finds_the_first_non_ascii_byte() {
+        let a = "a".repeat(100);
+        let cases = [
+            String::new(),
+            "é".into(),
+            a.clone(),
+            format!("{}é", &a[..31]),
+            format!("{}é", &a[..32]),
+            format!("{}é", &a[..33]),
+            format!("{}é{}", &a[..64], a),
+            format!("{a}{a}\u{FFFD}"),
+        ];
+        for text in &cases {
+            let b = text.as_bytes();
+            assert_eq!(
+                non_ascii(b),
+                b.iter().position(|&c| !c.is_ascii()),
+                "{text:?}"
+            );
+        }
     }
 }

@@ -12,6 +12,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 pub mod bilingual;
+mod fast_json;
 pub mod feed;
 pub mod fetch;
 pub mod html;
@@ -587,6 +588,32 @@ fn skip_line(reader: &mut dyn BufRead) -> std::io::Result<()> {
     }
 }
 
+/// `take(limit).read_until(b'\n', buf)`, searching with memchr's vector search (several times
+/// faster per byte than the standard library's): the line through its `\n`, at most `limit`
+/// bytes of it; the bytes read.
+fn read_line(reader: &mut dyn BufRead, buf: &mut Vec<u8>, limit: usize) -> std::io::Result<usize> {
+    let mut read = 0;
+    while read < limit {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let available = &available[..available.len().min(limit - read)];
+        let (used, done) = match memchr::memchr(b'\n', available) {
+            Some(i) => (i + 1, true),
+            None => (available.len(), available.is_empty()),
+        };
+        buf.extend_from_slice(&available[..used]);
+        reader.consume(used);
+        read += used;
+        if done {
+            break;
+        }
+    }
+    Ok(read)
+}
+
 /// One article per line: `{"id", "title", "text", "url", …}`.
 struct JsonLines {
     reader: Box<dyn BufRead>,
@@ -613,9 +640,7 @@ impl Iterator for JsonLines {
             let read = if std::mem::take(&mut self.skipping) {
                 skip_line(&mut self.reader).map(|()| 1)
             } else {
-                (&mut self.reader)
-                    .take(MAX_JSON_LINE_BYTES as u64 + 1)
-                    .read_until(b'\n', &mut self.buf)
+                read_line(&mut self.reader, &mut self.buf, MAX_JSON_LINE_BYTES + 1)
             };
             match read {
                 Ok(0) => return None,
@@ -662,6 +687,20 @@ impl JsonLines {
             line: self.line,
             message,
         };
+        let path = format!("{}#{}", self.path.display(), self.line);
+        if let Some(r) = fast_json::parse(&self.buf) {
+            return Ok(Article {
+                path,
+                id: r
+                    .id
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| format!("{}-{}", self.stem, self.line)),
+                text: r.text.unwrap_or_default(),
+                title: r.title,
+                url: r.url,
+                ..Article::default()
+            });
+        }
         let value: serde_json::Value =
             serde_json::from_slice(&self.buf).map_err(|e| err(format!("invalid JSON: {e}")))?;
         let serde_json::Value::Object(mut map) = value else {
@@ -688,7 +727,7 @@ impl JsonLines {
         let title = string_field("title");
         let url = string_field("url");
         Ok(Article {
-            path: format!("{}#{}", self.path.display(), self.line),
+            path,
             id,
             text,
             title,
@@ -764,6 +803,37 @@ fn csv_articles(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn read_line_reads_as_take_and_read_until() {
+        let inputs: [&[u8]; 6] = [
+            b"",
+            b"\n",
+            b"one\ntwo\n\nthree",
+            b"no newline at all",
+            b"exactly8\nlonger than eight bytes\nx",
+            b"\n\n\nabcdefghij\n",
+        ];
+        for input in inputs {
+            for limit in [1, 3, 8, 9, 100] {
+                // A small buffer, so that lines span several fills.
+                let mut a = std::io::BufReader::with_capacity(4, input);
+                let mut b = std::io::BufReader::with_capacity(4, input);
+                loop {
+                    let (mut got, mut want) = (Vec::new(), Vec::new());
+                    let n = read_line(&mut a, &mut got, limit).unwrap();
+                    let m = (&mut b)
+                        .take(limit as u64)
+                        .read_until(b'\n', &mut want)
+                        .unwrap();
+                    assert_eq!((n, &got), (m, &want), "{input:?} limit {limit}");
+                    if n == 0 {
+                        break;
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn xz_expanding_past_the_cap_is_an_error_naming_the_file() {
