@@ -2,7 +2,7 @@
 //!
 //! A [`Document`] costs about 15 bytes per input byte (normalised and lowercase copies, offset
 //! map, tokens, match words, stream), so a 50 MB article would need 750 MB. An article longer
-//! than [`HUGE_ARTICLE`] is cut into windows of about [`WINDOW`] bytes, at a paragraph boundary
+//! than [`HUGE_ARTICLE`] (or one far denser than prose, see [`is_huge`]) is cut into windows of about [`WINDOW`] bytes, at a paragraph boundary
 //! when there is one, else after a sentence end, else at a space (preferring places where no
 //! quotation is open), and each window is checked on its own. What is article-wide is carried
 //! from window to window:
@@ -47,10 +47,44 @@ use std::hash::{Hash, Hasher};
 pub const HUGE_ARTICLE: usize = 4 << 20;
 /// Length a window aims at.
 pub const WINDOW: usize = 1 << 20;
+/// Articles with more tokens than this are checked in windows whatever their length: a
+/// whole-article [`Document`] costs some 60 bytes per token, so 4 MB of "a a a …" (2 million
+/// tokens) would need over 150 MB. News text has at most about 0.21 tokens per byte, so an
+/// article under [`HUGE_ARTICLE`] stays whole unless it is far denser than prose.
+const MAX_WHOLE_TOKENS: usize = 1_000_000;
+/// Likewise for sentence and line breaks (`.`, `!`, `?`, newline): each sentence costs its own
+/// records. News text has at most about 0.035 per byte (140,000 in 4 MB).
+const MAX_WHOLE_BREAKS: usize = 250_000;
 /// `duplicate`'s shortest exact repeat, in match words ("He denied it." repeats naturally).
 const MIN_EXACT_WORDS: usize = 5;
 /// No interned string.
 const NONE: u32 = u32::MAX;
+
+/// Whether an article is checked in windows: longer than [`HUGE_ARTICLE`], or longer than a
+/// window and so dense in tokens or sentences that its whole [`Document`] would not fit the
+/// memory bound (counted in one cheap pass over the bytes).
+pub fn is_huge(text: &str) -> bool {
+    if text.len() > HUGE_ARTICLE {
+        return true;
+    }
+    // A window's worth of the densest text fits: 1 MB holds at most about 700,000 tokens.
+    if text.len() <= WINDOW {
+        return false;
+    }
+    let (mut tokens, mut breaks, mut in_word) = (0usize, 0usize, false);
+    for &b in text.as_bytes() {
+        // Bytes of non-ASCII characters count as word bytes: an estimate, not a tokenizer.
+        let word = b.is_ascii_alphanumeric() || b >= 0x80;
+        if word {
+            tokens += usize::from(!in_word);
+        } else if b.is_ascii_punctuation() {
+            tokens += 1;
+        }
+        breaks += usize::from(matches!(b, b'.' | b'!' | b'?' | b'\n'));
+        in_word = word;
+    }
+    tokens > MAX_WHOLE_TOKENS || breaks > MAX_WHOLE_BREAKS
+}
 
 /// One window: a range of the article and whether it ends at a paragraph boundary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
