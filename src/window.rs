@@ -550,8 +550,13 @@ impl Checker {
             accepted,
             word_count,
             sentence_count,
+            sentences,
+            untranslated,
+            words,
             ..
         } = carry;
+        // Not needed any more: freed before the findings are sorted and filtered.
+        drop((sentences, untranslated, words));
         // The language gate of `check`, over the whole article.
         let mut langs: Vec<&Stored> = items.iter().filter(|s| s.lang != NONE).collect();
         langs.sort_by_key(|s| (s.detector, s.start));
