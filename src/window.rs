@@ -980,6 +980,35 @@ fn with_count(explanation: &str, n: usize) -> String {
     format!("{body}; {n}{TIMES}")
 }
 
+/// From the first huge article on, allocations of 4 MiB and more get pages of their own, given
+/// back when freed: glibc otherwise raises that threshold as large blocks are freed (up to 32 MiB)
+/// and serves the article text, window buffers and findings from its heaps, whose holes added
+/// 30 MB to the peak of a second 50 MB article. Runs without a huge article keep the default.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn map_large_allocations() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    // SAFETY: `mallopt` only changes glibc's allocation policy; it is thread-safe.
+    ONCE.call_once(|| unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 4 << 20);
+    });
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn map_large_allocations() {}
+
+/// Hands the pages a huge article used back to the system: glibc keeps freed memory in each
+/// thread's arena, so the next huge article, checked on another thread, would add to the peak.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub(crate) fn release_freed_memory() {
+    // SAFETY: `malloc_trim` only returns unused pages of glibc's own arenas to the system.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+pub(crate) fn release_freed_memory() {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1065,33 +1094,33 @@ mod tests {
             assert_eq!(summary, whole.summary, "window {window}");
         }
     }
-}
 
-/// From the first huge article on, allocations of 4 MiB and more get pages of their own, given
-/// back when freed: glibc otherwise raises that threshold as large blocks are freed (up to 32 MiB)
-/// and serves the article text, window buffers and findings from its heaps, whose holes added
-/// 30 MB to the peak of a second 50 MB article. Runs without a huge article keep the default.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn map_large_allocations() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    // SAFETY: `mallopt` only changes glibc's allocation policy; it is thread-safe.
-    ONCE.call_once(|| unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 4 << 20);
-    });
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn map_large_allocations() {}
-
-/// Hands the pages a huge article used back to the system: glibc keeps freed memory in each
-/// thread's arena, so the next huge article, checked on another thread, would add to the peak.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-pub(crate) fn release_freed_memory() {
-    // SAFETY: `malloc_trim` only returns unused pages of glibc's own arenas to the system.
-    unsafe {
-        libc::malloc_trim(0);
+    #[test]
+    fn only_long_or_far_denser_than_prose_is_huge() {
+        let prose =
+            "The minister said on Monday that the plan, which was agreed in May, would work. ";
+        let cases = [
+            ("short", "a ".repeat(1000), false),
+            (
+                "window of the densest text",
+                "a.\n".repeat(WINDOW / 3),
+                false,
+            ),
+            (
+                "4 MB of prose",
+                prose.repeat((HUGE_ARTICLE - 1) / prose.len()),
+                false,
+            ),
+            (
+                "over the length",
+                prose.repeat(HUGE_ARTICLE / prose.len() + 1),
+                true,
+            ),
+            ("2 million words", "a ".repeat(2_050_000), true),
+            ("a million sentences", "It.\n".repeat(1_000_000), true),
+        ];
+        for (name, text, huge) in cases {
+            assert_eq!(is_huge(&text), huge, "{name}");
+        }
     }
 }
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-pub(crate) fn release_freed_memory() {}
