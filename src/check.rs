@@ -21,7 +21,7 @@ use crate::ingest::Article;
 use crate::score::{LanguageGuess, Summary, Thresholds, guess_language, summarise};
 use crate::segment::Document;
 use crate::suppress::{Suppressions, names};
-use crate::window::{HUGE_ARTICLE, Lean};
+use crate::window::{Lean, is_huge};
 
 /// An article with more hits than this keeps its findings compact (see [`Lean`]).
 const MANY_FINDINGS: usize = 10_000;
@@ -235,7 +235,7 @@ impl Checker {
     /// through the same policy and count in the score. One overlapping a finding of the same
     /// category is dropped.
     ///
-    /// An article longer than [`HUGE_ARTICLE`] is checked in windows (see [`crate::window`]).
+    /// A huge article ([`is_huge`]) is checked in windows (see [`crate::window`]).
     pub fn check_with(&self, article: &Article, id: &str, extra: Vec<Finding>) -> Checked {
         match self.check_lean(article, id, extra) {
             (checked, None) => checked,
@@ -255,7 +255,7 @@ impl Checker {
         extra: Vec<Finding>,
     ) -> (Checked, Option<Lean>) {
         // Bilingual input keeps its segments' alignment whole.
-        if article.text.len() > HUGE_ARTICLE && article.segments.is_empty() {
+        if article.segments.is_empty() && is_huge(&article.text) {
             let (summary, lean) = self.check_windowed(article, id, extra);
             let checked = Checked {
                 summary,
@@ -326,9 +326,11 @@ impl Checker {
                     .into_iter()
                     .filter(|h| self.selection.keeps(d.id(), h)),
             );
-        }
-        if hits.len() > MANY_FINDINGS && aligned.is_empty() {
-            return Err(extra);
+            // Decided as soon as it is clear: the hits of the detectors still to run would only
+            // add to the peak memory of a check that is thrown away.
+            if hits.len() > MANY_FINDINGS && aligned.is_empty() {
+                return Err(extra);
+            }
         }
         let evidence = self.foreign.evidence(&doc);
         let guess = guess_language(&hits, &evidence);

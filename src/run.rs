@@ -20,7 +20,7 @@ use crate::ingest::{Article, Articles, IngestOptions, InputFormat, Source, expan
 use crate::output::{Emitter, JsonlRecords, Totals};
 use crate::report::{IdAllocator, ReportDir};
 use crate::rules::Rule;
-use crate::window::{Findings, Lean};
+use crate::window::{Findings, Lean, release_freed_memory};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -612,16 +612,3 @@ fn stdout_result(written: std::io::Result<()>, outcome: &mut Outcome) -> Result<
 fn report_error(err: &mut dyn Write, e: &Error) {
     let _ = writeln!(err, "mtlint: error: {e}");
 }
-
-/// Hands the pages a huge article used back to the system: glibc keeps freed memory in each
-/// thread's arena, so the next huge article, checked on another thread, would add to the peak.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn release_freed_memory() {
-    // SAFETY: `malloc_trim` only returns unused pages of glibc's own arenas to the system.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn release_freed_memory() {}

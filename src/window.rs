@@ -2,7 +2,7 @@
 //!
 //! A [`Document`] costs about 15 bytes per input byte (normalised and lowercase copies, offset
 //! map, tokens, match words, stream), so a 50 MB article would need 750 MB. An article longer
-//! than [`HUGE_ARTICLE`] is cut into windows of about [`WINDOW`] bytes, at a paragraph boundary
+//! than [`HUGE_ARTICLE`] (or one far denser than prose, see [`is_huge`]) is cut into windows of about [`WINDOW`] bytes, at a paragraph boundary
 //! when there is one, else after a sentence end, else at a space (preferring places where no
 //! quotation is open), and each window is checked on its own. What is article-wide is carried
 //! from window to window:
@@ -47,10 +47,44 @@ use std::hash::{Hash, Hasher};
 pub const HUGE_ARTICLE: usize = 4 << 20;
 /// Length a window aims at.
 pub const WINDOW: usize = 1 << 20;
+/// Articles with more tokens than this are checked in windows whatever their length: a
+/// whole-article [`Document`] costs some 60 bytes per token, so 4 MB of "a a a …" (2 million
+/// tokens) would need over 150 MB. News text has at most about 0.21 tokens per byte, so an
+/// article under [`HUGE_ARTICLE`] stays whole unless it is far denser than prose.
+const MAX_WHOLE_TOKENS: usize = 1_000_000;
+/// Likewise for sentence and line breaks (`.`, `!`, `?`, newline): each sentence costs its own
+/// records. News text has at most about 0.035 per byte (140,000 in 4 MB).
+const MAX_WHOLE_BREAKS: usize = 250_000;
 /// `duplicate`'s shortest exact repeat, in match words ("He denied it." repeats naturally).
 const MIN_EXACT_WORDS: usize = 5;
 /// No interned string.
 const NONE: u32 = u32::MAX;
+
+/// Whether an article is checked in windows: longer than [`HUGE_ARTICLE`], or longer than a
+/// window and so dense in tokens or sentences that its whole [`Document`] would not fit the
+/// memory bound (counted in one cheap pass over the bytes).
+pub fn is_huge(text: &str) -> bool {
+    if text.len() > HUGE_ARTICLE {
+        return true;
+    }
+    // A window's worth of the densest text fits: 1 MB holds at most about 700,000 tokens.
+    if text.len() <= WINDOW {
+        return false;
+    }
+    let (mut tokens, mut breaks, mut in_word) = (0usize, 0usize, false);
+    for &b in text.as_bytes() {
+        // Bytes of non-ASCII characters count as word bytes: an estimate, not a tokenizer.
+        let word = b.is_ascii_alphanumeric() || b >= 0x80;
+        if word {
+            tokens += usize::from(!in_word);
+        } else if b.is_ascii_punctuation() {
+            tokens += 1;
+        }
+        breaks += usize::from(matches!(b, b'.' | b'!' | b'?' | b'\n'));
+        in_word = word;
+    }
+    tokens > MAX_WHOLE_TOKENS || breaks > MAX_WHOLE_BREAKS
+}
 
 /// One window: a range of the article and whether it ends at a paragraph boundary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -424,6 +458,7 @@ impl Checker {
         extra: Vec<Finding>,
         window: usize,
     ) -> (Summary, Lean) {
+        map_large_allocations();
         let text = article.text.as_str();
         let mut carry = Carry::default();
         let dup = self.detectors.iter().position(|d| d.id() == "duplicate");
@@ -514,8 +549,13 @@ impl Checker {
             accepted,
             word_count,
             sentence_count,
+            sentences,
+            untranslated,
+            words,
             ..
         } = carry;
+        // Not needed any more: freed before the findings are sorted and filtered.
+        drop((sentences, untranslated, words));
         // The language gate of `check`, over the whole article.
         let mut langs: Vec<&Stored> = items.iter().filter(|s| s.lang != NONE).collect();
         langs.sort_by_key(|s| (s.detector, s.start));
@@ -940,6 +980,35 @@ fn with_count(explanation: &str, n: usize) -> String {
     format!("{body}; {n}{TIMES}")
 }
 
+/// From the first huge article on, allocations of 4 MiB and more get pages of their own, given
+/// back when freed: glibc otherwise raises that threshold as large blocks are freed (up to 32 MiB)
+/// and serves the article text, window buffers and findings from its heaps, whose holes added
+/// 30 MB to the peak of a second 50 MB article. Runs without a huge article keep the default.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn map_large_allocations() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    // SAFETY: `mallopt` only changes glibc's allocation policy; it is thread-safe.
+    ONCE.call_once(|| unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 4 << 20);
+    });
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn map_large_allocations() {}
+
+/// Hands the pages a huge article used back to the system: glibc keeps freed memory in each
+/// thread's arena, so the next huge article, checked on another thread, would add to the peak.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub(crate) fn release_freed_memory() {
+    // SAFETY: `malloc_trim` only returns unused pages of glibc's own arenas to the system.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+pub(crate) fn release_freed_memory() {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1023,6 +1092,35 @@ mod tests {
             }
             assert_eq!(windowed.len(), whole.findings.len(), "window {window}");
             assert_eq!(summary, whole.summary, "window {window}");
+        }
+    }
+
+    #[test]
+    fn only_long_or_far_denser_than_prose_is_huge() {
+        let prose =
+            "The minister said on Monday that the plan, which was agreed in May, would work. ";
+        let cases = [
+            ("short", "a ".repeat(1000), false),
+            (
+                "window of the densest text",
+                "a.\n".repeat(WINDOW / 3),
+                false,
+            ),
+            (
+                "4 MB of prose",
+                prose.repeat((HUGE_ARTICLE - 1) / prose.len()),
+                false,
+            ),
+            (
+                "over the length",
+                prose.repeat(HUGE_ARTICLE / prose.len() + 1),
+                true,
+            ),
+            ("2 million words", "a ".repeat(2_050_000), true),
+            ("a million sentences", "It.\n".repeat(1_000_000), true),
+        ];
+        for (name, text, huge) in cases {
+            assert_eq!(is_huge(&text), huge, "{name}");
         }
     }
 }
