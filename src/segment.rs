@@ -55,9 +55,12 @@ pub struct Sentence {
 pub struct MatchWord {
     /// Byte range of the word in [`Document::stream`].
     pub pos: usize,
-    pub len: usize,
+    /// Length and token index are 32-bit to keep the table at 24 bytes a word: a `Document` is
+    /// built from one article or one window of a huge one (`check` cuts anything over a few MB
+    /// into windows), far below 4 G bytes or tokens.
+    pub len: u32,
     /// The token it comes from (both halves of "isn't" point at the same token).
-    pub token: usize,
+    pub token: u32,
     /// [`word_hash`] of the word, computed once here so that look-ups (lexicon anchors, the
     /// foreign-word table) and detectors keying maps by word need not hash it again. Equal words
     /// have equal hashes; a look-up must still compare the text, as distinct words may collide.
@@ -159,7 +162,7 @@ impl<'a> Document<'a> {
 
     /// Text of a match word.
     pub fn match_word(&self, w: &MatchWord) -> &str {
-        &self.stream[w.pos..w.pos + w.len]
+        &self.stream[w.pos..w.pos + w.len as usize]
     }
 
     /// The match words of a sentence.
@@ -443,8 +446,8 @@ fn push_word(stream: &mut String, words: &mut Vec<MatchWord>, part: &str, token:
     stream.push(' ');
     words.push(MatchWord {
         pos,
-        len: part.len(),
-        token,
+        len: part.len() as u32,
+        token: token as u32,
         hash,
     });
 }

@@ -861,7 +861,7 @@ impl Carry {
             let fp = match (words.first(), words.last()) {
                 (Some(a), Some(b)) if words.len() >= MIN_EXACT_WORDS && whole_sentence(i) => {
                     let mut h = std::hash::DefaultHasher::new();
-                    doc.stream[a.pos..b.pos + b.len].hash(&mut h);
+                    doc.stream[a.pos..b.pos + b.len as usize].hash(&mut h);
                     Some(h.finish())
                 }
                 _ => None,

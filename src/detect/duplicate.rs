@@ -95,7 +95,7 @@ impl Detector for Duplicate {
             .zip(&content_ranges)
             .map(|(s, c)| {
                 let key = match (doc.sentence_words(s).first(), doc.sentence_words(s).last()) {
-                    (Some(a), Some(b)) => &doc.stream[a.pos..b.pos + b.len],
+                    (Some(a), Some(b)) => &doc.stream[a.pos..b.pos + b.len as usize],
                     _ => "",
                 };
                 Info {

@@ -43,7 +43,10 @@ impl Detector for LexiconDetector {
             let (Some(first), Some(last)) = (words.first(), words.last()) else {
                 continue;
             };
-            let (start, end) = (doc.tokens[first.token].start, doc.tokens[last.token].end);
+            let (start, end) = (
+                doc.tokens[first.token as usize].start,
+                doc.tokens[last.token as usize].end,
+            );
             let lang = (e.lang != "any").then(|| e.lang.clone());
             let source = match &lang {
                 Some(l) => format!(" [{l}: '{}' = {}]", e.row.source, e.row.meaning),

@@ -152,14 +152,14 @@ impl ForeignWords {
             // the token's lowercase text. Split ones hold an apostrophe or are "cannot", never
             // listed. No `listable` test: the table holds only listable words.
             for w in &doc.words {
-                let t = &doc.tokens[w.token];
+                let t = &doc.tokens[w.token as usize];
                 if w.len < 4
-                    || w.len != t.end - t.start
+                    || w.len as usize != t.end - t.start
                     || t.kind != crate::segment::TokenKind::Word
                 {
                     continue;
                 }
-                found[w.token] = table
+                found[w.token as usize] = table
                     .get_hashed(doc.match_word(w), w.hash)
                     .map(ForeignWord::from);
             }

@@ -588,7 +588,10 @@ mod tests {
             .map(|h| {
                 let s = &doc.sentences[h.sentence];
                 let w = &doc.sentence_words(s)[h.words.clone()];
-                let (a, b) = (&doc.tokens[w[0].token], &doc.tokens[w[w.len() - 1].token]);
+                let (a, b) = (
+                    &doc.tokens[w[0].token as usize],
+                    &doc.tokens[w[w.len() - 1].token as usize],
+                );
                 doc.text(a.start, b.end).to_string()
             })
             .collect()

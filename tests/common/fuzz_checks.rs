@@ -105,7 +105,7 @@ pub fn segment(input: &str) {
         assert!(s.tokens.end <= doc.tokens.len() && s.words.end <= doc.words.len());
         assert!(s.paragraph < doc.paragraphs.len());
         for w in doc.sentence_words(s) {
-            assert!(w.token < doc.tokens.len());
+            assert!((w.token as usize) < doc.tokens.len());
             assert!(!doc.match_word(w).is_empty());
         }
         assert_eq!(doc.sentence_at(s.start), Some(i));
