@@ -556,8 +556,11 @@ impl html5ever::tokenizer::TokenSink for Streamer {
                             if let Some((_, h)) = s.heading.take() {
                                 let h = h.split_whitespace().collect::<Vec<_>>().join(" ");
                                 if !h.is_empty() {
-                                    *(if name == "h1" { &mut s.h1 } else { &mut s.title }) =
-                                        Some(h);
+                                    *(if name == "h1" {
+                                        &mut s.h1
+                                    } else {
+                                        &mut s.title
+                                    }) = Some(h);
                                 }
                             }
                         }
@@ -736,7 +739,11 @@ mod tests {
         );
         let dom = page(&html);
         assert_eq!(dom.title.as_deref(), Some("Head line"));
-        assert!(dom.text.contains("First & bold one.\n\nLine same\n\nnext"), "{}", dom.text);
+        assert!(
+            dom.text.contains("First & bold one.\n\nLine same\n\nnext"),
+            "{}",
+            dom.text
+        );
         assert_eq!(streamed_page(&html), dom);
         let huge = format!(
             "<html><body><h1>H</h1>{}</body></html>",
@@ -744,8 +751,14 @@ mod tests {
         );
         let p = page(&huge);
         assert_eq!(p.title.as_deref(), Some("H"));
-        assert!(p.text.starts_with("H\n\nA paragraph of text.\n\nA paragraph"));
-        assert_eq!(p.text.matches("paragraph").count(), STREAMED_PAGE_BYTES / 20);
+        assert!(
+            p.text
+                .starts_with("H\n\nA paragraph of text.\n\nA paragraph")
+        );
+        assert_eq!(
+            p.text.matches("paragraph").count(),
+            STREAMED_PAGE_BYTES / 20
+        );
         let unclosed = streamed_page("<title>T</title><h1>Never closed <p>text</p>");
         assert_eq!(unclosed.title.as_deref(), Some("T"));
         assert_eq!(unclosed.text, "T\n\nNever closed text\n");
