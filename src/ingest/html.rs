@@ -500,10 +500,10 @@ impl html5ever::tokenizer::TokenSink for Streamer {
                 } else if let Some((_, h)) = &mut s.heading {
                     h.push_str(&t);
                     // An unclosed heading is text, not a headline swallowing the page.
-                    if h.len() > MAX_STREAMED_HEADING_BYTES {
-                        if let Some((_, h)) = s.heading.take() {
-                            s.render.text(&h);
-                        }
+                    if h.len() > MAX_STREAMED_HEADING_BYTES
+                        && let Some((_, h)) = s.heading.take()
+                    {
+                        s.render.text(&h);
                     }
                 } else {
                     s.render.text(&t);
@@ -552,16 +552,16 @@ impl html5ever::tokenizer::TokenSink for Streamer {
                         return TokenSinkResult::RawData(RawKind::Rcdata);
                     }
                     ("h1" | "title", false) => {
-                        if s.heading.as_ref().is_some_and(|(n, _)| *n == name) {
-                            if let Some((_, h)) = s.heading.take() {
-                                let h = h.split_whitespace().collect::<Vec<_>>().join(" ");
-                                if !h.is_empty() {
-                                    *(if name == "h1" {
-                                        &mut s.h1
-                                    } else {
-                                        &mut s.title
-                                    }) = Some(h);
-                                }
+                        if s.heading.as_ref().is_some_and(|(n, _)| *n == name)
+                            && let Some((_, h)) = s.heading.take()
+                        {
+                            let h = h.split_whitespace().collect::<Vec<_>>().join(" ");
+                            if !h.is_empty() {
+                                *(if name == "h1" {
+                                    &mut s.h1
+                                } else {
+                                    &mut s.title
+                                }) = Some(h);
                             }
                         }
                         return TokenSinkResult::Continue;
