@@ -98,7 +98,7 @@ const BLOCKS: &[&str] = &[
 ];
 
 /// Pages longer than this are read with a streaming pass rather than a DOM: parsing into a DOM
-/// takes about 5 bytes of memory per byte of page (a 40 MB page peaked at 365 MB), the streaming
+/// takes about 5 bytes of memory per byte of page (40 MB pages peaked at 246-365 MB), the streaming
 /// pass memory in proportion to the text.
 pub const STREAMED_PAGE_BYTES: usize = 4 << 20;
 
