@@ -351,3 +351,77 @@ fn checked_under(limit_kb: usize, text: String) -> usize {
     assert_eq!(csv.lines().count(), findings + 1);
     findings
 }
+
+/// A 40 MB HTML page is read under a 200 MB address-space limit: parsed into a DOM, it peaked at
+/// 246 MB of resident memory (and aborts under this limit); streamed, at 105 MB.
+#[test]
+fn a_forty_megabyte_html_page_is_read_in_bounded_memory() {
+    let para = include_str!("fixtures/xi-putin-moscow.txt").replace('&', "&amp;");
+    let mut html = String::from(
+        "<!DOCTYPE html><html><head><title>Big</title><style>p{}</style></head><body>\
+         <main><article><h1>Huge headline</h1>\n",
+    );
+    let mut i = 0;
+    while html.len() < 40 << 20 {
+        html.push_str(&format!(
+            "<div class=\"c\"><p>{i}. <b>{para}</b> &amp; <a href=\"/x\">more</a></p>\
+             <script>if (a<b) x();</script></div>\n"
+        ));
+        i += 1;
+    }
+    html.push_str("</article></main></body></html>\n");
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("page.html");
+    std::fs::write(&input, &html).unwrap();
+    drop(html);
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 200000 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_mtlint"))
+        .env("MALLOC_ARENA_MAX", "1")
+        .args(["check", "-j1", "--no-report", "--format", "jsonl"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("1 article, "), "{stderr}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("\"title\":\"Huge headline\""),
+        "{}",
+        &stdout[..stdout.len().min(2000)]
+    );
+    assert!(!stdout.contains("if (a"), "script text leaked");
+}
+
+/// A 45 MB JSON Lines line with emoji (`\ud83d\ude00` surrogate pairs) under a 200 MB
+/// address-space limit: handed to serde_json, the line, its scratch buffer and the text were
+/// held at once (163 MB resident, aborts under this limit); read by the fast path, 123 MB.
+#[test]
+fn a_forty_five_megabyte_json_line_with_emoji_is_read_in_bounded_memory() {
+    let para = serde_json::to_string(include_str!("fixtures/xi-putin-moscow.txt")).unwrap();
+    let para = &para[1..para.len() - 1];
+    let mut line = String::from("{\"id\":\"big\",\"text\":\"");
+    while line.len() < 45 << 20 {
+        line.push_str(para);
+        line.push_str(" \\ud83d\\ude00\\n");
+    }
+    line.push_str("\"}\n");
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("big.jsonl");
+    std::fs::write(&input, &line).unwrap();
+    drop(line);
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 200000 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_mtlint"))
+        .env("MALLOC_ARENA_MAX", "1")
+        .args(["check", "-j1", "--no-report", "-q"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{stderr}");
+    assert!(stderr.contains("1 article, "), "{stderr}");
+}

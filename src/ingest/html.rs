@@ -97,8 +97,16 @@ const BLOCKS: &[&str] = &[
     "address",
 ];
 
+/// Pages longer than this are read with a streaming pass rather than a DOM: parsing into a DOM
+/// takes about 5 bytes of memory per byte of page (40 MB pages peaked at 246-365 MB), the streaming
+/// pass memory in proportion to the text.
+pub const STREAMED_PAGE_BYTES: usize = 4 << 20;
+
 /// The main text of an article page.
 pub fn page(html: &str) -> Page {
+    if html.len() > STREAMED_PAGE_BYTES {
+        return streamed_page(html);
+    }
     let doc = Html::parse_document(html);
     let top = doc.root_element();
     let root = main_element(top);
@@ -410,6 +418,246 @@ fn all<'a>(
     }
 }
 
+/// The text of a huge page without building its DOM: the tokenizer's events in order, skipping
+/// the contents of `script`, `style`, `noscript`, `template` and `head`-only elements; blocks and
+/// double `<br>`s end paragraphs, the first `<h1>` is the headline (else `<title>`), entities are
+/// decoded by the tokenizer. No furniture removal by class or role: that needs the tree.
+fn streamed_page(html: &str) -> Page {
+    use html5ever::tendril::StrTendril;
+    use html5ever::tokenizer::{BufferQueue, Tokenizer, TokenizerOpts};
+    let tokenizer = Tokenizer::new(Streamer::default(), TokenizerOpts::default());
+    let queue = BufferQueue::default();
+    // Fed in slices so the tokenizer never holds a copy of the whole page.
+    let mut rest = html;
+    while !rest.is_empty() {
+        let mut cut = rest.len().min(64 << 10);
+        while !rest.is_char_boundary(cut) {
+            cut += 1;
+        }
+        queue.push_back(StrTendril::from_slice(&rest[..cut]));
+        rest = &rest[cut..];
+        let _ = tokenizer.feed(&queue);
+    }
+    tokenizer.end();
+    let s = tokenizer.sink.state.into_inner();
+    let mut r = s.render;
+    if let Some((_, h)) = s.heading {
+        r.text(&h);
+    }
+    r.flush();
+    let title = s.h1.or(s.title);
+    let mut text = r.text;
+    if !text.is_empty() {
+        text.push('\n');
+        if let Some(t) = &title {
+            text.insert_str(0, &format!("{t}\n\n"));
+        }
+    }
+    Page {
+        title,
+        url: s.url,
+        text,
+    }
+}
+
+/// Longest headline the streaming pass takes.
+const MAX_STREAMED_HEADING_BYTES: usize = 2_000;
+
+/// Elements whose contents never hold text, skipped by the streaming pass.
+const STREAM_SKIPPED: &[&str] = &["script", "style", "noscript", "template", "textarea"];
+
+#[derive(Default)]
+struct Streamer {
+    state: std::cell::RefCell<StreamState>,
+}
+
+#[derive(Default)]
+struct StreamState {
+    render: TextRenderer,
+    /// Depth inside skipped elements.
+    skip: usize,
+    /// Inside the first `<h1>` or `<title>`: its text so far.
+    heading: Option<(&'static str, String)>,
+    h1: Option<String>,
+    title: Option<String>,
+    url: Option<String>,
+}
+
+impl html5ever::tokenizer::TokenSink for Streamer {
+    type Handle = ();
+
+    fn process_token(
+        &self,
+        token: html5ever::tokenizer::Token,
+        _line: u64,
+    ) -> html5ever::tokenizer::TokenSinkResult<()> {
+        use html5ever::tokenizer::states::RawKind;
+        use html5ever::tokenizer::{TagKind, Token, TokenSinkResult};
+        let mut s = self.state.borrow_mut();
+        match token {
+            Token::CharacterTokens(t) => {
+                if s.skip > 0 {
+                } else if let Some((_, h)) = &mut s.heading {
+                    h.push_str(&t);
+                    // An unclosed heading is text, not a headline swallowing the page.
+                    if h.len() > MAX_STREAMED_HEADING_BYTES
+                        && let Some((_, h)) = s.heading.take()
+                    {
+                        s.render.text(&h);
+                    }
+                } else {
+                    s.render.text(&t);
+                }
+            }
+            Token::CommentToken(c) if s.skip == 0 && c.trim().starts_with("mtlint-") => {
+                s.render.flush();
+                let directive = format!("<!-- {} -->", c.trim());
+                s.render.paragraph(&directive);
+            }
+            Token::TagToken(tag) => {
+                let name: &str = &tag.name;
+                let start = tag.kind == TagKind::StartTag;
+                if let Some(skipped) = STREAM_SKIPPED.iter().find(|n| **n == name) {
+                    if start && !tag.self_closing {
+                        s.skip += 1;
+                        // The tokenizer reads these as raw text up to their end tag, as browsers do.
+                        return match *skipped {
+                            "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+                            "style" | "noscript" => TokenSinkResult::RawData(RawKind::Rawtext),
+                            "textarea" => TokenSinkResult::RawData(RawKind::Rcdata),
+                            _ => TokenSinkResult::Continue,
+                        };
+                    }
+                    if !start {
+                        s.skip = s.skip.saturating_sub(1);
+                    }
+                    return TokenSinkResult::Continue;
+                }
+                if s.skip > 0 {
+                    return TokenSinkResult::Continue;
+                }
+                let attr = |n: &str| {
+                    tag.attrs
+                        .iter()
+                        .find(|a| &*a.name.local == n)
+                        .map(|a| a.value.to_string())
+                };
+                match (name, start) {
+                    ("h1", true) if s.h1.is_none() && s.heading.is_none() => {
+                        s.heading = Some(("h1", String::new()));
+                        return TokenSinkResult::Continue;
+                    }
+                    ("title", true) if s.title.is_none() && s.heading.is_none() => {
+                        s.heading = Some(("title", String::new()));
+                        return TokenSinkResult::RawData(RawKind::Rcdata);
+                    }
+                    ("h1" | "title", false) => {
+                        if s.heading.as_ref().is_some_and(|(n, _)| *n == name)
+                            && let Some((_, h)) = s.heading.take()
+                        {
+                            let h = h.split_whitespace().collect::<Vec<_>>().join(" ");
+                            if !h.is_empty() {
+                                *(if name == "h1" {
+                                    &mut s.h1
+                                } else {
+                                    &mut s.title
+                                }) = Some(h);
+                            }
+                        }
+                        return TokenSinkResult::Continue;
+                    }
+                    ("link", true) if s.url.is_none() => {
+                        let canonical = attr("rel").is_some_and(|r| {
+                            r.split_whitespace()
+                                .any(|r| r.eq_ignore_ascii_case("canonical"))
+                        });
+                        if canonical {
+                            s.url = attr("href")
+                                .map(|h| h.trim().to_string())
+                                .filter(|h| !h.is_empty());
+                        }
+                    }
+                    _ => {}
+                }
+                if s.heading.is_some() {
+                    return TokenSinkResult::Continue;
+                }
+                if name == "br" {
+                    s.render.br();
+                } else if BLOCKS.contains(&name) {
+                    s.render.flush();
+                } else if name == "img" {
+                    s.render.space();
+                }
+            }
+            _ => {}
+        }
+        TokenSinkResult::Continue
+    }
+}
+
+/// [`Renderer`] writing paragraphs straight into one text, separated by blank lines.
+#[derive(Default)]
+struct TextRenderer {
+    buf: String,
+    text: String,
+    breaks: usize,
+}
+
+impl TextRenderer {
+    fn br(&mut self) {
+        self.breaks += 1;
+        if self.breaks >= 2 {
+            self.flush();
+        } else {
+            self.space();
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        let mut newlines = 0;
+        for c in t.chars() {
+            if c == '\n' {
+                newlines += 1;
+                if newlines >= 2 {
+                    self.flush();
+                }
+                self.space();
+            } else if c.is_whitespace() {
+                self.space();
+            } else {
+                newlines = 0;
+                self.breaks = 0;
+                self.buf.push(c);
+            }
+        }
+    }
+
+    fn space(&mut self) {
+        if !self.buf.is_empty() && !self.buf.ends_with(' ') {
+            self.buf.push(' ');
+        }
+    }
+
+    fn paragraph(&mut self, p: &str) {
+        if !self.text.is_empty() {
+            self.text.push_str("\n\n");
+        }
+        self.text.push_str(p);
+    }
+
+    fn flush(&mut self) {
+        let buf = std::mem::take(&mut self.buf);
+        let p = buf.trim();
+        if !p.is_empty() {
+            self.paragraph(p);
+        }
+        self.buf = buf;
+        self.buf.clear();
+        self.breaks = 0;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -476,5 +724,43 @@ mod tests {
         assert_eq!(p.url.as_deref(), Some("https://x.example/b"));
         assert_eq!(p.text, "OG title\n\nText in a div.\n\nNext part.\n");
         assert_eq!(page("<html><body><nav>Menu</nav></body></html>").text, "");
+    }
+
+    #[test]
+    fn huge_pages_are_streamed_to_the_same_text() {
+        let body = r#"<p>First &amp; <b>bold</b> one.</p><script>if (a<b) { x("</p>"); }</script>
+            <style>p { color: red }</style><noscript><p>Enable JS</p></noscript>
+            <template><p>Hidden</p></template><p>Line<br>same<br><br>next</p>
+            <!-- mtlint-disable typography --><ul><li>Item</li></ul>"#;
+        let html = format!(
+            "<html><head><title>T  x</title><link rel=\"canonical\" href=\" https://e.x/1 \">\
+             </head><body><article><h1>Head <i>line</i></h1>{}</article></body></html>",
+            body.repeat(2)
+        );
+        let dom = page(&html);
+        assert_eq!(dom.title.as_deref(), Some("Head line"));
+        assert!(
+            dom.text.contains("First & bold one.\n\nLine same\n\nnext"),
+            "{}",
+            dom.text
+        );
+        assert_eq!(streamed_page(&html), dom);
+        let huge = format!(
+            "<html><body><h1>H</h1>{}</body></html>",
+            "<p>A paragraph of text.</p>".repeat(STREAMED_PAGE_BYTES / 20)
+        );
+        let p = page(&huge);
+        assert_eq!(p.title.as_deref(), Some("H"));
+        assert!(
+            p.text
+                .starts_with("H\n\nA paragraph of text.\n\nA paragraph")
+        );
+        assert_eq!(
+            p.text.matches("paragraph").count(),
+            STREAMED_PAGE_BYTES / 20
+        );
+        let unclosed = streamed_page("<title>T</title><h1>Never closed <p>text</p>");
+        assert_eq!(unclosed.title.as_deref(), Some("T"));
+        assert_eq!(unclosed.text, "T\n\nNever closed text\n");
     }
 }
