@@ -410,4 +410,75 @@ mod tests {
         let doc = Document::new(&text);
         assert_eq!(Duplicate.check(&doc).len(), 1999);
     }
+
+    #[test]
+    fn table_ids_agree_with_a_map_even_when_hashes_collide() {
+        let words = [
+            "the", "vote", "count", "the", "", "vote", "vöte", "a", "b", "count", "a", "é", "é",
+        ];
+        let hashes: [(&str, fn(&str) -> u64); 3] = [
+            ("word_hash", |w: &str| word_hash(w)),
+            ("one hash for all", |_: &str| 42),
+            ("two hashes", |w: &str| w.len() as u64 % 2 << 63),
+        ];
+        for (name, hash) in hashes {
+            // From 0, the table grows; from 16, it does not.
+            for capacity in [0, 16] {
+                let mut table = Table::with_capacity(capacity);
+                let mut reference = std::collections::HashMap::new();
+                for w in words {
+                    let next = reference.len() as u32;
+                    let expected = match reference.get(w) {
+                        Some(&id) => (id, false),
+                        None => {
+                            reference.insert(w, next);
+                            (next, true)
+                        }
+                    };
+                    assert_eq!(
+                        table.get_or_insert(hash(w), w.as_bytes()),
+                        expected,
+                        "{name}, {w:?}"
+                    );
+                }
+                assert_eq!(table.len(), reference.len());
+            }
+        }
+    }
+
+    #[test]
+    fn many_distinct_words_grow_the_table() {
+        let words: Vec<String> = (0..1000).map(|i| format!("w{i}")).collect();
+        let mut table = Table::with_capacity(3);
+        for (i, w) in words.iter().enumerate() {
+            assert_eq!(
+                table.get_or_insert(word_hash(w), w.as_bytes()),
+                (i as u32, true)
+            );
+        }
+        for (i, w) in words.iter().enumerate() {
+            assert_eq!(
+                table.get_or_insert(word_hash(w), w.as_bytes()),
+                (i as u32, false)
+            );
+        }
+    }
+
+    #[test]
+    fn repeated_content_words_count_once() {
+        // Words repeated inside a sentence must not inflate the shared count or the Dice score.
+        let cases: &[(&str, usize)] = &[
+            (
+                "The vote count and the vote tally and the vote total were all wrong today. The vote count and the vote tally and the vote total were all very wrong today.",
+                1,
+            ),
+            (
+                "Prices rose and prices rose and prices rose in Paris on Monday morning. Prices fell and wages fell and rents fell in Berlin on Friday evening.",
+                0,
+            ),
+        ];
+        for &(text, n) in cases {
+            assert_eq!(spans(&Duplicate, text).len(), n, "{text}");
+        }
+    }
 }
