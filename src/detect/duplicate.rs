@@ -416,10 +416,11 @@ mod tests {
         let words = [
             "the", "vote", "count", "the", "", "vote", "vöte", "a", "b", "count", "a", "é", "é",
         ];
-        let hashes: [(&str, fn(&str) -> u64); 3] = [
+        type Hash = fn(&str) -> u64;
+        let hashes: [(&str, Hash); 3] = [
             ("word_hash", |w: &str| word_hash(w)),
             ("one hash for all", |_: &str| 42),
-            ("two hashes", |w: &str| w.len() as u64 % 2 << 63),
+            ("two hashes", |w: &str| (w.len() as u64 % 2) << 63),
         ];
         for (name, hash) in hashes {
             // From 0, the table grows; from 16, it does not.
