@@ -15,8 +15,7 @@
 
 use super::{Detector, Hit};
 use crate::finding::{Category, Severity};
-use crate::segment::{Document, MatchWord, is_function_word};
-use rustc_hash::FxHashMap;
+use crate::segment::{Document, MatchWord, is_function_word, word_hash};
 
 /// Shorter sentences repeat naturally ("He denied it.").
 const MIN_EXACT_WORDS: usize = 5;
@@ -37,7 +36,7 @@ struct Info<'d> {
     /// Words joined by spaces (a slice of the document's stream).
     key: &'d str,
     words: &'d [MatchWord],
-    /// Distinct content word ids, sorted.
+    /// Distinct content word ids, in order of first occurrence.
     content: &'d [u32],
 }
 
@@ -55,39 +54,42 @@ impl Detector for Duplicate {
     }
 
     fn check(&self, doc: &Document) -> Vec<Hit> {
-        // Content words as ids (one per distinct word), in one flat array, so sorting and
-        // comparing cost integer compares; sentences hold ranges of it.
-        // Sized for the distinct words of news text, so that it rarely rehashes.
-        let mut ids: FxHashMap<&str, u32> =
-            FxHashMap::with_capacity_and_hasher(doc.words.len() / 2, Default::default());
-        let mut content: Vec<u32> = Vec::with_capacity(doc.words.len());
+        // Every word of the near-repeat candidates as an id (one per distinct word), looked up by
+        // the hash segmentation computed; content words go in one flat array, each once per
+        // sentence, so comparing sentences costs integer compares; sentences hold ranges of it.
+        let long = |s: &&crate::segment::Sentence| s.words.len() >= MIN_NEAR_WORDS;
+        let long_words: usize = doc
+            .sentences
+            .iter()
+            .filter(long)
+            .map(|s| s.words.len())
+            .sum();
+        let mut ids = Table::with_capacity(long_words);
+        // Per id: whether it is a content word, and the last sentence (plus one) listing it.
+        let mut word_info: Vec<(bool, u32)> = Vec::with_capacity(long_words);
+        let mut content: Vec<u32> = Vec::with_capacity(long_words);
         let mut content_ranges = Vec::with_capacity(doc.sentences.len());
-        for s in &doc.sentences {
+        for (i, s) in doc.sentences.iter().enumerate() {
             let start = content.len();
             // Only near-repeat candidates need their content words.
-            let words = if s.words.len() >= MIN_NEAR_WORDS {
-                doc.sentence_words(s)
-            } else {
-                &[]
-            };
-            for w in words {
-                let text = doc.match_word(w);
-                if is_function_word(text) {
-                    continue;
-                }
-                let next = ids.len() as u32;
-                content.push(*ids.entry(text).or_insert(next));
-            }
-            content[start..].sort_unstable();
-            let mut kept = start;
-            for k in start..content.len() {
-                if kept == start || content[k] != content[kept - 1] {
-                    content[kept] = content[k];
-                    kept += 1;
+            if long(&s) {
+                let stamp = i as u32 + 1;
+                for w in doc.sentence_words(s) {
+                    // Bytes: a `str` slice would check char boundaries on every word.
+                    let text = &doc.stream.as_bytes()[w.pos..w.pos + w.len as usize];
+                    let (id, new) = ids.get_or_insert(w.hash, text);
+                    if new {
+                        // Once per distinct word, not once per occurrence.
+                        word_info.push((!is_function_word(doc.match_word(w)), 0));
+                    }
+                    let (is_content, last) = &mut word_info[id as usize];
+                    if *is_content && *last != stamp {
+                        *last = stamp;
+                        content.push(id);
+                    }
                 }
             }
-            content.truncate(kept);
-            content_ranges.push(start..kept);
+            content_ranges.push(start..content.len());
         }
         let infos: Vec<Info> = doc
             .sentences
@@ -108,15 +110,14 @@ impl Detector for Duplicate {
 
         // For each sentence: the earlier sentence it repeats, and whether exactly.
         let mut original: Vec<Option<(usize, bool)>> = vec![None; infos.len()];
-        let mut exact: FxHashMap<&str, usize> = FxHashMap::default();
-        exact.reserve(infos.len());
+        let mut exact = Table::with_capacity(infos.len());
+        // Per distinct sentence key: the first sentence with it.
+        let mut first: Vec<usize> = Vec::with_capacity(infos.len());
         for (i, info) in infos.iter().enumerate() {
             if info.words.len() >= MIN_EXACT_WORDS {
-                match exact.get(info.key) {
-                    Some(&j) => original[i] = Some((j, true)),
-                    None => {
-                        exact.insert(info.key, i);
-                    }
+                match exact.get_or_insert(word_hash(info.key), info.key.as_bytes()) {
+                    (_, true) => first.push(i),
+                    (id, false) => original[i] = Some((first[id as usize], true)),
                 }
             }
         }
@@ -144,6 +145,7 @@ impl Detector for Duplicate {
         }
         let mut shared = vec![0u32; infos.len()];
         let mut touched: Vec<u32> = Vec::new();
+        let mut mark = vec![0u32; ids.len()];
         for (i, a) in infos.iter().enumerate() {
             if a.words.len() < MIN_NEAR_WORDS || original[i].is_some() {
                 continue;
@@ -161,14 +163,26 @@ impl Detector for Duplicate {
                 }
             }
             touched.sort_unstable();
+            // `a`'s content words are marked (once, on its first candidate) so that counting the
+            // words a candidate shares with it costs one look-up a word.
+            let stamp = i as u32 + 1;
+            let mut marked = false;
             original[i] = touched
                 .iter()
                 .filter_map(|&j| {
                     let j = j as usize;
                     let b = &infos[j];
-                    (2 * shared[j] as usize >= a.content.len().min(b.content.len()))
-                        .then(|| near(doc, a, b).map(|sim| (j, sim)))
-                        .flatten()
+                    if 2 * (shared[j] as usize) < a.content.len().min(b.content.len()) {
+                        return None;
+                    }
+                    if !marked {
+                        for &w in a.content {
+                            mark[w as usize] = stamp;
+                        }
+                        marked = true;
+                    }
+                    let common = b.content.iter().filter(|&&w| mark[w as usize] == stamp);
+                    near(doc, a, b, common.count()).map(|sim| (j, sim))
                 })
                 // The most similar earlier sentence; the latest on ties.
                 .max_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)))
@@ -182,12 +196,11 @@ impl Detector for Duplicate {
     }
 }
 
-/// Similarity of two sentences when they are near repeats.
-fn near(doc: &Document, a: &Info, b: &Info) -> Option<f64> {
+/// Similarity of two sentences that share `common` content words, when they are near repeats.
+fn near(doc: &Document, a: &Info, b: &Info, common: usize) -> Option<f64> {
     if b.words.len() < MIN_NEAR_WORDS || a.content.is_empty() || b.content.is_empty() {
         return None;
     }
-    let common = sorted_intersection(a.content, b.content);
     let dice = 2.0 * common as f64 / (a.content.len() + b.content.len()) as f64;
     if dice >= NEAR_DICE {
         return Some(dice);
@@ -203,20 +216,74 @@ fn near(doc: &Document, a: &Info, b: &Info) -> Option<f64> {
     None
 }
 
-fn sorted_intersection(a: &[u32], b: &[u32]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
+/// Distinct strings of one document, numbered in order of first insertion, looked up by a
+/// hash the caller already has (segmentation hashes every word once): open addressing over the
+/// hash's top bits, the text compared only when hashes are equal, so distinct strings that share
+/// a hash still get distinct ids.
+struct Table<'d> {
+    /// Id plus one of the string in each slot; 0 is empty.
+    slots: Vec<u32>,
+    shift: u32,
+    entries: Vec<(u64, &'d [u8])>,
+}
+
+impl<'d> Table<'d> {
+    /// A table that holds `n` strings at most half full, so probes stay short.
+    fn with_capacity(n: usize) -> Self {
+        let bits = (2 * n).max(16).next_power_of_two().trailing_zeros();
+        Table {
+            slots: vec![0; 1 << bits],
+            shift: 64 - bits,
+            entries: Vec::with_capacity(n),
         }
     }
-    n
+
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The id of `text` (whose hash is `hash`), and whether it was just added.
+    #[inline]
+    fn get_or_insert(&mut self, hash: u64, text: &'d [u8]) -> (u32, bool) {
+        if 2 * (self.entries.len() + 1) > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = (hash >> self.shift) as usize;
+        loop {
+            match self.slots[at] {
+                0 => {
+                    let id = self.entries.len() as u32;
+                    self.entries.push((hash, text));
+                    self.slots[at] = id + 1;
+                    return (id, true);
+                }
+                s => {
+                    let (h, t) = self.entries[s as usize - 1];
+                    if h == hash && t == text {
+                        return (s - 1, false);
+                    }
+                }
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// Doubles the slots (only when the caller's capacity was too small).
+    #[cold]
+    fn grow(&mut self) {
+        let bits = 64 - self.shift + 1;
+        self.slots = vec![0; 1 << bits];
+        self.shift = 64 - bits;
+        let mask = self.slots.len() - 1;
+        for (id, &(hash, _)) in self.entries.iter().enumerate() {
+            let mut at = (hash >> self.shift) as usize;
+            while self.slots[at] != 0 {
+                at = (at + 1) & mask;
+            }
+            self.slots[at] = id as u32 + 1;
+        }
+    }
 }
 
 /// Turns repeated sentences into hits: a run of repeated sentences in one paragraph is one hit,
@@ -342,5 +409,77 @@ mod tests {
         let text = "The same sentence is written here again and again.\n".repeat(2000);
         let doc = Document::new(&text);
         assert_eq!(Duplicate.check(&doc).len(), 1999);
+    }
+
+    #[test]
+    fn table_ids_agree_with_a_map_even_when_hashes_collide() {
+        let words = [
+            "the", "vote", "count", "the", "", "vote", "vöte", "a", "b", "count", "a", "é", "é",
+        ];
+        type Hash = fn(&str) -> u64;
+        let hashes: [(&str, Hash); 3] = [
+            ("word_hash", |w: &str| word_hash(w)),
+            ("one hash for all", |_: &str| 42),
+            ("two hashes", |w: &str| (w.len() as u64 % 2) << 63),
+        ];
+        for (name, hash) in hashes {
+            // From 0, the table grows; from 16, it does not.
+            for capacity in [0, 16] {
+                let mut table = Table::with_capacity(capacity);
+                let mut reference = std::collections::HashMap::new();
+                for w in words {
+                    let next = reference.len() as u32;
+                    let expected = match reference.get(w) {
+                        Some(&id) => (id, false),
+                        None => {
+                            reference.insert(w, next);
+                            (next, true)
+                        }
+                    };
+                    assert_eq!(
+                        table.get_or_insert(hash(w), w.as_bytes()),
+                        expected,
+                        "{name}, {w:?}"
+                    );
+                }
+                assert_eq!(table.len(), reference.len());
+            }
+        }
+    }
+
+    #[test]
+    fn many_distinct_words_grow_the_table() {
+        let words: Vec<String> = (0..1000).map(|i| format!("w{i}")).collect();
+        let mut table = Table::with_capacity(3);
+        for (i, w) in words.iter().enumerate() {
+            assert_eq!(
+                table.get_or_insert(word_hash(w), w.as_bytes()),
+                (i as u32, true)
+            );
+        }
+        for (i, w) in words.iter().enumerate() {
+            assert_eq!(
+                table.get_or_insert(word_hash(w), w.as_bytes()),
+                (i as u32, false)
+            );
+        }
+    }
+
+    #[test]
+    fn repeated_content_words_count_once() {
+        // Words repeated inside a sentence must not inflate the shared count or the Dice score.
+        let cases: &[(&str, usize)] = &[
+            (
+                "The vote count and the vote tally and the vote total were all wrong today. The vote count and the vote tally and the vote total were all very wrong today.",
+                1,
+            ),
+            (
+                "Prices rose and prices rose and prices rose in Paris on Monday morning. Prices fell and wages fell and rents fell in Berlin on Friday evening.",
+                0,
+            ),
+        ];
+        for &(text, n) in cases {
+            assert_eq!(spans(&Duplicate, text).len(), n, "{text}");
+        }
     }
 }

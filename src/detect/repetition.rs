@@ -103,24 +103,29 @@ impl Detector for Repetition {
 
     fn check(&self, doc: &Document) -> Vec<Hit> {
         let mut hits = Vec::new();
+        // Tokens compared as bytes of the folded text: a `str` slice would check char
+        // boundaries at every token, and most tokens are compared with nothing.
+        let folded = doc.norm.folded.as_bytes();
         for s in &doc.sentences {
             let toks = &doc.tokens[s.tokens.clone()];
             for (k, t) in toks.iter().enumerate() {
                 if t.kind != TokenKind::Word {
                     continue;
                 }
-                let w = doc.word(t);
+                let bytes = &folded[t.start..t.end];
                 // "the the": next token is the same word, only whitespace between. A run ("the
                 // the the") is one finding, at its first pair, so a file of one word repeated
                 // gives one finding, not one per word.
                 // Lengths first: most neighbours differ, and comparing them costs nothing.
                 let same = |o: &Token| {
-                    o.kind == TokenKind::Word && o.end - o.start == w.len() && doc.word(o) == w
+                    o.kind == TokenKind::Word
+                        && o.end - o.start == bytes.len()
+                        && &folded[o.start..o.end] == bytes
                 };
-                let continues_run = k > 0 && same(&toks[k - 1]);
                 if let Some(n) = toks.get(k + 1)
-                    && !continues_run
                     && same(n)
+                    && !(k > 0 && same(&toks[k - 1]))
+                    && let w = doc.word(t)
                     && !DOUBLING_ALLOWED.contains(&w)
                     && !(is_capitalised(doc.text(t.start, t.end))
                         && is_capitalised(doc.text(n.start, n.end)))
@@ -143,8 +148,9 @@ impl Detector for Repetition {
                 let heads_phrase = || toks.get(k + 3).is_some_and(|t| doc.word(t) == "of");
                 if let (Some(and), Some(n)) = (toks.get(k + 1), toks.get(k + 2))
                     && and.end - and.start == 3
-                    && doc.word(and) == "and"
+                    && &folded[and.start..and.end] == b"and"
                     && same(n)
+                    && let w = doc.word(t)
                     && !after_hyphen()
                     && !heads_phrase()
                     && w.chars().count() >= 4
