@@ -74,6 +74,11 @@ fn jsonl() {
 }
 
 #[test]
+fn html() {
+    assert!(replay("html", &["html"], fuzz_checks::html) > 0);
+}
+
+#[test]
 fn csv_input() {
     assert!(replay("csv_input", &["csv_input"], fuzz_checks::csv_input) > 0);
 }

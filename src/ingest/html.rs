@@ -422,7 +422,9 @@ fn all<'a>(
 /// the contents of `script`, `style`, `noscript`, `template` and `head`-only elements; blocks and
 /// double `<br>`s end paragraphs, the first `<h1>` is the headline (else `<title>`), entities are
 /// decoded by the tokenizer. No furniture removal by class or role: that needs the tree.
-fn streamed_page(html: &str) -> Page {
+/// [`page`] uses it above [`STREAMED_PAGE_BYTES`]; public so that small pages can be fuzzed
+/// through it too.
+pub fn streamed_page(html: &str) -> Page {
     use html5ever::tendril::StrTendril;
     use html5ever::tokenizer::{BufferQueue, Tokenizer, TokenizerOpts};
     let tokenizer = Tokenizer::new(Streamer::default(), TokenizerOpts::default());

@@ -194,6 +194,21 @@ pub fn jsonl(data: &[u8]) {
     assert!(n <= lines);
 }
 
+/// HTML pages, through the DOM and through the streaming pass used for huge pages: no panic, a
+/// one-line title, and text without a leading newline or a trailing blank line.
+pub fn html(data: &[u8]) {
+    let Ok(page) = std::str::from_utf8(data) else {
+        return;
+    };
+    for p in [
+        mtlint::ingest::html::page(page),
+        mtlint::ingest::html::streamed_page(page),
+    ] {
+        assert!(p.title.as_deref().is_none_or(|t| !t.contains('\n')));
+        assert!(!p.text.starts_with("\n") && !p.text.ends_with("\n\n"));
+    }
+}
+
 /// CSV: a header with a `text` column, then one article per row, or clean errors.
 pub fn csv_input(data: &[u8]) {
     let reader = Box::new(std::io::Cursor::new(data.to_vec()));
