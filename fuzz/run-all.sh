@@ -23,6 +23,8 @@ mkdir -p logs
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t" "artifacts/$t"
   for s in $(seed_of "$t"); do cp -n seeds/"$s"/* "corpus/$t/"; done
+  # HTML pages are also seeded from the test suite's web fixtures.
+  [ "$t" = html ] && cp -n ../tests/fixtures/web/*.html "corpus/$t/"
   echo "== $t $(date -u +%FT%TZ)"
   nice -n 10 "$bin/$t" -artifact_prefix="artifacts/$t/" -max_total_time="$secs" \
     -rss_limit_mb=2048 -timeout=10 -max_len=16384 -print_final_stats=1 "corpus/$t" \

@@ -270,10 +270,34 @@ fn render_children(e: ElementRef<'_>) -> Vec<String> {
     r.out
 }
 
+/// Where a [`Renderer`]'s paragraphs go: a list (the DOM path) or one text (the streaming pass).
+trait Paragraphs {
+    fn push(&mut self, p: &str);
+}
+
+impl Paragraphs for Vec<String> {
+    fn push(&mut self, p: &str) {
+        Vec::push(self, p.to_string());
+    }
+}
+
+/// Paragraphs written straight into one text, separated by blank lines.
 #[derive(Default)]
-struct Renderer {
+struct Joined(String);
+
+impl Paragraphs for Joined {
+    fn push(&mut self, p: &str) {
+        if !self.0.is_empty() {
+            self.0.push_str("\n\n");
+        }
+        self.0.push_str(p);
+    }
+}
+
+#[derive(Default)]
+struct Renderer<P = Vec<String>> {
     buf: String,
-    out: Vec<String>,
+    out: P,
     breaks: usize,
 }
 
@@ -295,12 +319,7 @@ impl Renderer {
                 }
                 let name = e.value().name();
                 if name == "br" {
-                    self.breaks += 1;
-                    if self.breaks >= 2 {
-                        self.flush();
-                    } else {
-                        self.space();
-                    }
+                    self.br();
                     return;
                 }
                 let block = BLOCKS.contains(&name);
@@ -317,6 +336,18 @@ impl Renderer {
                 }
             }
             _ => {}
+        }
+    }
+}
+
+impl<P: Paragraphs> Renderer<P> {
+    /// Two `<br>`s in a row end a paragraph; one is a space.
+    fn br(&mut self) {
+        self.breaks += 1;
+        if self.breaks >= 2 {
+            self.flush();
+        } else {
+            self.space();
         }
     }
 
@@ -348,7 +379,7 @@ impl Renderer {
     fn flush(&mut self) {
         let p = self.buf.trim();
         if !p.is_empty() {
-            self.out.push(p.to_string());
+            self.out.push(p);
         }
         self.buf.clear();
         self.breaks = 0;
@@ -448,7 +479,7 @@ pub fn streamed_page(html: &str) -> Page {
     }
     r.flush();
     let title = s.h1.or(s.title);
-    let mut text = r.text;
+    let mut text = r.out.0;
     if !text.is_empty() {
         text.push('\n');
         if let Some(t) = &title {
@@ -475,7 +506,7 @@ struct Streamer {
 
 #[derive(Default)]
 struct StreamState {
-    render: TextRenderer,
+    render: Renderer<Joined>,
     /// Depth inside skipped elements.
     skip: usize,
     /// Inside the first `<h1>` or `<title>`: its text so far.
@@ -514,7 +545,7 @@ impl html5ever::tokenizer::TokenSink for Streamer {
             Token::CommentToken(c) if s.skip == 0 && c.trim().starts_with("mtlint-") => {
                 s.render.flush();
                 let directive = format!("<!-- {} -->", c.trim());
-                s.render.paragraph(&directive);
+                s.render.out.push(&directive);
             }
             Token::TagToken(tag) => {
                 let name: &str = &tag.name;
@@ -595,68 +626,6 @@ impl html5ever::tokenizer::TokenSink for Streamer {
             _ => {}
         }
         TokenSinkResult::Continue
-    }
-}
-
-/// [`Renderer`] writing paragraphs straight into one text, separated by blank lines.
-#[derive(Default)]
-struct TextRenderer {
-    buf: String,
-    text: String,
-    breaks: usize,
-}
-
-impl TextRenderer {
-    fn br(&mut self) {
-        self.breaks += 1;
-        if self.breaks >= 2 {
-            self.flush();
-        } else {
-            self.space();
-        }
-    }
-
-    fn text(&mut self, t: &str) {
-        let mut newlines = 0;
-        for c in t.chars() {
-            if c == '\n' {
-                newlines += 1;
-                if newlines >= 2 {
-                    self.flush();
-                }
-                self.space();
-            } else if c.is_whitespace() {
-                self.space();
-            } else {
-                newlines = 0;
-                self.breaks = 0;
-                self.buf.push(c);
-            }
-        }
-    }
-
-    fn space(&mut self) {
-        if !self.buf.is_empty() && !self.buf.ends_with(' ') {
-            self.buf.push(' ');
-        }
-    }
-
-    fn paragraph(&mut self, p: &str) {
-        if !self.text.is_empty() {
-            self.text.push_str("\n\n");
-        }
-        self.text.push_str(p);
-    }
-
-    fn flush(&mut self) {
-        let buf = std::mem::take(&mut self.buf);
-        let p = buf.trim();
-        if !p.is_empty() {
-            self.paragraph(p);
-        }
-        self.buf = buf;
-        self.buf.clear();
-        self.breaks = 0;
     }
 }
 
