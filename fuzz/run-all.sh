@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 secs=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(check normalise segment decode suppress jsonl csv_input html lexicon config baseline)
+[ ${#targets[@]} -gt 0 ] || targets=(check normalise segment decode suppress jsonl csv_input html lexicon config baseline model)
 seed_of() {
   case $1 in
     check | normalise | segment | decode) echo text ;;

@@ -372,11 +372,18 @@ pub fn train(opts: &TrainOptions, progress: &mut dyn FnMut(&str)) -> Result<(Vec
             let (Some(key), Some(p)) = (f.next(), f.next()) else {
                 continue;
             };
-            let p: f64 = p.trim().parse().map_err(|_| Error::Csv {
-                path: path.to_path_buf(),
-                line: i as u64 + 1,
-                message: format!("'{p}' is not a log10 probability"),
-            })?;
+            // A probability is at most 1: "inf", "NaN" or a positive logarithm would turn into
+            // counts that swamp the model.
+            let p: f64 = p
+                .trim()
+                .parse()
+                .ok()
+                .filter(|p: &f64| p.is_finite() && *p <= 0.0)
+                .ok_or_else(|| Error::Csv {
+                    path: path.to_path_buf(),
+                    line: i as u64 + 1,
+                    message: format!("'{p}' is not a log10 probability (a number at most 0)"),
+                })?;
             stats.ngram_rows += 1;
             if !bigram {
                 if key.starts_with('<') {
@@ -484,6 +491,28 @@ mod tests {
         let (usual, spread) = minister.usual_fit();
         assert!((-1.0..=1.0).contains(&usual) && spread >= 0.0);
         assert_eq!(stats.vectors, m.sizes().2);
+    }
+
+    #[test]
+    fn bad_probabilities_name_the_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("c.txt");
+        std::fs::write(&corpus, "The prime minister spoke.\n").unwrap();
+        for bad in ["x", "", "inf", "NaN", "0.5", "1e400"] {
+            let table = dir.path().join("u.tsv");
+            std::fs::write(&table, format!("#word\tlogp\nhuge\t-3\nfavor\t{bad}\n")).unwrap();
+            let opts = TrainOptions {
+                corpora: vec![corpus.clone()],
+                ngrams: vec![table.clone()],
+                ..TrainOptions::default()
+            };
+            let e = train(&opts, &mut |_| {}).unwrap_err();
+            match &e {
+                Error::Csv { path, line, .. } => assert_eq!((path, *line), (&table, 3), "{bad:?}"),
+                other => panic!("{bad:?}: {other}"),
+            }
+            assert!(e.to_string().contains("log10 probability"), "{e}");
+        }
     }
 
     #[test]

@@ -299,3 +299,36 @@ pub fn suppress(input: &str) {
         let _ = s.covers(&f);
     }
 }
+
+/// Model files (`--model FILE`): a clean error or a model whose look-ups and `oddity` pass run
+/// without a panic. Each input is tried as it is and sealed (magic, version and checksum
+/// rewritten to match), which reaches the structural checks behind the checksum.
+pub fn model(data: &[u8]) {
+    use mtlint::detect::Detector;
+    use mtlint::model::{Model, seal};
+    let mut sealed = data.to_vec();
+    seal(&mut sealed);
+    for bytes in [data.to_vec(), sealed] {
+        let m = match Model::from_bytes(bytes.into(), "fuzz.model".into()) {
+            Ok(m) => m,
+            Err(e) => {
+                assert!(e.to_string().contains("fuzz.model"), "{e}");
+                continue;
+            }
+        };
+        for w in ["the", "minister", "huge", "serving", "creaks"] {
+            let _ = (m.count(w), m.reduplications(w), m.pair_count(w, "minister"));
+            if let Some(v) = m.vector(w) {
+                let _ = (v.usual_fit(), v.norm(), v.cosine(&v.unit()));
+            }
+        }
+        let text =
+            "Huge serving for the minister. The economy creaks and creaks, the minister said. "
+                .repeat(30);
+        let doc = Document::new(&text);
+        let oddity = mtlint::detect::oddity::Oddity::new(std::sync::Arc::new(m));
+        for h in oddity.check(&doc) {
+            assert!(h.start < h.end && h.end <= text.len());
+        }
+    }
+}
