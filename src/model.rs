@@ -798,14 +798,21 @@ impl WordVector<'_> {
     /// This vector scaled to unit length (zero if it is zero).
     #[inline(always)]
     pub fn unit(&self) -> [f32; DIM] {
-        let norm = self.norm();
         let mut unit = [0f32; DIM];
-        if norm > 0.0 {
-            for (u, &b) in unit.iter_mut().zip(&self.0[..DIM]) {
-                *u = f32::from(b as i8) / norm;
-            }
-        }
+        self.unit_into(&mut unit);
         unit
+    }
+
+    /// [`WordVector::unit`] written into `out`, so a caller filling a buffer copies nothing.
+    #[inline(always)]
+    pub fn unit_into(&self, out: &mut [f32; DIM]) {
+        let norm = self.norm();
+        // A zero vector's direction is zero: 0/0 would be NaN. Dividing by one keeps it zero
+        // without a second loop.
+        let norm = if norm > 0.0 { norm } else { 1.0 };
+        for (u, &b) in out.iter_mut().zip(&self.0[..DIM]) {
+            *u = f32::from(b as i8) / norm;
+        }
     }
 
     /// Cosine between this vector and `other`.

@@ -25,8 +25,8 @@
 use super::{Detector, Hit};
 use crate::finding::{Category, Severity};
 use crate::model::train::pairable_key;
-use crate::model::{DIM, Model, WordKey, WordVector, hash_word_const};
-use crate::segment::{Document, Sentence, Token, TokenKind};
+use crate::model::{DIM, Model, UNSCORED_WORDS, WordKey, WordVector, hash_word_const};
+use crate::segment::{Document, Sentence, Token, TokenKind, word_hash};
 use multiversion::multiversion;
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -58,11 +58,15 @@ const MIN_CONTEXT: usize = 40;
 
 pub struct Oddity {
     model: Arc<Model>,
+    unscored: UnscoredWords,
 }
 
 impl Oddity {
     pub fn new(model: Arc<Model>) -> Oddity {
-        Oddity { model }
+        Oddity {
+            model,
+            unscored: UnscoredWords::new(),
+        }
     }
 }
 
@@ -97,23 +101,37 @@ impl Detector for Oddity {
         let folded = doc.norm.folded.as_bytes();
         let text = doc.norm.text.as_bytes();
         for s in &doc.sentences {
-            // The previous token, if it can start a pair, and its count once looked up.
-            let mut prev: Option<(&Token, WordKey, Option<f64>)> = None;
-            for (k, t) in doc.tokens[s.tokens.clone()].iter().enumerate() {
-                let first = prev.take();
+            // The previous token, if it can start a pair: its index, key and count once looked
+            // up.
+            let mut prev: Option<(usize, &Token, WordKey, Option<f64>)> = None;
+            // Tokens are visited through their match words, which carry the hash segmentation
+            // computed anyway: punctuation has none (the adjacency test below stands in for
+            // it), and an expanded token ("cannot") has two, of which the first is enough.
+            let mut last_token = usize::MAX;
+            for mw in &doc.words[s.words.clone()] {
+                let ti = mw.token as usize;
+                if ti == last_token {
+                    continue;
+                }
+                last_token = ti;
+                let first = prev.take().filter(|p| p.0 + 1 == ti);
+                let Some(t) = doc.tokens.get(ti) else {
+                    continue;
+                };
                 if t.kind != TokenKind::Word {
                     continue;
                 }
+                let k = ti - s.tokens.start;
                 let w = &folded[t.start..t.end];
                 // [`pairable_key`], spelt out so that "and" is spotted by the hash in hand.
                 if w.len() < 2 {
                     continue;
                 }
-                let Some(key) = WordKey::of_letters(w) else {
-                    continue;
-                };
-                if key.is_unscored() {
-                    if key.hash == AND {
+                // A match word that is the whole token is the token's folded text, so its hash
+                // tells a function word without hashing the word again for the model.
+                let whole = mw.len as usize == t.end - t.start;
+                if whole && self.unscored.contains(mw.hash) {
+                    if mw.hash == self.unscored.and {
                         reduplication(doc, s, k, m, &mut hits);
                     }
                     continue;
@@ -129,10 +147,24 @@ impl Detector for Oddity {
                             .next()
                             .is_some_and(char::is_uppercase),
                     };
+                // Such a name takes part in nothing, so it is not hashed either (unless it might
+                // be a function word, which only the model's hash can tell here).
+                if whole && capitalised && k > 0 {
+                    continue;
+                }
+                let Some(key) = WordKey::of_letters(w) else {
+                    continue;
+                };
+                if !whole && key.is_unscored() {
+                    if key.hash == AND {
+                        reduplication(doc, s, k, m, &mut hits);
+                    }
+                    continue;
+                }
                 // Counts are looked up only for words in a pair: most content words are
                 // followed by a function word or punctuation.
                 let mut count = None;
-                if let Some((a, k1, c1)) = first
+                if let Some((_, a, k1, c1)) = first
                     && !capitalised
                     && !is_adverb(w)
                 {
@@ -145,7 +177,7 @@ impl Detector for Oddity {
                     }
                 }
                 if !(capitalised && k > 0) {
-                    prev = Some((t, key, count));
+                    prev = Some((ti, t, key, count));
                     // The tail of a hyphenated word ("single-handedly") is not a word of its
                     // own.
                     let after_hyphen = t.start > 0 && text[t.start - 1] == b'-';
@@ -164,6 +196,49 @@ impl Detector for Oddity {
             SCRATCH.with_borrow_mut(|scratch| hits.extend(topic_hits(doc, &topic, scratch)));
         }
         hits
+    }
+}
+
+/// [`UNSCORED_WORDS`] keyed by [`MatchWord::hash`](crate::segment::MatchWord::hash): an
+/// open-addressing table (0: an empty slot).
+struct UnscoredWords {
+    slots: Box<[u64; UNSCORED_SLOTS]>,
+    /// The hash of "and", whose neighbours `oddity.reduplication` compares.
+    and: u64,
+}
+
+/// Slots of [`UnscoredWords`]: a power of two, about four times the number of words, so a miss
+/// (a content word) usually ends at the first slot.
+const UNSCORED_SLOTS: usize = 1024;
+
+impl UnscoredWords {
+    fn new() -> UnscoredWords {
+        let mut slots = Box::new([0u64; UNSCORED_SLOTS]);
+        for w in UNSCORED_WORDS {
+            let h = word_hash(w);
+            let mut slot = h as usize % UNSCORED_SLOTS;
+            while slots[slot] != 0 && slots[slot] != h {
+                slot = (slot + 1) % UNSCORED_SLOTS;
+            }
+            slots[slot] = h;
+        }
+        UnscoredWords {
+            slots,
+            and: word_hash("and"),
+        }
+    }
+
+    /// Is the word of this hash one of [`UNSCORED_WORDS`]?
+    #[inline]
+    fn contains(&self, h: u64) -> bool {
+        let mut slot = h as usize % UNSCORED_SLOTS;
+        loop {
+            match self.slots[slot] {
+                0 => return false,
+                x if x == h => return true,
+                _ => slot = (slot + 1) % UNSCORED_SLOTS,
+            }
+        }
     }
 }
 
@@ -192,7 +267,8 @@ fn topic_hits(doc: &Document, words: &[TopicWord], scratch: &mut Scratch) -> Vec
     // words a window can reach, computed in order as the windows move: memory stays the same
     // for any length of article, and every sum is the same float as a full table would hold.
     // Every slot is written before it is read, except the first sum, which is zero.
-    prefix[0] = [0f32; DIM];
+    let mut running = [0f32; DIM];
+    prefix[0] = running;
     // Running sums computed so far: `prefix` holds sums 0..summed (the last RING of them).
     let mut summed = 1;
     let mut hits = Vec::new();
@@ -201,13 +277,13 @@ fn topic_hits(doc: &Document, words: &[TopicWord], scratch: &mut Scratch) -> Vec
         let hi = (i + HALF_WINDOW + 1).min(words.len());
         while summed <= hi {
             let k = summed;
-            units[(k - 1) % RING] = words[k - 1].vector.unit();
-            let last = prefix[(k - 1) % RING];
-            let u = &units[(k - 1) % RING];
-            // Written in place: a running sum of 64 floats would not fit in registers.
-            for ((next, l), x) in prefix[k % RING].iter_mut().zip(&last).zip(u) {
-                *next = l + x;
+            let u = &mut units[(k - 1) % RING];
+            words[k - 1].vector.unit_into(u);
+            // The last sum is kept in hand (in registers) rather than read back from the ring.
+            for (r, x) in running.iter_mut().zip(u.iter()) {
+                *r += x;
             }
+            prefix[k % RING] = running;
             summed += 1;
         }
         // A word the article repeats is its topic, not a slip.
