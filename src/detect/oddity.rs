@@ -39,8 +39,8 @@ pub const MIN_EXPECTED: f64 = 40.0;
 /// Content words on each side that make up a word's surroundings for `oddity.topic` (the model
 /// measures each word's usual fit over stretches of 150 content words).
 const HALF_WINDOW: usize = 75;
-/// Slots of the rings of unit vectors and running sums: more than the `2 * HALF_WINDOW + 2`
-/// sums a window reaches, a power of two.
+/// Slots of the ring of running sums: more than the `2 * HALF_WINDOW + 2` sums a window
+/// reaches, a power of two.
 const RING: usize = 256;
 
 /// `oddity.topic` flags a word whose fit (cosine between its vector and the sum of the others
@@ -100,6 +100,7 @@ impl Detector for Oddity {
         // Words as bytes: slicing a `str` checks both ends for character boundaries.
         let folded = doc.norm.folded.as_bytes();
         let text = doc.norm.text.as_bytes();
+        let units = m.unit_vectors();
         for s in &doc.sentences {
             // The previous token, if it can start a pair: its index, key and count once looked
             // up.
@@ -181,19 +182,26 @@ impl Detector for Oddity {
                     // The tail of a hyphenated word ("single-handedly") is not a word of its
                     // own.
                     let after_hyphen = t.start > 0 && text[t.start - 1] == b'-';
-                    if !after_hyphen && let Some(vector) = m.vector_of(&key) {
-                        topic.push(TopicWord {
-                            token: t,
-                            word: w,
-                            hash: key.hash,
-                            vector,
-                        });
+                    if !after_hyphen && let Some((i, vector)) = m.vector_entry_of(&key) {
+                        // `None` only for a corrupt index, which the loader rules out.
+                        if let Some(unit) = units.get(i) {
+                            topic.push(TopicWord {
+                                token: t,
+                                word: w,
+                                hash: key.hash,
+                                entry: i,
+                                vector,
+                                unit,
+                            });
+                        }
                     }
                 }
             }
         }
         if topic.len() >= MIN_CONTEXT {
-            SCRATCH.with_borrow_mut(|scratch| hits.extend(topic_hits(doc, &topic, scratch)));
+            SCRATCH.with_borrow_mut(|scratch| {
+                hits.extend(topic_hits(doc, &topic, units.len(), scratch));
+            });
         }
         hits
     }
@@ -248,23 +256,28 @@ struct TopicWord<'d, 'm> {
     token: &'d Token,
     word: &'d [u8],
     hash: u64,
+    /// Index of the word's vector in the model's vector table.
+    entry: usize,
     vector: WordVector<'m>,
+    /// [`WordVector::unit`] of `vector`, from [`Model::unit_vectors`].
+    unit: &'m [f32; DIM],
 }
 
 /// `oddity.topic`: words that fit their surroundings far worse than usual. Compiled for AVX2
 /// too, chosen at run time: twice the floats per instruction in the vector loops, and the same
 /// results, since each float operation rounds the same way at any width.
 #[multiversion(targets("x86_64+avx2"))]
-fn topic_hits(doc: &Document, words: &[TopicWord], scratch: &mut Scratch) -> Vec<Hit> {
-    let Scratch {
-        units,
-        prefix,
-        repeats,
-    } = scratch;
-    let repeated = repeats.find(words);
-    // Unit vectors and running sums of them, so each window's sum costs one subtraction (adding
-    // a zero vector changes nothing: no sum is ever -0.0). Kept in rings that only hold the
-    // words a window can reach, computed in order as the windows move: memory stays the same
+fn topic_hits(
+    doc: &Document,
+    words: &[TopicWord],
+    units: usize,
+    scratch: &mut Scratch,
+) -> Vec<Hit> {
+    let Scratch { prefix, repeats } = scratch;
+    let repeated = repeats.find(words, units);
+    // Running sums of the unit vectors, so each window's sum costs one subtraction (adding a
+    // zero vector changes nothing: no sum is ever -0.0). Kept in a ring that only holds the
+    // sums a window can reach, computed in order as the windows move: memory stays the same
     // for any length of article, and every sum is the same float as a full table would hold.
     // Every slot is written before it is read, except the first sum, which is zero.
     let mut running = [0f32; DIM];
@@ -272,15 +285,22 @@ fn topic_hits(doc: &Document, words: &[TopicWord], scratch: &mut Scratch) -> Vec
     // Running sums computed so far: `prefix` holds sums 0..summed (the last RING of them).
     let mut summed = 1;
     let mut hits = Vec::new();
-    for (i, TopicWord { token, vector, .. }) in words.iter().enumerate() {
+    for (
+        i,
+        TopicWord {
+            token,
+            vector,
+            unit,
+            ..
+        },
+    ) in words.iter().enumerate()
+    {
         let lo = i.saturating_sub(HALF_WINDOW);
         let hi = (i + HALF_WINDOW + 1).min(words.len());
         while summed <= hi {
             let k = summed;
-            let u = &mut units[(k - 1) % RING];
-            words[k - 1].vector.unit_into(u);
             // The last sum is kept in hand (in registers) rather than read back from the ring.
-            for (r, x) in running.iter_mut().zip(u.iter()) {
+            for (r, x) in running.iter_mut().zip(words[k - 1].unit) {
                 *r += x;
             }
             prefix[k % RING] = running;
@@ -290,7 +310,7 @@ fn topic_hits(doc: &Document, words: &[TopicWord], scratch: &mut Scratch) -> Vec
         if repeated[i] {
             continue;
         }
-        let (unit, high, low) = (&units[i % RING], &prefix[hi % RING], &prefix[lo % RING]);
+        let (unit, high, low) = (*unit, &prefix[hi % RING], &prefix[lo % RING]);
         // Most words fit well enough that a fast, reordered cosine rules them out; the
         // margin is a hundred times its rounding error.
         if rough_fit(unit, high, low) >= TOPIC_COSINE + ROUGH_MARGIN {
@@ -349,27 +369,32 @@ fn rough_fit(unit: &[f32; DIM], hi: &[f32; DIM], lo: &[f32; DIM]) -> f32 {
     dot.iter().sum::<f32>() / square.iter().sum::<f32>().sqrt()
 }
 
-/// Buffers [`topic_hits`] reuses from one article to the next on the same thread: the rings
-/// are 128 KB, which allocating and zeroing per article would cost more than the pass itself
-/// on short articles.
+/// Buffers [`topic_hits`] reuses from one article to the next on the same thread: the ring
+/// is 64 KB, which allocating and zeroing per article would cost more than the pass itself on
+/// short articles.
 struct Scratch {
-    units: Box<[[f32; DIM]; RING]>,
     prefix: Box<[[f32; DIM]; RING]>,
     repeats: Repeats,
 }
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch {
-        units: Box::new([[0f32; DIM]; RING]),
         prefix: Box::new([[0f32; DIM]; RING]),
         repeats: Repeats::default(),
     });
 }
 
-/// Finds the words an article repeats: an open-addressing table keyed by the hash already
-/// computed for the model.
+/// Finds the words an article repeats. Equal words have the same vector-table entry, so a table
+/// of the last article each entry was seen in finds them without hashing; two different words
+/// on one entry (a fingerprint shared by chance) send the article to an open-addressing table
+/// keyed by the words' hashes.
 #[derive(Default)]
 struct Repeats {
+    /// For each vector-table entry: the stamp of the article it was last seen in and the index
+    /// of its first word there. Kept from one article to the next, never cleared.
+    seen: Vec<(u32, u32)>,
+    /// The current article's stamp (0: never used, so a fresh table matches no article).
+    stamp: u32,
     /// Index of the first occurrence of the word in each slot, `u32::MAX` if empty.
     table: Vec<u32>,
     /// For each word, whether the same word occurs elsewhere among the words.
@@ -377,8 +402,38 @@ struct Repeats {
 }
 
 impl Repeats {
-    /// For each of `words`, whether the same word occurs elsewhere among them.
-    fn find(&mut self, words: &[TopicWord]) -> &[bool] {
+    /// For each of `words`, whether the same word occurs elsewhere among them; `entries`: the
+    /// number of vector-table entries.
+    fn find(&mut self, words: &[TopicWord], entries: usize) -> &[bool] {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 || self.seen.len() != entries {
+            self.seen.clear();
+            self.seen.resize(entries, (0, 0));
+            self.stamp = 1;
+        }
+        self.repeated.clear();
+        self.repeated.resize(words.len(), false);
+        for (i, w) in words.iter().enumerate() {
+            let Some(seen) = self.seen.get_mut(w.entry) else {
+                return self.find_by_hash(words);
+            };
+            if seen.0 != self.stamp {
+                *seen = (self.stamp, i as u32);
+                continue;
+            }
+            let j = seen.1 as usize;
+            if words[j].word != w.word {
+                return self.find_by_hash(words);
+            }
+            // A later occurrence: both it and the first are repeats.
+            self.repeated[j] = true;
+            self.repeated[i] = true;
+        }
+        &self.repeated
+    }
+
+    /// [`Repeats::find`] through a table keyed by the words' hashes.
+    fn find_by_hash(&mut self, words: &[TopicWord]) -> &[bool] {
         let slots = (words.len() * 2).next_power_of_two();
         self.table.clear();
         self.table.resize(slots, u32::MAX);
@@ -393,7 +448,6 @@ impl Repeats {
                         break;
                     }
                     j if words[j as usize].hash == w.hash && words[j as usize].word == w.word => {
-                        // A later occurrence: both it and the first are repeats.
                         self.repeated[j as usize] = true;
                         self.repeated[i] = true;
                         break;
@@ -605,18 +659,32 @@ mod tests {
             .iter()
             .map(|t| {
                 let w = doc.word(t);
+                let (entry, vector) = m.vector_entry_of(&WordKey::new(w)).unwrap();
                 TopicWord {
                     token: t,
                     word: w.as_bytes(),
                     hash: hash_word(w),
-                    vector: m.vector(w).unwrap(),
+                    entry,
+                    vector,
+                    unit: &m.unit_vectors()[entry],
                 }
             })
             .collect();
+        let entries = m.sizes().2;
         let mut repeats = Repeats::default();
-        assert_eq!(repeats.find(&words), [true, false, true, false]);
+        assert_eq!(repeats.find(&words, entries), [true, false, true, false]);
         // Reused for a shorter article, nothing of the first one is left.
-        assert_eq!(repeats.find(&words[1..3]), [false, false]);
+        assert_eq!(repeats.find(&words[1..3], entries), [false, false]);
+        assert_eq!(repeats.find(&words[..3], entries), [true, false, true]);
+        // Two different words on one entry (a shared fingerprint) are told apart by their
+        // text, and an entry outside the table is no error.
+        let mut odd = Vec::new();
+        for (w, entry) in words.iter().zip([0, 0, 7, entries + 5]) {
+            odd.push(TopicWord { entry, ..*w });
+        }
+        assert_eq!(repeats.find(&odd, entries), [true, false, true, false]);
+        let by_hash = repeats.find_by_hash(&words).to_vec();
+        assert_eq!(repeats.find(&words, entries), by_hash);
     }
 
     #[test]
