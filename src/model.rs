@@ -31,9 +31,8 @@
 //! two or three cache lines.
 
 use crate::error::{Error, Result};
-use multiversion::multiversion;
 use std::borrow::Cow;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub mod train;
 
@@ -567,6 +566,9 @@ fn bits_for(n: usize) -> u32 {
     b
 }
 
+/// Source of [`Model::id`].
+static NEXT_MODEL_ID: AtomicU64 = AtomicU64::new(0);
+
 /// A loaded model: word and pair counts.
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -579,9 +581,8 @@ pub struct Model {
     vectors: Table,
     /// Where it came from, for messages.
     pub name: String,
-    /// [`WordVector::unit`] of every vector-table entry, computed on first use: a detector
-    /// that sums the vectors of a whole article then converts none of them.
-    units: OnceLock<Box<[[f32; DIM]]>>,
+    /// See [`Model::id`].
+    id: u64,
 }
 
 impl Model {
@@ -672,7 +673,7 @@ impl Model {
             bigrams,
             vectors,
             name,
-            units: OnceLock::new(),
+            id: NEXT_MODEL_ID.fetch_add(1, Ordering::Relaxed),
         })
     }
 
@@ -717,7 +718,8 @@ impl Model {
         record.try_into().ok().map(WordVector)
     }
 
-    /// [`Model::vector_of`], with the vector's index into [`Model::unit_vectors`].
+    /// [`Model::vector_of`], with the vector's index in the vector table (below the third of
+    /// [`Model::sizes`]), by which a caller can cache what it derives from the vector.
     #[inline]
     pub fn vector_entry_of(&self, key: &WordKey) -> Option<(usize, WordVector<'_>)> {
         let i = self.vectors.find(&self.bytes, key.hash)?;
@@ -725,19 +727,10 @@ impl Model {
         Some((i, WordVector(record)))
     }
 
-    /// The unit vector of every topic vector, by the index [`Model::vector_entry_of`] gives:
-    /// computed once, on first use (36,656 vectors in the default model: about a millisecond).
-    pub fn unit_vectors(&self) -> &[[f32; DIM]] {
-        self.units.get_or_init(|| {
-            let mut units = vec![[0f32; DIM]; self.vectors.len].into_boxed_slice();
-            let t = &self.vectors;
-            if t.width == RECORD
-                && let Some(records) = self.bytes.get(t.vals..t.vals + t.len * RECORD)
-            {
-                unit_vectors_of(records, &mut units);
-            }
-            units
-        })
+    /// Unique to this model among those loaded in the process (a clone shares it: same
+    /// content), so that a cache keyed by vector-table entries can tell which model filled it.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// Count of the adjacent pair `w1 w2` (0 if unseen). Pairs of function words, and pairs
@@ -867,18 +860,6 @@ impl WordVector<'_> {
     }
 }
 
-/// [`WordVector::unit`] of each record. Compiled for AVX2 too, chosen at run time: eight
-/// floats per instruction, and the same results, since each operation rounds the same way at
-/// any width.
-#[multiversion(targets("x86_64+avx2"))]
-fn unit_vectors_of(records: &[u8], units: &mut [[f32; DIM]]) {
-    for (u, r) in units.iter_mut().zip(records.chunks_exact(RECORD)) {
-        if let Some(r) = r.first_chunk::<RECORD>() {
-            WordVector(r).unit_into(u);
-        }
-    }
-}
-
 /// A direction and its usual fit (mean and standard deviation of a cosine) as a stored record:
 /// each component scaled so the largest is ±127.
 pub fn quantize_vector(v: &[f32; DIM], mean: f32, sd: f32) -> [u8; RECORD] {
@@ -971,22 +952,22 @@ mod tests {
     }
 
     #[test]
-    fn unit_vectors_are_looked_up_with_their_vector() {
+    fn vectors_are_found_with_their_entry() {
         let m = Model::embedded().unwrap();
-        let units = m.unit_vectors();
-        assert_eq!(units.len(), m.sizes().2);
+        let mut entries = Vec::new();
         for w in ["minister", "lyricist", "bridge", "economy"] {
             let (i, v) = m.vector_entry_of(&WordKey::new(w)).unwrap();
-            assert_eq!(units[i], v.unit(), "{w}");
-            assert_eq!(units[i], m.vector(w).unwrap().unit(), "{w}");
+            assert!(i < m.sizes().2, "{w}");
+            assert_eq!(v.unit(), m.vector(w).unwrap().unit(), "{w}");
+            entries.push(i);
         }
+        entries.dedup();
+        assert_eq!(entries.len(), 4);
         assert!(m.vector_entry_of(&WordKey::new("the")).is_none());
-        // A model without vectors has no unit vectors either.
-        let mut u = vec![(hash_word("huge"), quantize(1000.0))];
-        let bytes = Model::write(1e6, &mut u, &mut [], &mut []);
-        let m = Model::from_bytes(Cow::Owned(bytes), "t".into()).unwrap();
-        assert!(m.unit_vectors().is_empty());
-        assert!(m.vector_entry_of(&WordKey::new("huge")).is_none());
+        // Each loaded model has its own id; a clone is the same model.
+        let other = Model::embedded().unwrap();
+        assert_ne!(m.id(), other.id());
+        assert_eq!(m.id(), m.clone().id());
     }
 
     #[test]

@@ -100,7 +100,6 @@ impl Detector for Oddity {
         // Words as bytes: slicing a `str` checks both ends for character boundaries.
         let folded = doc.norm.folded.as_bytes();
         let text = doc.norm.text.as_bytes();
-        let units = m.unit_vectors();
         for s in &doc.sentences {
             // The previous token, if it can start a pair: its index, key and count once looked
             // up.
@@ -182,25 +181,21 @@ impl Detector for Oddity {
                     // The tail of a hyphenated word ("single-handedly") is not a word of its
                     // own.
                     let after_hyphen = t.start > 0 && text[t.start - 1] == b'-';
-                    if !after_hyphen && let Some((i, vector)) = m.vector_entry_of(&key) {
-                        // `None` only for a corrupt index, which the loader rules out.
-                        if let Some(unit) = units.get(i) {
-                            topic.push(TopicWord {
-                                token: t,
-                                word: w,
-                                hash: key.hash,
-                                entry: i,
-                                vector,
-                                unit,
-                            });
-                        }
+                    if !after_hyphen && let Some((entry, vector)) = m.vector_entry_of(&key) {
+                        topic.push(TopicWord {
+                            token: t,
+                            word: w,
+                            hash: key.hash,
+                            entry,
+                            vector,
+                        });
                     }
                 }
             }
         }
         if topic.len() >= MIN_CONTEXT {
             SCRATCH.with_borrow_mut(|scratch| {
-                hits.extend(topic_hits(doc, &topic, units.len(), scratch));
+                hits.extend(topic_hits(doc, m, &topic, scratch));
             });
         }
         hits
@@ -259,22 +254,21 @@ struct TopicWord<'d, 'm> {
     /// Index of the word's vector in the model's vector table.
     entry: usize,
     vector: WordVector<'m>,
-    /// [`WordVector::unit`] of `vector`, from [`Model::unit_vectors`].
-    unit: &'m [f32; DIM],
 }
 
 /// `oddity.topic`: words that fit their surroundings far worse than usual. Compiled for AVX2
 /// too, chosen at run time: twice the floats per instruction in the vector loops, and the same
 /// results, since each float operation rounds the same way at any width.
 #[multiversion(targets("x86_64+avx2"))]
-fn topic_hits(
-    doc: &Document,
-    words: &[TopicWord],
-    units: usize,
-    scratch: &mut Scratch,
-) -> Vec<Hit> {
-    let Scratch { prefix, repeats } = scratch;
-    let repeated = repeats.find(words, units);
+fn topic_hits(doc: &Document, m: &Model, words: &[TopicWord], scratch: &mut Scratch) -> Vec<Hit> {
+    let Scratch {
+        prefix,
+        repeats,
+        units,
+    } = scratch;
+    let entries = m.sizes().2;
+    units.prepare(m.id(), entries);
+    let repeated = repeats.find(words, entries);
     // Running sums of the unit vectors, so each window's sum costs one subtraction (adding a
     // zero vector changes nothing: no sum is ever -0.0). Kept in a ring that only holds the
     // sums a window can reach, computed in order as the windows move: memory stays the same
@@ -289,8 +283,8 @@ fn topic_hits(
         i,
         TopicWord {
             token,
+            entry,
             vector,
-            unit,
             ..
         },
     ) in words.iter().enumerate()
@@ -299,8 +293,9 @@ fn topic_hits(
         let hi = (i + HALF_WINDOW + 1).min(words.len());
         while summed <= hi {
             let k = summed;
+            let w = &words[k - 1];
             // The last sum is kept in hand (in registers) rather than read back from the ring.
-            for (r, x) in running.iter_mut().zip(words[k - 1].unit) {
+            for (r, x) in running.iter_mut().zip(units.unit(w.entry, &w.vector)) {
                 *r += x;
             }
             prefix[k % RING] = running;
@@ -310,7 +305,9 @@ fn topic_hits(
         if repeated[i] {
             continue;
         }
-        let (unit, high, low) = (*unit, &prefix[hi % RING], &prefix[lo % RING]);
+        // Computed when the running sums reached this word.
+        let unit = units.unit(*entry, vector);
+        let (high, low) = (&prefix[hi % RING], &prefix[lo % RING]);
         // Most words fit well enough that a fast, reordered cosine rules them out; the
         // margin is a hundred times its rounding error.
         if rough_fit(unit, high, low) >= TOPIC_COSINE + ROUGH_MARGIN {
@@ -375,13 +372,50 @@ fn rough_fit(unit: &[f32; DIM], hi: &[f32; DIM], lo: &[f32; DIM]) -> f32 {
 struct Scratch {
     prefix: Box<[[f32; DIM]; RING]>,
     repeats: Repeats,
+    units: UnitVectors,
 }
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch {
         prefix: Box::new([[0f32; DIM]; RING]),
         repeats: Repeats::default(),
+        units: UnitVectors::default(),
     });
+}
+
+/// [`WordVector::unit`] by vector-table entry, computed the first time this thread meets the
+/// word: a word's unit vector is then reused by every article, and a run touches only the
+/// entries of the words it meets (the table is allocated zeroed, so untouched entries cost no
+/// memory), where converting the whole table up front would add a few milliseconds to
+/// start-up.
+#[derive(Default)]
+struct UnitVectors {
+    /// [`Model::id`] of the model the entries were computed from.
+    model: Option<u64>,
+    units: Vec<[f32; DIM]>,
+    ready: Vec<bool>,
+}
+
+impl UnitVectors {
+    /// Makes the cache hold the `entries` vectors of model `id`, emptied if it held another's.
+    fn prepare(&mut self, id: u64, entries: usize) {
+        if self.model != Some(id) || self.units.len() != entries {
+            self.model = Some(id);
+            self.units = vec![[0f32; DIM]; entries];
+            self.ready = vec![false; entries];
+        }
+    }
+
+    /// The unit vector of `vector`, entry `entry` of the model prepared for.
+    #[inline(always)]
+    fn unit(&mut self, entry: usize, vector: &WordVector) -> &[f32; DIM] {
+        // Entries come from the model's own table, so they are below its size.
+        if !self.ready[entry] {
+            vector.unit_into(&mut self.units[entry]);
+            self.ready[entry] = true;
+        }
+        &self.units[entry]
+    }
 }
 
 /// Finds the words an article repeats. Equal words have the same vector-table entry, so a table
@@ -666,7 +700,6 @@ mod tests {
                     hash: hash_word(w),
                     entry,
                     vector,
-                    unit: &m.unit_vectors()[entry],
                 }
             })
             .collect();
@@ -685,6 +718,26 @@ mod tests {
         assert_eq!(repeats.find(&odd, entries), [true, false, true, false]);
         let by_hash = repeats.find_by_hash(&words).to_vec();
         assert_eq!(repeats.find(&words, entries), by_hash);
+    }
+
+    #[test]
+    fn unit_vectors_are_computed_once_per_model() {
+        let m = Model::embedded().unwrap();
+        let mut units = UnitVectors::default();
+        units.prepare(m.id(), m.sizes().2);
+        for w in ["minister", "lyricist", "bridge"] {
+            let (entry, vector) = m.vector_entry_of(&WordKey::new(w)).unwrap();
+            assert_eq!(*units.unit(entry, &vector), vector.unit(), "{w}");
+            // A second meeting reads what the first computed.
+            assert_eq!(*units.unit(entry, &vector), vector.unit(), "{w}");
+        }
+        // Another model's entries are not taken for this one's.
+        let (entry, vector) = m.vector_entry_of(&WordKey::new("minister")).unwrap();
+        let other = Model::embedded().unwrap();
+        units.prepare(other.id(), other.sizes().2);
+        assert!(!units.ready[entry]);
+        units.prepare(m.id(), m.sizes().2);
+        assert_eq!(*units.unit(entry, &vector), vector.unit());
     }
 
     #[test]
