@@ -32,6 +32,7 @@
 
 use crate::error::{Error, Result};
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub mod train;
 
@@ -486,9 +487,9 @@ impl Table {
         }
     }
 
-    /// The value of key `h`.
+    /// The index of key `h` among the table's entries.
     #[inline]
-    fn get<'a>(&self, bytes: &'a [u8], h: u64) -> Option<&'a [u8]> {
+    fn find(&self, bytes: &[u8], h: u64) -> Option<usize> {
         // The top `bits` bits of `h` (none for 0 bits, where `h >> 64` would overflow).
         let bucket = ((h >> 1) >> (63 - self.bits)) as usize;
         let fp = (h as u32).to_le_bytes();
@@ -501,7 +502,19 @@ impl Table {
         let hi = ((starts >> 32) as usize).min(self.len);
         // The bucket's fingerprints as one slice, so the scan has no bounds check per key.
         let keys = bytes.get(self.keys + lo * 4..self.keys + hi * 4)?;
-        let i = lo + keys.chunks_exact(4).position(|k| k == fp)?;
+        Some(lo + keys.chunks_exact(4).position(|k| k == fp)?)
+    }
+
+    /// The value of entry `i`, of a table whose values are `W` bytes wide.
+    #[inline]
+    fn value<'a, const W: usize>(&self, bytes: &'a [u8], i: usize) -> Option<&'a [u8; W]> {
+        bytes.get(self.vals + i * W..)?.first_chunk::<W>()
+    }
+
+    /// The value of key `h`.
+    #[inline]
+    fn get<'a>(&self, bytes: &'a [u8], h: u64) -> Option<&'a [u8]> {
+        let i = self.find(bytes, h)?;
         bytes.get(self.vals + i * self.width..self.vals + (i + 1) * self.width)
     }
 
@@ -556,6 +569,9 @@ fn bits_for(n: usize) -> u32 {
     b
 }
 
+/// Source of [`Model::id`].
+static NEXT_MODEL_ID: AtomicU64 = AtomicU64::new(0);
+
 /// A loaded model: word and pair counts.
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -568,6 +584,8 @@ pub struct Model {
     vectors: Table,
     /// Where it came from, for messages.
     pub name: String,
+    /// See [`Model::id`].
+    id: u64,
 }
 
 impl Model {
@@ -654,6 +672,7 @@ impl Model {
             bigrams,
             vectors,
             name,
+            id: NEXT_MODEL_ID.fetch_add(1, Ordering::Relaxed),
         })
     }
 
@@ -681,7 +700,8 @@ impl Model {
     #[inline]
     pub fn count_of(&self, key: &WordKey) -> f64 {
         self.unigrams
-            .get(&self.bytes, key.hash)
+            .find(&self.bytes, key.hash)
+            .and_then(|i| self.unigrams.value::<1>(&self.bytes, i))
             .map_or(0.0, |v| self.levels[usize::from(v[0])])
     }
 
@@ -697,6 +717,21 @@ impl Model {
         record.try_into().ok().map(WordVector)
     }
 
+    /// [`Model::vector_of`], with the vector's index in the vector table (below the third of
+    /// [`Model::sizes`]), by which a caller can cache what it derives from the vector.
+    #[inline]
+    pub fn vector_entry_of(&self, key: &WordKey) -> Option<(usize, WordVector<'_>)> {
+        let i = self.vectors.find(&self.bytes, key.hash)?;
+        let record = self.vectors.value::<RECORD>(&self.bytes, i)?;
+        Some((i, WordVector(record)))
+    }
+
+    /// Unique to this model among those loaded in the process (a clone shares it: same
+    /// content), so that a cache keyed by vector-table entries can tell which model filled it.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
     /// Count of the adjacent pair `w1 w2` (0 if unseen). Pairs of function words, and pairs
     /// too rare to be judged, are not stored.
     pub fn pair_count(&self, w1: &str, w2: &str) -> f64 {
@@ -706,7 +741,8 @@ impl Model {
     /// [`Model::pair_count`] with `w1` already hashed.
     pub fn pair_count_of(&self, w1: &WordKey, w2: &[u8]) -> f64 {
         self.bigrams
-            .get(&self.bytes, w1.pair_hash(w2))
+            .find(&self.bytes, w1.pair_hash(w2))
+            .and_then(|i| self.bigrams.value::<1>(&self.bytes, i))
             .map_or(0.0, |v| self.levels[usize::from(v[0])])
     }
 
@@ -817,14 +853,21 @@ impl WordVector<'_> {
     /// This vector scaled to unit length (zero if it is zero).
     #[inline(always)]
     pub fn unit(&self) -> [f32; DIM] {
-        let norm = self.norm();
         let mut unit = [0f32; DIM];
-        if norm > 0.0 {
-            for (u, &b) in unit.iter_mut().zip(&self.0[..DIM]) {
-                *u = f32::from(b as i8) / norm;
-            }
-        }
+        self.unit_into(&mut unit);
         unit
+    }
+
+    /// [`WordVector::unit`] written into `out`, so a caller filling a buffer copies nothing.
+    #[inline(always)]
+    pub fn unit_into(&self, out: &mut [f32; DIM]) {
+        let norm = self.norm();
+        // A zero vector's direction is zero: 0/0 would be NaN. Dividing by one keeps it zero
+        // without a second loop.
+        let norm = if norm > 0.0 { norm } else { 1.0 };
+        for (u, &b) in out.iter_mut().zip(&self.0[..DIM]) {
+            *u = f32::from(b as i8) / norm;
+        }
     }
 
     /// Cosine between this vector and `other`.
@@ -925,6 +968,25 @@ mod tests {
                 assert_eq!(*u, v.get(i) / norm, "{w} {i}");
             }
         }
+    }
+
+    #[test]
+    fn vectors_are_found_with_their_entry() {
+        let m = Model::embedded().unwrap();
+        let mut entries = Vec::new();
+        for w in ["minister", "lyricist", "bridge", "economy"] {
+            let (i, v) = m.vector_entry_of(&WordKey::new(w)).unwrap();
+            assert!(i < m.sizes().2, "{w}");
+            assert_eq!(v.unit(), m.vector(w).unwrap().unit(), "{w}");
+            entries.push(i);
+        }
+        entries.dedup();
+        assert_eq!(entries.len(), 4);
+        assert!(m.vector_entry_of(&WordKey::new("the")).is_none());
+        // Each loaded model has its own id; a clone is the same model.
+        let other = Model::embedded().unwrap();
+        assert_ne!(m.id(), other.id());
+        assert_eq!(m.id(), m.clone().id());
     }
 
     #[test]

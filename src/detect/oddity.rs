@@ -25,8 +25,8 @@
 use super::{Detector, Hit};
 use crate::finding::{Category, Severity};
 use crate::model::train::pairable_key;
-use crate::model::{DIM, Model, WordKey, WordVector, hash_word_const};
-use crate::segment::{Document, Sentence, Token, TokenKind};
+use crate::model::{DIM, Model, UNSCORED_WORDS, WordKey, WordVector, hash_word_const};
+use crate::segment::{Document, Sentence, Token, TokenKind, word_hash};
 use multiversion::multiversion;
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -39,8 +39,8 @@ pub const MIN_EXPECTED: f64 = 40.0;
 /// Content words on each side that make up a word's surroundings for `oddity.topic` (the model
 /// measures each word's usual fit over stretches of 150 content words).
 const HALF_WINDOW: usize = 75;
-/// Slots of the rings of unit vectors and running sums: more than the `2 * HALF_WINDOW + 2`
-/// sums a window reaches, a power of two.
+/// Slots of the ring of running sums: more than the `2 * HALF_WINDOW + 2` sums a window
+/// reaches, a power of two.
 const RING: usize = 256;
 
 /// `oddity.topic` flags a word whose fit (cosine between its vector and the sum of the others
@@ -58,11 +58,15 @@ const MIN_CONTEXT: usize = 40;
 
 pub struct Oddity {
     model: Arc<Model>,
+    unscored: UnscoredWords,
 }
 
 impl Oddity {
     pub fn new(model: Arc<Model>) -> Oddity {
-        Oddity { model }
+        Oddity {
+            model,
+            unscored: UnscoredWords::new(),
+        }
     }
 }
 
@@ -97,23 +101,37 @@ impl Detector for Oddity {
         let folded = doc.norm.folded.as_bytes();
         let text = doc.norm.text.as_bytes();
         for s in &doc.sentences {
-            // The previous token, if it can start a pair, and its count once looked up.
-            let mut prev: Option<(&Token, WordKey, Option<f64>)> = None;
-            for (k, t) in doc.tokens[s.tokens.clone()].iter().enumerate() {
-                let first = prev.take();
+            // The previous token, if it can start a pair: its index, key and count once looked
+            // up.
+            let mut prev: Option<(usize, &Token, WordKey, Option<f64>)> = None;
+            // Tokens are visited through their match words, which carry the hash segmentation
+            // computed anyway: punctuation has none (the adjacency test below stands in for
+            // it), and an expanded token ("cannot") has two, of which the first is enough.
+            let mut last_token = usize::MAX;
+            for mw in &doc.words[s.words.clone()] {
+                let ti = mw.token as usize;
+                if ti == last_token {
+                    continue;
+                }
+                last_token = ti;
+                let first = prev.take().filter(|p| p.0 + 1 == ti);
+                let Some(t) = doc.tokens.get(ti) else {
+                    continue;
+                };
                 if t.kind != TokenKind::Word {
                     continue;
                 }
+                let k = ti - s.tokens.start;
                 let w = &folded[t.start..t.end];
                 // [`pairable_key`], spelt out so that "and" is spotted by the hash in hand.
                 if w.len() < 2 {
                     continue;
                 }
-                let Some(key) = WordKey::of_letters(w) else {
-                    continue;
-                };
-                if key.is_unscored() {
-                    if key.hash == AND {
+                // A match word that is the whole token is the token's folded text, so its hash
+                // tells a function word without hashing the word again for the model.
+                let whole = mw.len as usize == t.end - t.start;
+                if whole && self.unscored.contains(mw.hash) {
+                    if mw.hash == self.unscored.and {
                         reduplication(doc, s, k, m, &mut hits);
                     }
                     continue;
@@ -129,10 +147,24 @@ impl Detector for Oddity {
                             .next()
                             .is_some_and(char::is_uppercase),
                     };
+                // Such a name takes part in nothing, so it is not hashed either (unless it might
+                // be a function word, which only the model's hash can tell here).
+                if whole && capitalised && k > 0 {
+                    continue;
+                }
+                let Some(key) = WordKey::of_letters(w) else {
+                    continue;
+                };
+                if !whole && key.is_unscored() {
+                    if key.hash == AND {
+                        reduplication(doc, s, k, m, &mut hits);
+                    }
+                    continue;
+                }
                 // Counts are looked up only for words in a pair: most content words are
                 // followed by a function word or punctuation.
                 let mut count = None;
-                if let Some((a, k1, c1)) = first
+                if let Some((_, a, k1, c1)) = first
                     && !capitalised
                     && !is_adverb(w)
                 {
@@ -145,15 +177,16 @@ impl Detector for Oddity {
                     }
                 }
                 if !(capitalised && k > 0) {
-                    prev = Some((t, key, count));
+                    prev = Some((ti, t, key, count));
                     // The tail of a hyphenated word ("single-handedly") is not a word of its
                     // own.
                     let after_hyphen = t.start > 0 && text[t.start - 1] == b'-';
-                    if !after_hyphen && let Some(vector) = m.vector_of(&key) {
+                    if !after_hyphen && let Some((entry, vector)) = m.vector_entry_of(&key) {
                         topic.push(TopicWord {
                             token: t,
                             word: w,
                             hash: key.hash,
+                            entry,
                             vector,
                         });
                     }
@@ -161,9 +194,54 @@ impl Detector for Oddity {
             }
         }
         if topic.len() >= MIN_CONTEXT {
-            SCRATCH.with_borrow_mut(|scratch| hits.extend(topic_hits(doc, &topic, scratch)));
+            SCRATCH.with_borrow_mut(|scratch| {
+                hits.extend(topic_hits(doc, m, &topic, scratch));
+            });
         }
         hits
+    }
+}
+
+/// [`UNSCORED_WORDS`] keyed by [`MatchWord::hash`](crate::segment::MatchWord::hash): an
+/// open-addressing table (0: an empty slot).
+struct UnscoredWords {
+    slots: Box<[u64; UNSCORED_SLOTS]>,
+    /// The hash of "and", whose neighbours `oddity.reduplication` compares.
+    and: u64,
+}
+
+/// Slots of [`UnscoredWords`]: a power of two, about four times the number of words, so a miss
+/// (a content word) usually ends at the first slot.
+const UNSCORED_SLOTS: usize = 1024;
+
+impl UnscoredWords {
+    fn new() -> UnscoredWords {
+        let mut slots = Box::new([0u64; UNSCORED_SLOTS]);
+        for w in UNSCORED_WORDS {
+            let h = word_hash(w);
+            let mut slot = h as usize % UNSCORED_SLOTS;
+            while slots[slot] != 0 && slots[slot] != h {
+                slot = (slot + 1) % UNSCORED_SLOTS;
+            }
+            slots[slot] = h;
+        }
+        UnscoredWords {
+            slots,
+            and: word_hash("and"),
+        }
+    }
+
+    /// Is the word of this hash one of [`UNSCORED_WORDS`]?
+    #[inline]
+    fn contains(&self, h: u64) -> bool {
+        let mut slot = h as usize % UNSCORED_SLOTS;
+        loop {
+            match self.slots[slot] {
+                0 => return false,
+                x if x == h => return true,
+                _ => slot = (slot + 1) % UNSCORED_SLOTS,
+            }
+        }
     }
 }
 
@@ -173,6 +251,8 @@ struct TopicWord<'d, 'm> {
     token: &'d Token,
     word: &'d [u8],
     hash: u64,
+    /// Index of the word's vector in the model's vector table.
+    entry: usize,
     vector: WordVector<'m>,
 }
 
@@ -180,41 +260,54 @@ struct TopicWord<'d, 'm> {
 /// too, chosen at run time: twice the floats per instruction in the vector loops, and the same
 /// results, since each float operation rounds the same way at any width.
 #[multiversion(targets("x86_64+avx2"))]
-fn topic_hits(doc: &Document, words: &[TopicWord], scratch: &mut Scratch) -> Vec<Hit> {
+fn topic_hits(doc: &Document, m: &Model, words: &[TopicWord], scratch: &mut Scratch) -> Vec<Hit> {
     let Scratch {
-        units,
         prefix,
         repeats,
+        units,
     } = scratch;
-    let repeated = repeats.find(words);
-    // Unit vectors and running sums of them, so each window's sum costs one subtraction (adding
-    // a zero vector changes nothing: no sum is ever -0.0). Kept in rings that only hold the
-    // words a window can reach, computed in order as the windows move: memory stays the same
+    let entries = m.sizes().2;
+    units.prepare(m.id(), entries);
+    let repeated = repeats.find(words, entries);
+    // Running sums of the unit vectors, so each window's sum costs one subtraction (adding a
+    // zero vector changes nothing: no sum is ever -0.0). Kept in a ring that only holds the
+    // sums a window can reach, computed in order as the windows move: memory stays the same
     // for any length of article, and every sum is the same float as a full table would hold.
     // Every slot is written before it is read, except the first sum, which is zero.
-    prefix[0] = [0f32; DIM];
+    let mut running = [0f32; DIM];
+    prefix[0] = running;
     // Running sums computed so far: `prefix` holds sums 0..summed (the last RING of them).
     let mut summed = 1;
     let mut hits = Vec::new();
-    for (i, TopicWord { token, vector, .. }) in words.iter().enumerate() {
+    for (
+        i,
+        TopicWord {
+            token,
+            entry,
+            vector,
+            ..
+        },
+    ) in words.iter().enumerate()
+    {
         let lo = i.saturating_sub(HALF_WINDOW);
         let hi = (i + HALF_WINDOW + 1).min(words.len());
         while summed <= hi {
             let k = summed;
-            units[(k - 1) % RING] = words[k - 1].vector.unit();
-            let last = prefix[(k - 1) % RING];
-            let u = &units[(k - 1) % RING];
-            // Written in place: a running sum of 64 floats would not fit in registers.
-            for ((next, l), x) in prefix[k % RING].iter_mut().zip(&last).zip(u) {
-                *next = l + x;
+            let w = &words[k - 1];
+            // The last sum is kept in hand (in registers) rather than read back from the ring.
+            for (r, x) in running.iter_mut().zip(units.unit(w.entry, &w.vector)) {
+                *r += x;
             }
+            prefix[k % RING] = running;
             summed += 1;
         }
         // A word the article repeats is its topic, not a slip.
         if repeated[i] {
             continue;
         }
-        let (unit, high, low) = (&units[i % RING], &prefix[hi % RING], &prefix[lo % RING]);
+        // Computed when the running sums reached this word.
+        let unit = units.unit(*entry, vector);
+        let (high, low) = (&prefix[hi % RING], &prefix[lo % RING]);
         // Most words fit well enough that a fast, reordered cosine rules them out; the
         // margin is a hundred times its rounding error.
         if rough_fit(unit, high, low) >= TOPIC_COSINE + ROUGH_MARGIN {
@@ -273,27 +366,69 @@ fn rough_fit(unit: &[f32; DIM], hi: &[f32; DIM], lo: &[f32; DIM]) -> f32 {
     dot.iter().sum::<f32>() / square.iter().sum::<f32>().sqrt()
 }
 
-/// Buffers [`topic_hits`] reuses from one article to the next on the same thread: the rings
-/// are 128 KB, which allocating and zeroing per article would cost more than the pass itself
-/// on short articles.
+/// Buffers [`topic_hits`] reuses from one article to the next on the same thread: the ring
+/// is 64 KB, which allocating and zeroing per article would cost more than the pass itself on
+/// short articles.
 struct Scratch {
-    units: Box<[[f32; DIM]; RING]>,
     prefix: Box<[[f32; DIM]; RING]>,
     repeats: Repeats,
+    units: UnitVectors,
 }
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch {
-        units: Box::new([[0f32; DIM]; RING]),
         prefix: Box::new([[0f32; DIM]; RING]),
         repeats: Repeats::default(),
+        units: UnitVectors::default(),
     });
 }
 
-/// Finds the words an article repeats: an open-addressing table keyed by the hash already
-/// computed for the model.
+/// [`WordVector::unit`] by vector-table entry, computed the first time this thread meets the
+/// word: a word's unit vector is then reused by every article, and a run touches only the
+/// entries of the words it meets (the table is allocated zeroed, so untouched entries cost no
+/// memory), where converting the whole table up front would add a few milliseconds to
+/// start-up.
+#[derive(Default)]
+struct UnitVectors {
+    /// [`Model::id`] of the model the entries were computed from.
+    model: Option<u64>,
+    units: Vec<[f32; DIM]>,
+    ready: Vec<bool>,
+}
+
+impl UnitVectors {
+    /// Makes the cache hold the `entries` vectors of model `id`, emptied if it held another's.
+    fn prepare(&mut self, id: u64, entries: usize) {
+        if self.model != Some(id) || self.units.len() != entries {
+            self.model = Some(id);
+            self.units = vec![[0f32; DIM]; entries];
+            self.ready = vec![false; entries];
+        }
+    }
+
+    /// The unit vector of `vector`, entry `entry` of the model prepared for.
+    #[inline(always)]
+    fn unit(&mut self, entry: usize, vector: &WordVector) -> &[f32; DIM] {
+        // Entries come from the model's own table, so they are below its size.
+        if !self.ready[entry] {
+            vector.unit_into(&mut self.units[entry]);
+            self.ready[entry] = true;
+        }
+        &self.units[entry]
+    }
+}
+
+/// Finds the words an article repeats. Equal words have the same vector-table entry, so a table
+/// of the last article each entry was seen in finds them without hashing; two different words
+/// on one entry (a fingerprint shared by chance) send the article to an open-addressing table
+/// keyed by the words' hashes.
 #[derive(Default)]
 struct Repeats {
+    /// For each vector-table entry: the stamp of the article it was last seen in and the index
+    /// of its first word there. Kept from one article to the next, never cleared.
+    seen: Vec<(u32, u32)>,
+    /// The current article's stamp (0: never used, so a fresh table matches no article).
+    stamp: u32,
     /// Index of the first occurrence of the word in each slot, `u32::MAX` if empty.
     table: Vec<u32>,
     /// For each word, whether the same word occurs elsewhere among the words.
@@ -301,8 +436,38 @@ struct Repeats {
 }
 
 impl Repeats {
-    /// For each of `words`, whether the same word occurs elsewhere among them.
-    fn find(&mut self, words: &[TopicWord]) -> &[bool] {
+    /// For each of `words`, whether the same word occurs elsewhere among them; `entries`: the
+    /// number of vector-table entries.
+    fn find(&mut self, words: &[TopicWord], entries: usize) -> &[bool] {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 || self.seen.len() != entries {
+            self.seen.clear();
+            self.seen.resize(entries, (0, 0));
+            self.stamp = 1;
+        }
+        self.repeated.clear();
+        self.repeated.resize(words.len(), false);
+        for (i, w) in words.iter().enumerate() {
+            let Some(seen) = self.seen.get_mut(w.entry) else {
+                return self.find_by_hash(words);
+            };
+            if seen.0 != self.stamp {
+                *seen = (self.stamp, i as u32);
+                continue;
+            }
+            let j = seen.1 as usize;
+            if words[j].word != w.word {
+                return self.find_by_hash(words);
+            }
+            // A later occurrence: both it and the first are repeats.
+            self.repeated[j] = true;
+            self.repeated[i] = true;
+        }
+        &self.repeated
+    }
+
+    /// [`Repeats::find`] through a table keyed by the words' hashes.
+    fn find_by_hash(&mut self, words: &[TopicWord]) -> &[bool] {
         let slots = (words.len() * 2).next_power_of_two();
         self.table.clear();
         self.table.resize(slots, u32::MAX);
@@ -317,7 +482,6 @@ impl Repeats {
                         break;
                     }
                     j if words[j as usize].hash == w.hash && words[j as usize].word == w.word => {
-                        // A later occurrence: both it and the first are repeats.
                         self.repeated[j as usize] = true;
                         self.repeated[i] = true;
                         break;
@@ -529,18 +693,51 @@ mod tests {
             .iter()
             .map(|t| {
                 let w = doc.word(t);
+                let (entry, vector) = m.vector_entry_of(&WordKey::new(w)).unwrap();
                 TopicWord {
                     token: t,
                     word: w.as_bytes(),
                     hash: hash_word(w),
-                    vector: m.vector(w).unwrap(),
+                    entry,
+                    vector,
                 }
             })
             .collect();
+        let entries = m.sizes().2;
         let mut repeats = Repeats::default();
-        assert_eq!(repeats.find(&words), [true, false, true, false]);
+        assert_eq!(repeats.find(&words, entries), [true, false, true, false]);
         // Reused for a shorter article, nothing of the first one is left.
-        assert_eq!(repeats.find(&words[1..3]), [false, false]);
+        assert_eq!(repeats.find(&words[1..3], entries), [false, false]);
+        assert_eq!(repeats.find(&words[..3], entries), [true, false, true]);
+        // Two different words on one entry (a shared fingerprint) are told apart by their
+        // text, and an entry outside the table is no error.
+        let mut odd = Vec::new();
+        for (w, entry) in words.iter().zip([0, 0, 7, entries + 5]) {
+            odd.push(TopicWord { entry, ..*w });
+        }
+        assert_eq!(repeats.find(&odd, entries), [true, false, true, false]);
+        let by_hash = repeats.find_by_hash(&words).to_vec();
+        assert_eq!(repeats.find(&words, entries), by_hash);
+    }
+
+    #[test]
+    fn unit_vectors_are_computed_once_per_model() {
+        let m = Model::embedded().unwrap();
+        let mut units = UnitVectors::default();
+        units.prepare(m.id(), m.sizes().2);
+        for w in ["minister", "lyricist", "bridge"] {
+            let (entry, vector) = m.vector_entry_of(&WordKey::new(w)).unwrap();
+            assert_eq!(*units.unit(entry, &vector), vector.unit(), "{w}");
+            // A second meeting reads what the first computed.
+            assert_eq!(*units.unit(entry, &vector), vector.unit(), "{w}");
+        }
+        // Another model's entries are not taken for this one's.
+        let (entry, vector) = m.vector_entry_of(&WordKey::new("minister")).unwrap();
+        let other = Model::embedded().unwrap();
+        units.prepare(other.id(), other.sizes().2);
+        assert!(!units.ready[entry]);
+        units.prepare(m.id(), m.sizes().2);
+        assert_eq!(*units.unit(entry, &vector), vector.unit());
     }
 
     #[test]
