@@ -230,8 +230,10 @@ fn open(source: &Source, format: InputFormat, options: &IngestOptions) -> Result
                         path: PathBuf::from("<stdin>"),
                         source,
                     })?;
-                let is_record = serde_json::from_slice::<serde_json::Value>(&first)
-                    .is_ok_and(|v| v.get("text").is_some_and(serde_json::Value::is_string))
+                // The fast path first: serde_json would hold a huge line's text twice more.
+                let is_record = fast_json::parse(&first).is_some()
+                    || serde_json::from_slice::<serde_json::Value>(&first)
+                        .is_ok_and(|v| v.get("text").is_some_and(serde_json::Value::is_string))
                     || (first.len() > MAX_JSON_LINE_BYTES && first.starts_with(b"{"));
                 format = if is_record {
                     InputFormat::JsonLines
@@ -696,51 +698,47 @@ impl JsonLines {
             message,
         };
         let path = format!("{}#{}", self.path.display(), self.line);
-        if let Some(r) = fast_json::parse(&self.buf) {
-            return Ok(Article {
-                path,
-                id: r
-                    .id
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or_else(|| format!("{}-{}", self.stem, self.line)),
-                text: r.text.unwrap_or_default(),
-                title: r.title,
-                url: r.url,
-                ..Article::default()
-            });
-        }
-        let value: serde_json::Value =
-            serde_json::from_slice(&self.buf).map_err(|e| err(format!("invalid JSON: {e}")))?;
-        let serde_json::Value::Object(mut map) = value else {
-            return Err(err("expected a JSON object with a \"text\" field".into()));
+        let record = match fast_json::parse(&self.buf) {
+            Some(record) => record,
+            None => {
+                let value: serde_json::Value = serde_json::from_slice(&self.buf)
+                    .map_err(|e| err(format!("invalid JSON: {e}")))?;
+                let serde_json::Value::Object(map) = value else {
+                    return Err(err("expected a JSON object with a \"text\" field".into()));
+                };
+                fast_json::Record::from_map(map).map_err(|m| err(m.into()))?
+            }
         };
-        let text = match map.remove("text") {
-            Some(serde_json::Value::String(t)) => t,
-            Some(_) => return Err(err("\"text\" must be a string".into())),
-            None => return Err(err("missing \"text\" field".into())),
-        };
-        let id = match map.remove("id") {
+        let fast_json::Record {
+            text,
+            id,
+            title,
+            url,
+            mut extra,
+        } = record;
+        let id = match id {
             Some(serde_json::Value::String(s)) if !s.is_empty() => s,
             Some(serde_json::Value::Number(n)) => n.to_string(),
             _ => format!("{}-{}", self.stem, self.line),
         };
-        let mut string_field = |key: &str| match map.remove(key) {
+        // A title or url that is not a string is kept with the other keys.
+        let mut string_field = |key: &str, value| match value {
             Some(serde_json::Value::String(s)) => Some(s),
             Some(other) => {
-                map.insert(key.to_string(), other);
+                extra.insert(key.to_string(), other);
                 None
             }
             None => None,
         };
-        let title = string_field("title");
-        let url = string_field("url");
+        let title = string_field("title", title);
+        let url = string_field("url", url);
         Ok(Article {
             path,
             id,
             text,
             title,
             url,
-            extra: map,
+            extra,
             ..Article::default()
         })
     }
