@@ -163,13 +163,20 @@ fn brackets(doc: &Document, pi: usize, hits: &mut Vec<Hit>) {
     let p = &doc.paragraphs[pi];
     let text = doc.text(p.start, p.end);
     let mut open: Vec<(usize, char)> = Vec::new();
-    // Most paragraphs have none; counted rather than searched, so that the loop vectorises.
-    let is_bracket = |b: &u8| matches!(b, b'(' | b'[' | b')' | b']');
-    if text.as_bytes().iter().filter(|b| is_bracket(b)).count() == 0 {
+    // Most paragraphs have none: memchr's vector search says so at a fraction of an instruction
+    // per byte.
+    let bytes = text.as_bytes();
+    let Some(first) = [
+        memchr::memchr3(b'(', b')', b'[', bytes),
+        memchr::memchr(b']', bytes),
+    ]
+    .into_iter()
+    .flatten()
+    .min() else {
         return;
-    }
+    };
     // Brackets are ASCII: scanning bytes finds them at their character offsets.
-    for (i, &byte) in text.as_bytes().iter().enumerate() {
+    for (i, &byte) in bytes.iter().enumerate().skip(first) {
         if !matches!(byte, b'(' | b'[' | b')' | b']') {
             continue;
         }
