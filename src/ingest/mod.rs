@@ -235,11 +235,21 @@ fn open(source: &Source, format: InputFormat, options: &IngestOptions) -> Result
                     || serde_json::from_slice::<serde_json::Value>(&first)
                         .is_ok_and(|v| v.get("text").is_some_and(serde_json::Value::is_string))
                     || (first.len() > MAX_JSON_LINE_BYTES && first.starts_with(b"{"));
-                format = if is_record {
-                    InputFormat::JsonLines
-                } else {
-                    InputFormat::Text
-                };
+                if is_record {
+                    // The line read is the first record: not read again from a copy, so that a
+                    // huge one is not held twice.
+                    return Ok(Box::new(JsonLines {
+                        reader,
+                        path: PathBuf::from("<stdin>"),
+                        stem: "stdin".into(),
+                        line: 0,
+                        buf: first,
+                        pending: true,
+                        skipping: false,
+                        done: false,
+                    }));
+                }
+                format = InputFormat::Text;
                 reader = Box::new(std::io::Cursor::new(first).chain(reader));
             }
             read_articles(reader, Path::new("<stdin>"), "stdin", format, options)
@@ -318,6 +328,7 @@ fn read_articles(
             stem: id,
             line: 0,
             buf: Vec::new(),
+            pending: false,
             skipping: false,
             done: false,
         })),
@@ -351,6 +362,7 @@ fn open_url(url: &str, format: InputFormat, options: &IngestOptions) -> Result<A
             stem: id,
             line: 0,
             buf: Vec::new(),
+            pending: false,
             skipping: false,
             done: false,
         })),
@@ -626,6 +638,8 @@ struct JsonLines {
     stem: String,
     line: usize,
     buf: Vec<u8>,
+    /// `buf` holds the next line, read with the cap (the first line of stdin, read to sniff).
+    pending: bool,
     /// The previous line was over the cap and its rest is still to be skipped.
     skipping: bool,
     done: bool,
@@ -639,12 +653,15 @@ impl Iterator for JsonLines {
             if self.done {
                 return None;
             }
-            self.buf.clear();
             // Reads at most one byte past the cap, so an endless line cannot exhaust memory; the
             // rest of an overlong line is skipped on the next call, after its error is out.
-            let read = if std::mem::take(&mut self.skipping) {
+            let read = if std::mem::take(&mut self.pending) {
+                Ok(self.buf.len())
+            } else if std::mem::take(&mut self.skipping) {
+                self.buf.clear();
                 skip_line(&mut self.reader).map(|()| 1)
             } else {
+                self.buf.clear();
                 read_line(&mut self.reader, &mut self.buf, MAX_JSON_LINE_BYTES + 1)
             };
             match read {
