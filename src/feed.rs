@@ -351,7 +351,11 @@ fn lower_plain(bytes: &[u8], norm: &mut Vec<u8>) -> bool {
         return false;
     }
     norm.clear();
-    norm.extend(bytes.iter().map(|&b| b | (u8::from(b.is_ascii_uppercase()) << 5)));
+    norm.extend(
+        bytes
+            .iter()
+            .map(|&b| b | (u8::from(b.is_ascii_uppercase()) << 5)),
+    );
     // Below space or above DEL…
     let odd = bytes
         .iter()

@@ -350,7 +350,10 @@ fn pipeline(
                         .into_iter()
                         .map(|job| {
                             let seq = job.seq;
-                            (seq, work(checker, job, discovered, remembered, need_paragraphs))
+                            (
+                                seq,
+                                work(checker, job, discovered, remembered, need_paragraphs),
+                            )
                         })
                         .collect();
                     if done_tx.send(done).is_err() {

@@ -308,7 +308,13 @@ mod tests {
             "",
             "   ",
         ];
-        let deep = [nested(1), nested(100), nested(126), nested(127), nested(200)];
+        let deep = [
+            nested(1),
+            nested(100),
+            nested(126),
+            nested(127),
+            nested(200),
+        ];
         let all = fast
             .iter()
             .chain(&declined)
