@@ -241,6 +241,7 @@ fn open(source: &Source, format: InputFormat, options: &IngestOptions) -> Result
                     return Ok(Box::new(JsonLines {
                         reader,
                         path: PathBuf::from("<stdin>"),
+                        display: "<stdin>".into(),
                         stem: "stdin".into(),
                         line: 0,
                         buf: first,
@@ -325,6 +326,7 @@ fn read_articles(
         InputFormat::JsonLines => Ok(Box::new(JsonLines {
             reader,
             path,
+            display,
             stem: id,
             line: 0,
             buf: Vec::new(),
@@ -359,6 +361,7 @@ fn open_url(url: &str, format: InputFormat, options: &IngestOptions) -> Result<A
         InputFormat::JsonLines => Ok(Box::new(JsonLines {
             reader: Box::new(std::io::Cursor::new(text.into_bytes())),
             path: PathBuf::from(url),
+            display: url.to_string(),
             stem: id,
             line: 0,
             buf: Vec::new(),
@@ -635,6 +638,8 @@ const KEPT_BUFFER_BYTES: usize = 1 << 20;
 struct JsonLines {
     reader: Box<dyn BufRead>,
     path: PathBuf,
+    /// `path` for articles' `path`, rendered once rather than per line.
+    display: String,
     stem: String,
     line: usize,
     buf: Vec<u8>,
@@ -714,7 +719,10 @@ impl JsonLines {
             line: self.line,
             message,
         };
-        let path = format!("{}#{}", self.path.display(), self.line);
+        let mut path = String::with_capacity(self.display.len() + 21);
+        path.push_str(&self.display);
+        path.push('#');
+        push_decimal(&mut path, self.line);
         let record = match fast_json::parse(&self.buf) {
             Some(record) => record,
             None => {
@@ -759,6 +767,21 @@ impl JsonLines {
             ..Article::default()
         })
     }
+}
+
+/// `n` in decimal, without the formatting machinery (once per JSON line).
+fn push_decimal(s: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    s.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 /// CSV with a header that has a text column (`text`, or `--text-column`) and optionally id
@@ -840,6 +863,15 @@ fn csv_articles(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_are_written_as_by_format() {
+        for n in [0, 7, 10, 99, 100, 1_234_567, usize::MAX] {
+            let mut s = String::from("x#");
+            push_decimal(&mut s, n);
+            assert_eq!(s, format!("x#{n}"));
+        }
+    }
 
     #[test]
     fn read_line_reads_as_take_and_read_until() {
