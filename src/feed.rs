@@ -917,6 +917,55 @@ mod tests {
     }
 
     #[test]
+    fn remembered_paragraphs_are_those_found_again() {
+        let texts = [
+            "Subscribe to our newsletter for more news.\nA first article about the harbour.",
+            "",
+            "Subscribe to our newsletter for more news.\n  Ein zweiter Artikel über Zürich hier.",
+            "Too short.",
+        ];
+        let mut remembered = Remembered::default();
+        for text in texts {
+            remembered.push(text, &paragraphs("s", text));
+        }
+        for (seq, text) in texts.iter().enumerate() {
+            assert_eq!(remembered.get(seq, text), Some(paragraphs("s", text)));
+        }
+        // A changed text, or one past those remembered, is looked at again.
+        assert_eq!(remembered.get(0, "Other."), None);
+        assert_eq!(remembered.get(texts.len(), ""), None);
+        let furniture = paragraphs("s", texts[0])[0].hash;
+        remembered.retain(|h| h == furniture);
+        let kept = |seq: usize| remembered.get(seq, texts[seq]).map(|p| p.len());
+        assert_eq!(
+            [kept(0), kept(1), kept(2), kept(3)],
+            [Some(1), Some(0), Some(1), Some(0)]
+        );
+        assert_eq!(
+            remembered.get(2, texts[2]).unwrap()[0],
+            paragraphs("s", texts[2])[0]
+        );
+    }
+
+    #[test]
+    fn remembering_stops_at_the_cap() {
+        let mut remembered = Remembered::default();
+        let text = "A paragraph long enough to be counted here.";
+        let one = paragraphs("s", text);
+        let many = vec![one[0].clone(); MAX_REMEMBERED_PARAGRAPHS];
+        remembered.push(text, &many);
+        assert_eq!(remembered.get(0, text).map(|p| p.len()), Some(many.len()));
+        remembered.push(text, &one);
+        remembered.push("", &[]);
+        assert_eq!(remembered.get(1, text), None);
+        assert_eq!(
+            remembered.get(2, ""),
+            None,
+            "nothing after an article that did not fit"
+        );
+    }
+
+    #[test]
     fn clip_respects_char_boundaries() {
         assert_eq!(clip("héllo", 2), "h");
         assert_eq!(clip("abc", 5), "abc");
