@@ -51,18 +51,32 @@ pub fn site(url: Option<&str>, input: &str) -> String {
     url.and_then(host).unwrap_or_else(|| input.to_string())
 }
 
+/// By bytes, without the standard library's substring searcher (costly to set up for a string
+/// this short); the one allocation is the answer.
 fn host(url: &str) -> Option<String> {
-    let rest = url.trim().split_once("://").map_or(url.trim(), |(_, r)| r);
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let url = url.trim();
+    let rest = url
+        .as_bytes()
+        .windows(3)
+        .position(|w| w == b"://")
+        .map_or(url, |i| &url[i + 3..]);
+    let before = |s: &str, stop: fn(u8) -> bool| s.bytes().position(stop).unwrap_or(s.len());
+    let authority = &rest[..before(rest, |b| matches!(b, b'/' | b'?' | b'#'))];
+    let hostport = authority
+        .bytes()
+        .rposition(|b| b == b'@')
+        .map_or(authority, |i| &authority[i + 1..]);
     let host = if hostport.starts_with('[') {
-        hostport.split_once(']').map_or(hostport, |(h, _)| h)
+        &hostport[..before(hostport, |b| b == b']')]
     } else {
-        hostport.split(':').next().unwrap_or(hostport)
+        &hostport[..before(hostport, |b| b == b':')]
     };
-    let host = host.trim_start_matches('[').to_ascii_lowercase();
-    let host = host.strip_prefix("www.").unwrap_or(&host);
-    (!host.is_empty()).then(|| host.to_string())
+    let host = host.trim_start_matches('[');
+    let host = match host.get(..4) {
+        Some(www) if www.eq_ignore_ascii_case("www.") => &host[4..],
+        _ => host,
+    };
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
 /// A paragraph of an article: a line of its text, trimmed.
@@ -116,6 +130,98 @@ pub fn paragraphs(site: &str, text: &str) -> Vec<Paragraph> {
             return out;
         }
         line_start = line_end + 1;
+    }
+}
+
+/// The paragraphs of a first pass over files, kept for the second so that it need not find them
+/// again: per article (in input order), compactly while the first pass runs (up to a cap: later
+/// articles are looked at again), then only those that turned out to be boilerplate.
+#[derive(Debug, Default)]
+pub struct Remembered {
+    /// Per article: the length of its text (a changed input is looked at again) and the end of
+    /// its paragraphs in `paragraphs`.
+    articles: Vec<(u32, u32)>,
+    paragraphs: Vec<Compact>,
+    /// An article did not fit: the ones after it are not remembered either.
+    full: bool,
+}
+
+/// A [`Paragraph`] in 24 bytes rather than 40.
+#[derive(Debug, Clone, Copy)]
+struct Compact {
+    hash: u64,
+    start: u32,
+    end: u32,
+    line: u32,
+    column: u32,
+}
+
+/// Paragraphs remembered during a first pass (24 bytes each: 6 MB)…
+const MAX_REMEMBERED_PARAGRAPHS: usize = 1 << 18;
+/// …and articles (8 bytes each: 4 MB).
+const MAX_REMEMBERED_ARTICLES: usize = 1 << 19;
+
+impl Remembered {
+    /// Remembers the next article's paragraphs (an input error: an empty text, none).
+    pub fn push(&mut self, text: &str, paragraphs: &[Paragraph]) {
+        let fits = self.articles.len() < MAX_REMEMBERED_ARTICLES
+            && self.paragraphs.len() + paragraphs.len() <= MAX_REMEMBERED_PARAGRAPHS;
+        // Offsets, lines and columns are at most the text's length (plus one).
+        let Ok(len) = u32::try_from(text.len()) else {
+            self.full = true;
+            return;
+        };
+        if self.full || !fits || len == u32::MAX {
+            self.full = true;
+            return;
+        }
+        let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        self.paragraphs.extend(paragraphs.iter().map(|p| Compact {
+            hash: p.hash,
+            start: small(p.start),
+            end: small(p.end),
+            line: small(p.line),
+            column: small(p.column),
+        }));
+        self.articles.push((len, small(self.paragraphs.len())));
+    }
+
+    /// Keeps only the paragraphs whose hash is kept.
+    pub fn retain(&mut self, keep: impl Fn(u64) -> bool) {
+        let mut kept = Vec::new();
+        let mut from = 0;
+        for (_, end) in &mut self.articles {
+            let to = *end as usize;
+            kept.extend(self.paragraphs[from..to].iter().filter(|p| keep(p.hash)));
+            from = to;
+            *end = kept.len() as u32;
+        }
+        self.paragraphs = kept;
+    }
+
+    /// The remembered paragraphs of the `seq`th article (those kept), if it was remembered with
+    /// this text length.
+    pub fn get(&self, seq: usize, text: &str) -> Option<Vec<Paragraph>> {
+        let &(len, end) = self.articles.get(seq)?;
+        if len as usize != text.len() {
+            return None;
+        }
+        let start = seq.checked_sub(1).map_or(0, |i| self.articles[i].1);
+        let found: Vec<Paragraph> = self.paragraphs[start as usize..end as usize]
+            .iter()
+            .map(|p| Paragraph {
+                start: p.start as usize,
+                end: p.end as usize,
+                line: p.line as usize,
+                column: p.column as usize,
+                hash: p.hash,
+            })
+            .collect();
+        // The input changed between the passes: its paragraphs are looked for again.
+        found
+            .iter()
+            .all(|p| p.start <= p.end && text.get(p.start..p.end).is_some())
+            .then_some(found)
     }
 }
 
@@ -239,20 +345,27 @@ fn scan(raw: &str, norm: &mut Vec<u8>) -> Option<(usize, usize, usize)> {
 /// Whether a line is plain: ASCII without control characters, not starting or ending with a
 /// space, without two spaces in a row. Its lowercase is left in `norm` (whatever the answer).
 ///
-/// One branch-free pass, the tests and the lowercasing fused.
+/// Branch-free passes over the line, so that each vectorises.
 fn lower_plain(bytes: &[u8], norm: &mut Vec<u8>) -> bool {
     if bytes.first().is_none_or(|&b| b == b' ') || bytes.last().is_none_or(|&b| b == b' ') {
         return false;
     }
-    norm.resize(bytes.len(), 0);
-    let (mut bad, mut prev) = (false, 0u8);
-    for (&b, d) in bytes.iter().zip(norm.iter_mut()) {
-        *d = b | (u8::from(b.is_ascii_uppercase()) << 5);
-        // Below space or above DEL, or a second space in a row.
-        bad |= (b.wrapping_sub(b' ') >= 0x60) | ((b == b' ') & (prev == b' '));
-        prev = b;
-    }
-    !bad
+    norm.clear();
+    norm.extend(
+        bytes
+            .iter()
+            .map(|&b| b | (u8::from(b.is_ascii_uppercase()) << 5)),
+    );
+    // Below space or above DEL…
+    let odd = bytes
+        .iter()
+        .fold(false, |bad, &b| bad | (b.wrapping_sub(b' ') >= 0x60));
+    // …or a second space in a row.
+    let doubled = bytes
+        .iter()
+        .zip(&bytes[1..])
+        .fold(false, |bad, (&a, &b)| bad | ((a == b' ') & (b == b' ')));
+    !(odd | doubled)
 }
 
 /// Continuation bytes of a UTF-8 string.
@@ -619,6 +732,11 @@ mod tests {
             ),
             (Some("example.fr/page"), "f", "example.fr"),
             (Some("https://[::1]:80/"), "f", "::1"),
+            (Some("  HTTPS://WWW.X.NL#top "), "f", "x.nl"),
+            (Some("http://a@b@Www.Zürich.ch?q=1"), "f", "zürich.ch"),
+            (Some("www."), "feed", "feed"),
+            (Some("x://www.ü"), "f", "ü"),
+            (Some("://"), "feed", "feed"),
             (Some(""), "feed/", "feed/"),
             (None, "dump.jsonl", "dump.jsonl"),
         ];
@@ -796,6 +914,55 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!((found[0].count, found[0].text.as_str()), (200, footer));
         assert!(c.prunes > 0, "pruned");
+    }
+
+    #[test]
+    fn remembered_paragraphs_are_those_found_again() {
+        let texts = [
+            "Subscribe to our newsletter for more news.\nA first article about the harbour.",
+            "",
+            "Subscribe to our newsletter for more news.\n  Ein zweiter Artikel über Zürich hier.",
+            "Too short.",
+        ];
+        let mut remembered = Remembered::default();
+        for text in texts {
+            remembered.push(text, &paragraphs("s", text));
+        }
+        for (seq, text) in texts.iter().enumerate() {
+            assert_eq!(remembered.get(seq, text), Some(paragraphs("s", text)));
+        }
+        // A changed text, or one past those remembered, is looked at again.
+        assert_eq!(remembered.get(0, "Other."), None);
+        assert_eq!(remembered.get(texts.len(), ""), None);
+        let furniture = paragraphs("s", texts[0])[0].hash;
+        remembered.retain(|h| h == furniture);
+        let kept = |seq: usize| remembered.get(seq, texts[seq]).map(|p| p.len());
+        assert_eq!(
+            [kept(0), kept(1), kept(2), kept(3)],
+            [Some(1), Some(0), Some(1), Some(0)]
+        );
+        assert_eq!(
+            remembered.get(2, texts[2]).unwrap()[0],
+            paragraphs("s", texts[2])[0]
+        );
+    }
+
+    #[test]
+    fn remembering_stops_at_the_cap() {
+        let mut remembered = Remembered::default();
+        let text = "A paragraph long enough to be counted here.";
+        let one = paragraphs("s", text);
+        let many = vec![one[0].clone(); MAX_REMEMBERED_PARAGRAPHS];
+        remembered.push(text, &many);
+        assert_eq!(remembered.get(0, text).map(|p| p.len()), Some(many.len()));
+        remembered.push(text, &one);
+        remembered.push("", &[]);
+        assert_eq!(remembered.get(1, text), None);
+        assert_eq!(
+            remembered.get(2, ""),
+            None,
+            "nothing after an article that did not fit"
+        );
     }
 
     #[test]

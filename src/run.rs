@@ -13,7 +13,7 @@
 use crate::baseline::Entry;
 use crate::check::{Checked, Checker};
 use crate::error::{Error, Result};
-use crate::feed::{self, Counter, Discovered, Discovery, Paragraph, Sites};
+use crate::feed::{self, Counter, Discovered, Discovery, Paragraph, Remembered, Sites};
 use crate::finding::Severity;
 use crate::html::ReviewPage;
 use crate::ingest::{Article, Articles, IngestOptions, InputFormat, Source, expand};
@@ -175,22 +175,25 @@ pub fn run(
     // Files can be read twice: count paragraphs first, so discovered boilerplate becomes a
     // finding in every article it appears in.
     let mut counter = Counter::default();
+    // The first pass's paragraphs, for the second.
+    let mut remembered = Remembered::default();
     let discovered: FxHashMap<u64, Discovered> = if streaming {
         FxHashMap::default()
     } else {
         for (source, input) in &sources {
-            for a in Articles::new(vec![source.clone()], opts.input_format)
+            // Input errors too, so that articles are numbered as in the second pass.
+            for item in Articles::new(vec![source.clone()], opts.input_format)
                 .with_options(opts.ingest.clone())
-                .flatten()
             {
+                let Ok(a) = item else {
+                    remembered.push("", &[]);
+                    continue;
+                };
                 let site = feed::site(a.url.as_deref(), input);
+                let paragraphs = feed::paragraphs(&site, &a.text);
                 // No texts yet: the second look keeps those of the paragraphs found.
-                counter.add(
-                    &site,
-                    &a.text,
-                    &feed::paragraphs(&site, &a.text),
-                    usize::MAX,
-                );
+                counter.add(&site, &a.text, &paragraphs, usize::MAX);
+                remembered.push(&a.text, &paragraphs);
             }
         }
         counter
@@ -199,6 +202,8 @@ pub fn run(
             .map(|d| (d.hash, d))
             .collect()
     };
+    // The second pass only needs the paragraphs that are boilerplate.
+    remembered.retain(|h| discovered.contains_key(&h));
     let records = opts.jsonl_records.unwrap_or(if streaming {
         JsonlRecords::Article
     } else {
@@ -223,6 +228,7 @@ pub fn run(
         opts,
         sources,
         &discovered,
+        &remembered,
         streaming,
         &mut writer,
         out,
@@ -299,6 +305,7 @@ fn pipeline(
     opts: &RunOptions,
     sources: Vec<(Source, String)>,
     discovered: &FxHashMap<u64, Discovered>,
+    remembered: &Remembered,
     streaming: bool,
     writer: &mut Writer<'_>,
     out: &mut dyn Write,
@@ -341,7 +348,13 @@ fn pipeline(
                     };
                     let done = batch
                         .into_iter()
-                        .map(|job| (job.seq, work(checker, job, discovered, need_paragraphs)))
+                        .map(|job| {
+                            let seq = job.seq;
+                            (
+                                seq,
+                                work(checker, job, discovered, remembered, need_paragraphs),
+                            )
+                        })
                         .collect();
                     if done_tx.send(done).is_err() {
                         return;
@@ -427,14 +440,20 @@ fn work(
     checker: &Checker,
     job: Job,
     discovered: &FxHashMap<u64, Discovered>,
+    remembered: &Remembered,
     need_paragraphs: bool,
 ) -> Done {
     let Job {
-        site, item, tokens, ..
+        seq,
+        site,
+        item,
+        tokens,
     } = job;
     let item = item.map(|(id, article)| {
         let paragraphs = if need_paragraphs {
-            feed::paragraphs(&site, &article.text)
+            remembered
+                .get(seq, &article.text)
+                .unwrap_or_else(|| feed::paragraphs(&site, &article.text))
         } else {
             Vec::new()
         };

@@ -230,14 +230,27 @@ fn open(source: &Source, format: InputFormat, options: &IngestOptions) -> Result
                         path: PathBuf::from("<stdin>"),
                         source,
                     })?;
-                let is_record = serde_json::from_slice::<serde_json::Value>(&first)
-                    .is_ok_and(|v| v.get("text").is_some_and(serde_json::Value::is_string))
+                // The fast path first: serde_json would hold a huge line's text twice more.
+                let is_record = fast_json::parse(&first).is_some()
+                    || serde_json::from_slice::<serde_json::Value>(&first)
+                        .is_ok_and(|v| v.get("text").is_some_and(serde_json::Value::is_string))
                     || (first.len() > MAX_JSON_LINE_BYTES && first.starts_with(b"{"));
-                format = if is_record {
-                    InputFormat::JsonLines
-                } else {
-                    InputFormat::Text
-                };
+                if is_record {
+                    // The line read is the first record: not read again from a copy, so that a
+                    // huge one is not held twice.
+                    return Ok(Box::new(JsonLines {
+                        reader,
+                        path: PathBuf::from("<stdin>"),
+                        display: "<stdin>".into(),
+                        stem: "stdin".into(),
+                        line: 0,
+                        buf: first,
+                        pending: true,
+                        skipping: false,
+                        done: false,
+                    }));
+                }
+                format = InputFormat::Text;
                 reader = Box::new(std::io::Cursor::new(first).chain(reader));
             }
             read_articles(reader, Path::new("<stdin>"), "stdin", format, options)
@@ -313,9 +326,11 @@ fn read_articles(
         InputFormat::JsonLines => Ok(Box::new(JsonLines {
             reader,
             path,
+            display,
             stem: id,
             line: 0,
             buf: Vec::new(),
+            pending: false,
             skipping: false,
             done: false,
         })),
@@ -346,9 +361,11 @@ fn open_url(url: &str, format: InputFormat, options: &IngestOptions) -> Result<A
         InputFormat::JsonLines => Ok(Box::new(JsonLines {
             reader: Box::new(std::io::Cursor::new(text.into_bytes())),
             path: PathBuf::from(url),
+            display: url.to_string(),
             stem: id,
             line: 0,
             buf: Vec::new(),
+            pending: false,
             skipping: false,
             done: false,
         })),
@@ -621,9 +638,13 @@ const KEPT_BUFFER_BYTES: usize = 1 << 20;
 struct JsonLines {
     reader: Box<dyn BufRead>,
     path: PathBuf,
+    /// `path` for articles' `path`, rendered once rather than per line.
+    display: String,
     stem: String,
     line: usize,
     buf: Vec<u8>,
+    /// `buf` holds the next line, read with the cap (the first line of stdin, read to sniff).
+    pending: bool,
     /// The previous line was over the cap and its rest is still to be skipped.
     skipping: bool,
     done: bool,
@@ -637,12 +658,15 @@ impl Iterator for JsonLines {
             if self.done {
                 return None;
             }
-            self.buf.clear();
             // Reads at most one byte past the cap, so an endless line cannot exhaust memory; the
             // rest of an overlong line is skipped on the next call, after its error is out.
-            let read = if std::mem::take(&mut self.skipping) {
+            let read = if std::mem::take(&mut self.pending) {
+                Ok(self.buf.len())
+            } else if std::mem::take(&mut self.skipping) {
+                self.buf.clear();
                 skip_line(&mut self.reader).map(|()| 1)
             } else {
+                self.buf.clear();
                 read_line(&mut self.reader, &mut self.buf, MAX_JSON_LINE_BYTES + 1)
             };
             match read {
@@ -695,55 +719,69 @@ impl JsonLines {
             line: self.line,
             message,
         };
-        let path = format!("{}#{}", self.path.display(), self.line);
-        if let Some(r) = fast_json::parse(&self.buf) {
-            return Ok(Article {
-                path,
-                id: r
-                    .id
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or_else(|| format!("{}-{}", self.stem, self.line)),
-                text: r.text.unwrap_or_default(),
-                title: r.title,
-                url: r.url,
-                ..Article::default()
-            });
-        }
-        let value: serde_json::Value =
-            serde_json::from_slice(&self.buf).map_err(|e| err(format!("invalid JSON: {e}")))?;
-        let serde_json::Value::Object(mut map) = value else {
-            return Err(err("expected a JSON object with a \"text\" field".into()));
+        let mut path = String::with_capacity(self.display.len() + 21);
+        path.push_str(&self.display);
+        path.push('#');
+        push_decimal(&mut path, self.line);
+        let record = match fast_json::parse(&self.buf) {
+            Some(record) => record,
+            None => {
+                let value: serde_json::Value = serde_json::from_slice(&self.buf)
+                    .map_err(|e| err(format!("invalid JSON: {e}")))?;
+                let serde_json::Value::Object(map) = value else {
+                    return Err(err("expected a JSON object with a \"text\" field".into()));
+                };
+                fast_json::Record::from_map(map).map_err(|m| err(m.into()))?
+            }
         };
-        let text = match map.remove("text") {
-            Some(serde_json::Value::String(t)) => t,
-            Some(_) => return Err(err("\"text\" must be a string".into())),
-            None => return Err(err("missing \"text\" field".into())),
-        };
-        let id = match map.remove("id") {
+        let fast_json::Record {
+            text,
+            id,
+            title,
+            url,
+            mut extra,
+        } = record;
+        let id = match id {
             Some(serde_json::Value::String(s)) if !s.is_empty() => s,
             Some(serde_json::Value::Number(n)) => n.to_string(),
             _ => format!("{}-{}", self.stem, self.line),
         };
-        let mut string_field = |key: &str| match map.remove(key) {
+        // A title or url that is not a string is kept with the other keys.
+        let mut string_field = |key: &str, value| match value {
             Some(serde_json::Value::String(s)) => Some(s),
             Some(other) => {
-                map.insert(key.to_string(), other);
+                extra.insert(key.to_string(), other);
                 None
             }
             None => None,
         };
-        let title = string_field("title");
-        let url = string_field("url");
+        let title = string_field("title", title);
+        let url = string_field("url", url);
         Ok(Article {
             path,
             id,
             text,
             title,
             url,
-            extra: map,
+            extra,
             ..Article::default()
         })
     }
+}
+
+/// `n` in decimal, without the formatting machinery (once per JSON line).
+fn push_decimal(s: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    s.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 /// CSV with a header that has a text column (`text`, or `--text-column`) and optionally id
@@ -825,6 +863,15 @@ fn csv_articles(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_are_written_as_by_format() {
+        for n in [0, 7, 10, 99, 100, 1_234_567, usize::MAX] {
+            let mut s = String::from("x#");
+            push_decimal(&mut s, n);
+            assert_eq!(s, format!("x#{n}"));
+        }
+    }
 
     #[test]
     fn read_line_reads_as_take_and_read_until() {
