@@ -15,6 +15,7 @@
 //! ```
 
 use super::Classes;
+use super::foreign_table::hash_in;
 use crate::segment::{Document, is_function_word};
 use rustc_hash::FxHashMap;
 use std::ops::Range;
@@ -387,12 +388,19 @@ impl Index {
     }
 
     /// Candidates for a key, by its [`hash`] (they may belong to another key with that hash).
-    #[inline]
+    /// The filter test is inlined: most words are no key and cost no call.
+    #[inline(always)]
     fn get(&self, h: u64) -> &[AnchorRef] {
         let f = filter_bit(h);
         if self.filter[f >> 6] & (1 << (f & 63)) == 0 {
             return &[];
         }
+        self.probe(h)
+    }
+
+    /// The map look-up of [`Index::get`], once the filter has passed.
+    #[inline(never)]
+    fn probe(&self, h: u64) -> &[AnchorRef] {
         match self.ranges.get(&h) {
             Some(&(a, b)) => &self.refs[a as usize..b as usize],
             None => &[],
@@ -498,19 +506,34 @@ impl PatternSet {
     ) -> Vec<PatternHit> {
         let mut hits = Vec::new();
         let mut words: Vec<&str> = Vec::new();
+        let stream = doc.stream.as_bytes();
+        let prefixes = !self.by_prefix.refs.is_empty();
         for (si, sentence) in doc.sentences.iter().enumerate() {
+            let sentence_words = doc.sentence_words(sentence);
+            // The sentence's words as strings, only once one of them is a candidate anchor:
+            // most sentences have none.
             words.clear();
-            words.extend(
-                doc.sentence_words(sentence)
-                    .iter()
-                    .map(|w| doc.match_word(w)),
-            );
-            for (local, (w, mw)) in words.iter().zip(doc.sentence_words(sentence)).enumerate() {
-                for &r in self.by_word.get(mw.hash) {
+            for (local, mw) in sentence_words.iter().enumerate() {
+                let by_word = self.by_word.get(mw.hash);
+                // The prefix key of the word, hashed where it lies in the stream.
+                let by_prefix = if prefixes && mw.len as usize >= self.prefix_key {
+                    self.by_prefix
+                        .get(hash_in(stream, mw.pos, mw.pos + self.prefix_key))
+                } else {
+                    &[]
+                };
+                if by_word.is_empty() && by_prefix.is_empty() {
+                    continue;
+                }
+                if words.is_empty() {
+                    words.extend(sentence_words.iter().map(|w| doc.match_word(w)));
+                }
+                let w = words[local];
+                for &r in by_word {
                     let p = &self.patterns[r.pattern as usize];
                     // Where the anchor starts, if it occurs here.
                     let start = match &p.steps[p.anchor.clone()] {
-                        [Step::Alt(alts)] => (alts.at(r.alt as usize) == *w).then_some(local),
+                        [Step::Alt(alts)] => (alts.at(r.alt as usize) == w).then_some(local),
                         run => local.checked_sub(r.alt as usize).filter(|&start| {
                             run.len() <= words.len() - start
                                 && run
@@ -523,10 +546,7 @@ impl PatternSet {
                         self.verify(r, &words, si, start, &mut keep, &mut hits);
                     }
                 }
-                if self.by_prefix.refs.is_empty() || w.len() < self.prefix_key {
-                    continue;
-                }
-                for &r in self.by_prefix.get(hash(&w.as_bytes()[..self.prefix_key])) {
+                for &r in by_prefix {
                     let p = &self.patterns[r.pattern as usize];
                     let stem = match &p.steps[p.anchor.start] {
                         Step::Alt(alts) => alts.at(r.alt as usize).strip_suffix('*'),
