@@ -313,7 +313,9 @@ impl Table {
     }
 
     /// The id of `text[start..end]` (whose hash is `hash`), and whether it was just added.
-    #[inline]
+    /// Inlined: it runs once per word of every long sentence, and a call costs as much as the
+    /// look-up.
+    #[inline(always)]
     fn get_or_insert(&mut self, text: &[u8], hash: u64, start: usize, end: usize) -> (u32, bool) {
         if 2 * (self.entries.len() + 1) > self.slots.len() {
             self.grow();
@@ -363,7 +365,7 @@ impl Table {
 
 /// Whether `text[a..b]` and `text[c..d]` are equal: a word of up to 8 bytes with room after it
 /// (the stream always has some) is compared as one masked 8-byte load, not a `memcmp` call.
-#[inline]
+#[inline(always)]
 fn same_bytes(text: &[u8], a: usize, b: usize, c: usize, d: usize) -> bool {
     let len = b - a;
     if len != d - c {

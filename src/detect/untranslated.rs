@@ -232,6 +232,28 @@ mod tests {
     }
 
     #[test]
+    fn party_member_agrees_with_splitting_at_the_apostrophe() {
+        // The definition the fast test replaces.
+        let reference = |word: &str| {
+            let Some((head, tail)) = word.split_once('\'') else {
+                return false;
+            };
+            matches!(tail, "er" | "ers")
+                && head.len() >= 2
+                && head
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                && head.chars().any(|c| c.is_ascii_uppercase())
+        };
+        for w in [
+            "CDA'er", "VVD'ers", "D66'er", "66'er", "C'er", "CD'A'er", "CDA'ers'", "cda'er",
+            "CDA'erss", "CDA'", "'er", "CDA", "É'er", "ÉÉ'er", "PvdA'er", "CDA''er", "GL'ers",
+        ] {
+            assert_eq!(party_member(w), reference(w), "{w}");
+        }
+    }
+
+    #[test]
     fn leaves_english_and_names_alone() {
         let d = Untranslated::new(Arc::new(ForeignWords::embedded()));
         for text in [

@@ -228,38 +228,46 @@ impl Pattern {
         self.match_steps(0, words, start)
     }
 
-    fn match_steps(&self, step: usize, words: &[&str], pos: usize) -> Option<usize> {
-        let Some(s) = self.steps.get(step) else {
-            return (!self.at_end || pos == words.len()).then_some(pos);
-        };
-        // `a|$`: the sentence may also end here.
-        if let Step::Alt(alts) = s
-            && pos == words.len()
-            && alts.iter().any(|a| a == "$")
-        {
-            return self.match_steps(step + 1, words, pos);
-        }
-        if let Step::Gap(n) = s {
-            return (0..=*n)
-                .take_while(|g| pos + g <= words.len())
-                .find_map(|g| self.match_steps(step + 1, words, pos + g));
-        }
-        let w = words.get(pos)?;
-        let ok = match s {
-            Step::Lit(l) => l == w,
-            Step::Alt(alts) => alts.iter().any(|a| match a.strip_suffix('*') {
-                Some(stem) => w.starts_with(stem),
-                None => a == *w,
-            }),
-            Step::Class(words) => words.iter().any(|a| a == w),
-            Step::Number => w.starts_with(|c: char| c.is_ascii_digit()),
-            Step::Prefix(p) => w.starts_with(p.as_str()),
-            Step::Gap(_) => false,
-        };
-        if ok {
-            self.match_steps(step + 1, words, pos + 1)
-        } else {
-            None
+    /// Matches the steps from `step` on at word `pos`: a loop over the steps, recursing only
+    /// at a gap (to try each length).
+    fn match_steps(&self, mut step: usize, words: &[&str], mut pos: usize) -> Option<usize> {
+        loop {
+            let Some(s) = self.steps.get(step) else {
+                return (!self.at_end || pos == words.len()).then_some(pos);
+            };
+            match s {
+                Step::Gap(n) => {
+                    return (0..=*n)
+                        .take_while(|g| pos + g <= words.len())
+                        .find_map(|g| self.match_steps(step + 1, words, pos + g));
+                }
+                // `a|$`: the sentence may also end here.
+                Step::Alt(alts) if pos == words.len() => {
+                    if alts.iter().any(|a| a == "$") {
+                        step += 1;
+                        continue;
+                    }
+                    return None;
+                }
+                _ => {}
+            }
+            let w = words.get(pos)?;
+            let ok = match s {
+                Step::Lit(l) => l == w,
+                Step::Alt(alts) => alts.iter().any(|a| match a.strip_suffix('*') {
+                    Some(stem) => w.starts_with(stem),
+                    None => a == *w,
+                }),
+                Step::Class(words) => words.iter().any(|a| a == w),
+                Step::Number => w.starts_with(|c: char| c.is_ascii_digit()),
+                Step::Prefix(p) => w.starts_with(p.as_str()),
+                Step::Gap(_) => false,
+            };
+            if !ok {
+                return None;
+            }
+            step += 1;
+            pos += 1;
         }
     }
 }
