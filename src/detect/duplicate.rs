@@ -16,8 +16,9 @@
 use super::{Detector, Hit};
 use crate::finding::{Category, Severity};
 use crate::lexicon::foreign_table::hash_in;
-use crate::segment::{Document, MatchWord, is_function_word};
+use crate::segment::{Document, FUNCTION_WORDS, MatchWord, is_function_word, word_hash};
 use std::cell::RefCell;
+use std::sync::LazyLock;
 
 /// Shorter sentences repeat naturally ("He denied it.").
 const MIN_EXACT_WORDS: usize = 5;
@@ -62,6 +63,22 @@ struct Scratch {
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// One bit per function word's hash: a word whose bit is clear is no function word, so most
+/// content words skip the search of [`is_function_word`].
+static FUNCTION_BITS: LazyLock<[u64; 16]> = LazyLock::new(|| {
+    let mut bits = [0u64; 16];
+    for w in FUNCTION_WORDS {
+        let b = function_bit(word_hash(w));
+        bits[b >> 6] |= 1 << (b & 63);
+    }
+    bits
+});
+
+/// The bit of [`FUNCTION_BITS`] for a word hash: its top 10 bits.
+fn function_bit(hash: u64) -> usize {
+    (hash >> 54) as usize
 }
 
 /// Scratch buffers holding more than this many words are dropped after use, so that one huge
@@ -118,6 +135,11 @@ fn repeats<'s>(doc: &Document, sc: &'s mut Scratch) -> &'s [Option<(usize, bool)
     } = sc;
     let stream = doc.stream.as_bytes();
     let sentences = &doc.sentences;
+    let function_bits = &*FUNCTION_BITS;
+    let is_function = |w: &MatchWord| {
+        let b = function_bit(w.hash);
+        function_bits[b >> 6] & (1 << (b & 63)) != 0 && is_function_word(doc.match_word(w))
+    };
     // Every word of the near-repeat candidates as an id (one per distinct word), looked up by
     // the hash segmentation computed; content words go in one flat array, each once per
     // sentence, so comparing sentences costs integer compares; sentences hold ranges of it.
@@ -139,7 +161,7 @@ fn repeats<'s>(doc: &Document, sc: &'s mut Scratch) -> &'s [Option<(usize, bool)
                 let (id, new) = ids.get_or_insert(stream, w.hash, w.pos, w.pos + w.len as usize);
                 if new {
                     // Once per distinct word, not once per occurrence.
-                    word_info.push((!is_function_word(doc.match_word(w)), 0));
+                    word_info.push((!is_function(w), 0));
                 }
                 let (is_content, last) = &mut word_info[id as usize];
                 if *is_content && *last != stamp {
@@ -553,7 +575,7 @@ mod tests {
         let (text, at) = joined(&words);
         type Hash = fn(&str) -> u64;
         let hashes: [(&str, Hash); 3] = [
-            ("word_hash", |w: &str| crate::segment::word_hash(w)),
+            ("word_hash", |w: &str| word_hash(w)),
             ("one hash for all", |_: &str| 42),
             ("two hashes", |w: &str| (w.len() as u64 % 2) << 63),
         ];
@@ -593,12 +615,34 @@ mod tests {
         table.reset(3);
         for round in [true, false] {
             for (i, (w, &(start, end))) in words.iter().zip(&at).enumerate() {
-                let hash = crate::segment::word_hash(w);
+                let hash = word_hash(w);
                 assert_eq!(
                     table.get_or_insert(text.as_bytes(), hash, start, end),
                     (i as u32, round)
                 );
             }
+        }
+    }
+
+    #[test]
+    fn function_bits_never_hide_a_function_word() {
+        let doc = Document::new(
+            "The cat and the dog were not in it, but his new one said so. Also: since, after, \
+             before, under, which, who, what, all, more, very, says, Russia's, isn't, cannot, \
+             theatre, andes, butter, wasp, ones, ia, a1.",
+        );
+        let mut function = 0;
+        for w in &doc.words {
+            let text = doc.match_word(w);
+            let b = function_bit(w.hash);
+            let fast = FUNCTION_BITS[b >> 6] & (1 << (b & 63)) != 0 && is_function_word(text);
+            assert_eq!(fast, is_function_word(text), "{text}");
+            function += usize::from(fast);
+        }
+        assert!(function > 20);
+        for w in FUNCTION_WORDS {
+            let b = function_bit(word_hash(w));
+            assert!(FUNCTION_BITS[b >> 6] & (1 << (b & 63)) != 0, "{w}");
         }
     }
 

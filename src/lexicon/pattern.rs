@@ -349,6 +349,17 @@ struct AnchorRef {
     /// For an anchor of alternatives, the byte where the alternative starts in the step; for a
     /// literal run, the position of the word it is indexed by.
     alt: u32,
+    /// For a literal run: its number of words and [`run_signature`], so that a run that does
+    /// not occur is mostly rejected from the document's word hashes, without reading the
+    /// pattern (a cache miss per candidate). 0 for other anchors.
+    run: u32,
+    signature: u64,
+}
+
+/// A hash of a sequence of word hashes; equal words give equal signatures.
+#[inline]
+fn run_signature(hashes: impl Iterator<Item = u64>) -> u64 {
+    hashes.fold(0, |sig, h| sig.rotate_left(7) ^ h)
 }
 
 /// Anchors by the hash of a key word (or prefix), as ranges of one flat list: a hash lookup finds
@@ -445,6 +456,8 @@ impl PatternSet {
                         let r = AnchorRef {
                             pattern,
                             alt: alt as u32,
+                            run: 0,
+                            signature: 0,
                         };
                         match a.strip_suffix('*') {
                             _ if a == "$" => {}
@@ -453,7 +466,15 @@ impl PatternSet {
                         }
                     }
                 }
-                [Step::Prefix(stem), ..] => prefixes.push((stem, AnchorRef { pattern, alt: 0 })),
+                [Step::Prefix(stem), ..] => prefixes.push((
+                    stem,
+                    AnchorRef {
+                        pattern,
+                        alt: 0,
+                        run: 0,
+                        signature: 0,
+                    },
+                )),
                 run @ [Step::Lit(_), ..] => {
                     // The run's most selective word: "the frame of" is looked up at "frame" only,
                     // not at every "the".
@@ -471,6 +492,11 @@ impl PatternSet {
                             AnchorRef {
                                 pattern,
                                 alt: k as u32,
+                                run: run.len() as u32,
+                                signature: run_signature(run.iter().map(|s| match s {
+                                    Step::Lit(w) => hash(w.as_bytes()),
+                                    _ => 0,
+                                })),
                             },
                         ));
                     }
@@ -538,6 +564,17 @@ impl PatternSet {
                 }
                 let w = words[local];
                 for &r in by_word {
+                    // A run whose words' hashes differ from the text's cannot occur here.
+                    if r.run > 0 {
+                        let fits = local
+                            .checked_sub(r.alt as usize)
+                            .and_then(|start| sentence_words.get(start..start + r.run as usize));
+                        if fits.is_none_or(|ws| {
+                            run_signature(ws.iter().map(|w| w.hash)) != r.signature
+                        }) {
+                            continue;
+                        }
+                    }
                     let p = &self.patterns[r.pattern as usize];
                     // Where the anchor starts, if it occurs here.
                     let start = match &p.steps[p.anchor.clone()] {
