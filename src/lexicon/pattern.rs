@@ -253,12 +253,12 @@ impl Pattern {
             }
             let w = words.get(pos)?;
             let ok = match s {
-                Step::Lit(l) => l == w,
+                Step::Lit(l) => same_word(l, w),
                 Step::Alt(alts) => alts.iter().any(|a| match a.strip_suffix('*') {
                     Some(stem) => w.starts_with(stem),
-                    None => a == *w,
+                    None => same_word(a, w),
                 }),
-                Step::Class(words) => words.iter().any(|a| a == w),
+                Step::Class(words) => words.iter().any(|a| same_word(a, w)),
                 Step::Number => w.starts_with(|c: char| c.is_ascii_digit()),
                 Step::Prefix(p) => w.starts_with(p.as_str()),
                 Step::Gap(_) => false,
@@ -270,6 +270,13 @@ impl Pattern {
             pos += 1;
         }
     }
+}
+
+/// `a == w`, with the length and first byte compared before any `memcmp` call: steps are
+/// mostly compared with words they do not match.
+#[inline(always)]
+fn same_word(a: &str, w: &str) -> bool {
+    a.len() == w.len() && a.as_bytes().first() == w.as_bytes().first() && a == w
 }
 
 /// Same verdict as `s == s.to_lowercase()`, without allocating.
@@ -584,7 +591,7 @@ impl PatternSet {
                                 && run
                                     .iter()
                                     .zip(&words[start..])
-                                    .all(|(s, w)| matches!(s, Step::Lit(l) if l == w))
+                                    .all(|(s, w)| matches!(s, Step::Lit(l) if same_word(l, w)))
                         }),
                     };
                     if let Some(start) = start {
