@@ -103,9 +103,7 @@ impl Detector for Duplicate {
             Ok(mut scratch) => {
                 let original = repeats(doc, &mut scratch);
                 let out = hits(doc, original);
-                if scratch.word_info.capacity() > KEEP_SCRATCH_WORDS
-                    || scratch.original.capacity() > KEEP_SCRATCH_WORDS
-                {
+                if scratch.is_large() {
                     *scratch = Scratch::default();
                 }
                 out
@@ -113,6 +111,21 @@ impl Detector for Duplicate {
             // Only reachable if a detector ran inside another on this thread.
             Err(_) => hits(doc, repeats(doc, &mut Scratch::default())),
         })
+    }
+}
+
+impl Scratch {
+    /// Whether the buffers grew past [`KEEP_SCRATCH_WORDS`] (words or sentences).
+    fn is_large(&self) -> bool {
+        [
+            self.ids.slots.len() / 2,
+            self.ids.entries.capacity(),
+            self.content.capacity(),
+            self.postings.capacity(),
+            self.original.capacity(),
+        ]
+        .iter()
+        .any(|&n| n > KEEP_SCRATCH_WORDS)
     }
 }
 
@@ -680,6 +693,12 @@ mod tests {
             "",
             long.as_str(),
         ];
+        assert!(!Scratch::default().is_large());
+        let mut big = Scratch::default();
+        let huge = "Ten different words make one long sentence here, again and again.\n"
+            .repeat(KEEP_SCRATCH_WORDS / 8);
+        repeats(&Document::new(&huge), &mut big);
+        assert!(big.is_large(), "a huge article's buffers are not kept");
         for text in texts {
             let doc = Document::new(text);
             let again = Duplicate.check(&doc);
