@@ -399,7 +399,7 @@ pub fn is_function_word(w: &str) -> bool {
         .is_ok()
 }
 
-const FUNCTION_WORDS: [&str; 77] = [
+pub(crate) const FUNCTION_WORDS: [&str; 77] = [
     "the", "a", "an", "of", "to", "in", "on", "at", "for", "with", "by", "from", "and", "or",
     "but", "as", "is", "are", "was", "were", "be", "been", "it", "that", "this", "not", "no", "he",
     "she", "they", "we", "i", "you", "his", "her", "their", "its", "our", "my", "your", "have",

@@ -15,7 +15,10 @@
 
 use super::{Detector, Hit};
 use crate::finding::{Category, Severity};
-use crate::segment::{Document, MatchWord, is_function_word, word_hash};
+use crate::lexicon::foreign_table::hash_in;
+use crate::segment::{Document, FUNCTION_WORDS, MatchWord, is_function_word, word_hash};
+use std::cell::RefCell;
+use std::sync::LazyLock;
 
 /// Shorter sentences repeat naturally ("He denied it.").
 const MIN_EXACT_WORDS: usize = 5;
@@ -32,13 +35,55 @@ const LOWER_DICE: f64 = 0.7;
 
 pub struct Duplicate;
 
-struct Info<'d> {
-    /// Words joined by spaces (a slice of the document's stream).
-    key: &'d str,
-    words: &'d [MatchWord],
-    /// Distinct content word ids, in order of first occurrence.
-    content: &'d [u32],
+/// Buffers reused from one article to the next on the same thread: a dozen vectors and two
+/// tables allocated and zeroed per article cost more than the pass itself on short articles.
+#[derive(Default)]
+struct Scratch {
+    /// Distinct words of the near-repeat candidates.
+    ids: Table,
+    /// Distinct sentence keys of the exact-repeat candidates.
+    exact: Table,
+    /// Per word id: whether it is a content word, and the last sentence (plus one) listing it.
+    word_info: Vec<(bool, u32)>,
+    /// Content word ids of every sentence, each once per sentence.
+    content: Vec<u32>,
+    /// Per sentence: its range of `content`.
+    ranges: Vec<(usize, usize)>,
+    /// Per sentence: the earlier sentence it repeats, and whether exactly.
+    original: Vec<Option<(usize, bool)>>,
+    /// Per distinct sentence key: the first sentence with it.
+    first: Vec<usize>,
+    starts: Vec<u32>,
+    fill: Vec<u32>,
+    postings: Vec<u32>,
+    shared: Vec<u32>,
+    touched: Vec<u32>,
+    mark: Vec<u32>,
 }
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// One bit per function word's hash: a word whose bit is clear is no function word, so most
+/// content words skip the search of [`is_function_word`].
+static FUNCTION_BITS: LazyLock<[u64; 16]> = LazyLock::new(|| {
+    let mut bits = [0u64; 16];
+    for w in FUNCTION_WORDS {
+        let b = function_bit(word_hash(w));
+        bits[b >> 6] |= 1 << (b & 63);
+    }
+    bits
+});
+
+/// The bit of [`FUNCTION_BITS`] for a word hash: its top 10 bits.
+fn function_bit(hash: u64) -> usize {
+    (hash >> 54) as usize
+}
+
+/// Scratch buffers holding more than this many words are dropped after use, so that one huge
+/// article does not pin its buffers for the rest of the run.
+const KEEP_SCRATCH_WORDS: usize = 1 << 16;
 
 impl Detector for Duplicate {
     fn id(&self) -> &'static str {
@@ -54,161 +99,217 @@ impl Detector for Duplicate {
     }
 
     fn check(&self, doc: &Document) -> Vec<Hit> {
-        // Every word of the near-repeat candidates as an id (one per distinct word), looked up by
-        // the hash segmentation computed; content words go in one flat array, each once per
-        // sentence, so comparing sentences costs integer compares; sentences hold ranges of it.
-        let long = |s: &&crate::segment::Sentence| s.words.len() >= MIN_NEAR_WORDS;
-        let long_words: usize = doc
-            .sentences
-            .iter()
-            .filter(long)
-            .map(|s| s.words.len())
-            .sum();
-        let mut ids = Table::with_capacity(long_words);
-        // Per id: whether it is a content word, and the last sentence (plus one) listing it.
-        let mut word_info: Vec<(bool, u32)> = Vec::with_capacity(long_words);
-        let mut content: Vec<u32> = Vec::with_capacity(long_words);
-        let mut content_ranges = Vec::with_capacity(doc.sentences.len());
-        for (i, s) in doc.sentences.iter().enumerate() {
-            let start = content.len();
-            // Only near-repeat candidates need their content words.
-            if long(&s) {
-                let stamp = i as u32 + 1;
-                for w in doc.sentence_words(s) {
-                    // Bytes: a `str` slice would check char boundaries on every word.
-                    let text = &doc.stream.as_bytes()[w.pos..w.pos + w.len as usize];
-                    let (id, new) = ids.get_or_insert(w.hash, text);
-                    if new {
-                        // Once per distinct word, not once per occurrence.
-                        word_info.push((!is_function_word(doc.match_word(w)), 0));
-                    }
-                    let (is_content, last) = &mut word_info[id as usize];
-                    if *is_content && *last != stamp {
-                        *last = stamp;
-                        content.push(id);
-                    }
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => {
+                let original = repeats(doc, &mut scratch);
+                let out = hits(doc, original);
+                if scratch.is_large() {
+                    *scratch = Scratch::default();
                 }
+                out
             }
-            content_ranges.push(start..content.len());
-        }
-        let infos: Vec<Info> = doc
-            .sentences
-            .iter()
-            .zip(&content_ranges)
-            .map(|(s, c)| {
-                let key = match (doc.sentence_words(s).first(), doc.sentence_words(s).last()) {
-                    (Some(a), Some(b)) => &doc.stream[a.pos..b.pos + b.len as usize],
-                    _ => "",
-                };
-                Info {
-                    key,
-                    words: doc.sentence_words(s),
-                    content: &content[c.clone()],
-                }
-            })
-            .collect();
-
-        // For each sentence: the earlier sentence it repeats, and whether exactly.
-        let mut original: Vec<Option<(usize, bool)>> = vec![None; infos.len()];
-        let mut exact = Table::with_capacity(infos.len());
-        // Per distinct sentence key: the first sentence with it.
-        let mut first: Vec<usize> = Vec::with_capacity(infos.len());
-        for (i, info) in infos.iter().enumerate() {
-            if info.words.len() >= MIN_EXACT_WORDS {
-                match exact.get_or_insert(word_hash(info.key), info.key.as_bytes()) {
-                    (_, true) => first.push(i),
-                    (id, false) => original[i] = Some((first[id as usize], true)),
-                }
-            }
-        }
-        // Near repeats: the sentences of each content word (postings, filled in sentence order
-        // by counting, so no sort), then for each sentence the words it shares with each earlier
-        // one within short postings; the pairs that share enough are verified.
-        let mut starts = vec![0u32; ids.len() + 1];
-        for info in infos.iter().filter(|i| i.words.len() >= MIN_NEAR_WORDS) {
-            for &w in info.content {
-                starts[w as usize + 1] += 1;
-            }
-        }
-        for k in 1..starts.len() {
-            starts[k] += starts[k - 1];
-        }
-        let mut fill = starts.clone();
-        let mut postings = vec![0u32; starts[ids.len()] as usize];
-        for (i, info) in infos.iter().enumerate() {
-            if info.words.len() >= MIN_NEAR_WORDS {
-                for &w in info.content {
-                    postings[fill[w as usize] as usize] = i as u32;
-                    fill[w as usize] += 1;
-                }
-            }
-        }
-        let mut shared = vec![0u32; infos.len()];
-        let mut touched: Vec<u32> = Vec::new();
-        let mut mark = vec![0u32; ids.len()];
-        for (i, a) in infos.iter().enumerate() {
-            if a.words.len() < MIN_NEAR_WORDS || original[i].is_some() {
-                continue;
-            }
-            for &w in a.content {
-                let list = &postings[starts[w as usize] as usize..starts[w as usize + 1] as usize];
-                if list.len() > MAX_POSTINGS {
-                    continue;
-                }
-                for &j in list.iter().take_while(|&&j| (j as usize) < i) {
-                    if shared[j as usize] == 0 {
-                        touched.push(j);
-                    }
-                    shared[j as usize] += 1;
-                }
-            }
-            touched.sort_unstable();
-            // `a`'s content words are marked (once, on its first candidate) so that counting the
-            // words a candidate shares with it costs one look-up a word.
-            let stamp = i as u32 + 1;
-            let mut marked = false;
-            original[i] = touched
-                .iter()
-                .filter_map(|&j| {
-                    let j = j as usize;
-                    let b = &infos[j];
-                    if 2 * (shared[j] as usize) < a.content.len().min(b.content.len()) {
-                        return None;
-                    }
-                    if !marked {
-                        for &w in a.content {
-                            mark[w as usize] = stamp;
-                        }
-                        marked = true;
-                    }
-                    let common = b.content.iter().filter(|&&w| mark[w as usize] == stamp);
-                    near(doc, a, b, common.count()).map(|sim| (j, sim))
-                })
-                // The most similar earlier sentence; the latest on ties.
-                .max_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)))
-                .map(|(j, _)| (j, false));
-            for &j in &touched {
-                shared[j as usize] = 0;
-            }
-            touched.clear();
-        }
-        hits(doc, &original)
+            // Only reachable if a detector ran inside another on this thread.
+            Err(_) => hits(doc, repeats(doc, &mut Scratch::default())),
+        })
     }
 }
 
-/// Similarity of two sentences that share `common` content words, when they are near repeats.
-fn near(doc: &Document, a: &Info, b: &Info, common: usize) -> Option<f64> {
-    if b.words.len() < MIN_NEAR_WORDS || a.content.is_empty() || b.content.is_empty() {
+impl Scratch {
+    /// Whether the buffers grew past [`KEEP_SCRATCH_WORDS`] (words or sentences).
+    fn is_large(&self) -> bool {
+        [
+            self.ids.slots.len() / 2,
+            self.ids.entries.capacity(),
+            self.content.capacity(),
+            self.postings.capacity(),
+            self.original.capacity(),
+        ]
+        .iter()
+        .any(|&n| n > KEEP_SCRATCH_WORDS)
+    }
+}
+
+/// For each sentence: the earlier sentence it repeats, and whether exactly.
+fn repeats<'s>(doc: &Document, sc: &'s mut Scratch) -> &'s [Option<(usize, bool)>] {
+    let Scratch {
+        ids,
+        exact,
+        word_info,
+        content,
+        ranges,
+        original,
+        first,
+        starts,
+        fill,
+        postings,
+        shared,
+        touched,
+        mark,
+    } = sc;
+    let stream = doc.stream.as_bytes();
+    let sentences = &doc.sentences;
+    let function_bits = &*FUNCTION_BITS;
+    let is_function = |w: &MatchWord| {
+        let b = function_bit(w.hash);
+        function_bits[b >> 6] & (1 << (b & 63)) != 0 && is_function_word(doc.match_word(w))
+    };
+    // Every word of the near-repeat candidates as an id (one per distinct word), looked up by
+    // the hash segmentation computed; content words go in one flat array, each once per
+    // sentence, so comparing sentences costs integer compares; sentences hold ranges of it.
+    let long_words: usize = sentences
+        .iter()
+        .map(|s| s.words.len())
+        .filter(|&n| n >= MIN_NEAR_WORDS)
+        .sum();
+    ids.reset(long_words);
+    word_info.clear();
+    content.clear();
+    ranges.clear();
+    for (i, s) in sentences.iter().enumerate() {
+        let start = content.len();
+        // Only near-repeat candidates need their content words.
+        if s.words.len() >= MIN_NEAR_WORDS {
+            let stamp = i as u32 + 1;
+            for w in doc.sentence_words(s) {
+                let (id, new) = ids.get_or_insert(stream, w.hash, w.pos, w.pos + w.len as usize);
+                if new {
+                    // Once per distinct word, not once per occurrence.
+                    word_info.push((!is_function(w), 0));
+                }
+                let (is_content, last) = &mut word_info[id as usize];
+                if *is_content && *last != stamp {
+                    *last = stamp;
+                    content.push(id);
+                }
+            }
+        }
+        ranges.push((start, content.len()));
+    }
+
+    original.clear();
+    original.resize(sentences.len(), None);
+    exact.reset(sentences.len());
+    first.clear();
+    for (i, s) in sentences.iter().enumerate() {
+        let words = doc.sentence_words(s);
+        if words.len() >= MIN_EXACT_WORDS
+            && let (Some(a), Some(b)) = (words.first(), words.last())
+        {
+            // The key: the words joined by spaces, a slice of the stream.
+            let (start, end) = (a.pos, b.pos + b.len as usize);
+            let hash = hash_in(stream, start, end);
+            match exact.get_or_insert(stream, hash, start, end) {
+                (_, true) => first.push(i),
+                (id, false) => original[i] = Some((first[id as usize], true)),
+            }
+        }
+    }
+    // Near repeats: the sentences of each content word (postings, filled in sentence order by
+    // counting, so no sort), then for each sentence the words it shares with each earlier one
+    // within short postings; the pairs that share enough are verified. Only near-repeat
+    // candidates have content words.
+    let nids = ids.len();
+    starts.clear();
+    starts.resize(nids + 1, 0);
+    for &w in content.iter() {
+        starts[w as usize + 1] += 1;
+    }
+    for k in 1..starts.len() {
+        starts[k] += starts[k - 1];
+    }
+    fill.clear();
+    fill.extend_from_slice(&starts[..nids]);
+    postings.clear();
+    postings.resize(starts[nids] as usize, 0);
+    for (i, &(a, b)) in ranges.iter().enumerate() {
+        for &w in &content[a..b] {
+            postings[fill[w as usize] as usize] = i as u32;
+            fill[w as usize] += 1;
+        }
+    }
+    shared.clear();
+    shared.resize(sentences.len(), 0);
+    touched.clear();
+    mark.clear();
+    mark.resize(nids, 0);
+    for (i, s) in sentences.iter().enumerate() {
+        if s.words.len() < MIN_NEAR_WORDS || original[i].is_some() {
+            continue;
+        }
+        let a_content = &content[ranges[i].0..ranges[i].1];
+        for &w in a_content {
+            let list = &postings[starts[w as usize] as usize..starts[w as usize + 1] as usize];
+            if list.len() > MAX_POSTINGS {
+                continue;
+            }
+            for &j in list.iter().take_while(|&&j| (j as usize) < i) {
+                if shared[j as usize] == 0 {
+                    touched.push(j);
+                }
+                shared[j as usize] += 1;
+            }
+        }
+        if touched.is_empty() {
+            continue;
+        }
+        touched.sort_unstable();
+        // `a`'s content words are marked (once, on its first candidate) so that counting the
+        // words a candidate shares with it costs one look-up a word.
+        let stamp = i as u32 + 1;
+        let mut marked = false;
+        original[i] = touched
+            .iter()
+            .filter_map(|&j| {
+                let j = j as usize;
+                let b_content = &content[ranges[j].0..ranges[j].1];
+                if 2 * (shared[j] as usize) < a_content.len().min(b_content.len()) {
+                    return None;
+                }
+                if !marked {
+                    for &w in a_content {
+                        mark[w as usize] = stamp;
+                    }
+                    marked = true;
+                }
+                let common = b_content
+                    .iter()
+                    .filter(|&&w| mark[w as usize] == stamp)
+                    .count();
+                let a = (doc.sentence_words(s), a_content.len());
+                let b = (doc.sentence_words(&sentences[j]), b_content.len());
+                near(doc, a, b, common).map(|sim| (j, sim))
+            })
+            // The most similar earlier sentence; the latest on ties.
+            .max_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)))
+            .map(|(j, _)| (j, false));
+        for &j in touched.iter() {
+            shared[j as usize] = 0;
+        }
+        touched.clear();
+    }
+    original
+}
+
+/// Similarity of two sentences (their words and number of distinct content words) that share
+/// `common` content words, when they are near repeats.
+fn near(
+    doc: &Document,
+    (a_words, a_content): (&[MatchWord], usize),
+    (b_words, b_content): (&[MatchWord], usize),
+    common: usize,
+) -> Option<f64> {
+    if b_words.len() < MIN_NEAR_WORDS || a_content == 0 || b_content == 0 {
         return None;
     }
-    let dice = 2.0 * common as f64 / (a.content.len() + b.content.len()) as f64;
+    let dice = 2.0 * common as f64 / (a_content + b_content) as f64;
     if dice >= NEAR_DICE {
         return Some(dice);
     }
     if dice >= LOWER_DICE {
-        let words = |i: &Info| -> Vec<&str> { i.words.iter().map(|w| doc.match_word(w)).collect() };
-        let lev = strsim::generic_levenshtein(&words(a), &words(b));
-        let sim = 1.0 - lev as f64 / a.words.len().max(b.words.len()) as f64;
+        let words =
+            |ws: &[MatchWord]| -> Vec<&str> { ws.iter().map(|w| doc.match_word(w)).collect() };
+        let lev = strsim::generic_levenshtein(&words(a_words), &words(b_words));
+        let sim = 1.0 - lev as f64 / a_words.len().max(b_words.len()) as f64;
         if sim >= NEAR_LEVENSHTEIN {
             return Some(dice);
         }
@@ -216,35 +317,41 @@ fn near(doc: &Document, a: &Info, b: &Info, common: usize) -> Option<f64> {
     None
 }
 
-/// Distinct strings of one document, numbered in order of first insertion, looked up by a
-/// hash the caller already has (segmentation hashes every word once): open addressing over the
-/// hash's top bits, the text compared only when hashes are equal, so distinct strings that share
-/// a hash still get distinct ids.
-struct Table<'d> {
+/// Distinct byte strings of one text, numbered in order of first insertion, looked up by a hash
+/// the caller already has (segmentation hashes every word once): open addressing over the
+/// hash's top bits, the bytes compared only when hashes are equal, so distinct strings that
+/// share a hash still get distinct ids. Strings are ranges of the text every call passes (the
+/// document's stream), so the table keeps no borrow and is reused across documents.
+#[derive(Default)]
+struct Table {
     /// Id plus one of the string in each slot; 0 is empty.
     slots: Vec<u32>,
     shift: u32,
-    entries: Vec<(u64, &'d [u8])>,
+    /// Hash, start and end of each string.
+    entries: Vec<(u64, usize, usize)>,
 }
 
-impl<'d> Table<'d> {
-    /// A table that holds `n` strings at most half full, so probes stay short.
-    fn with_capacity(n: usize) -> Self {
+impl Table {
+    /// Empties the table and sizes it to hold `n` strings at most half full, so probes stay
+    /// short.
+    fn reset(&mut self, n: usize) {
         let bits = (2 * n).max(16).next_power_of_two().trailing_zeros();
-        Table {
-            slots: vec![0; 1 << bits],
-            shift: 64 - bits,
-            entries: Vec::with_capacity(n),
-        }
+        self.slots.clear();
+        self.slots.resize(1 << bits, 0);
+        self.shift = 64 - bits;
+        self.entries.clear();
+        self.entries.reserve(n);
     }
 
     fn len(&self) -> usize {
         self.entries.len()
     }
 
-    /// The id of `text` (whose hash is `hash`), and whether it was just added.
-    #[inline]
-    fn get_or_insert(&mut self, hash: u64, text: &'d [u8]) -> (u32, bool) {
+    /// The id of `text[start..end]` (whose hash is `hash`), and whether it was just added.
+    /// Inlined: it runs once per word of every long sentence, and a call costs as much as the
+    /// look-up.
+    #[inline(always)]
+    fn get_or_insert(&mut self, text: &[u8], hash: u64, start: usize, end: usize) -> (u32, bool) {
         if 2 * (self.entries.len() + 1) > self.slots.len() {
             self.grow();
         }
@@ -254,13 +361,13 @@ impl<'d> Table<'d> {
             match self.slots[at] {
                 0 => {
                     let id = self.entries.len() as u32;
-                    self.entries.push((hash, text));
+                    self.entries.push((hash, start, end));
                     self.slots[at] = id + 1;
                     return (id, true);
                 }
                 s => {
-                    let (h, t) = self.entries[s as usize - 1];
-                    if h == hash && t == text {
+                    let (h, a, b) = self.entries[s as usize - 1];
+                    if h == hash && same_bytes(text, a, b, start, end) {
                         return (s - 1, false);
                     }
                 }
@@ -272,11 +379,16 @@ impl<'d> Table<'d> {
     /// Doubles the slots (only when the caller's capacity was too small).
     #[cold]
     fn grow(&mut self) {
-        let bits = 64 - self.shift + 1;
-        self.slots = vec![0; 1 << bits];
+        let bits = if self.slots.is_empty() {
+            4
+        } else {
+            64 - self.shift + 1
+        };
+        self.slots.clear();
+        self.slots.resize(1 << bits, 0);
         self.shift = 64 - bits;
         let mask = self.slots.len() - 1;
-        for (id, &(hash, _)) in self.entries.iter().enumerate() {
+        for (id, &(hash, _, _)) in self.entries.iter().enumerate() {
             let mut at = (hash >> self.shift) as usize;
             while self.slots[at] != 0 {
                 at = (at + 1) & mask;
@@ -284,6 +396,31 @@ impl<'d> Table<'d> {
             self.slots[at] = id as u32 + 1;
         }
     }
+}
+
+/// Whether `text[a..b]` and `text[c..d]` are equal: a word of up to 8 bytes with room after it
+/// (the stream always has some) is compared as one masked 8-byte load, not a `memcmp` call.
+#[inline(always)]
+fn same_bytes(text: &[u8], a: usize, b: usize, c: usize, d: usize) -> bool {
+    let len = b - a;
+    if len != d - c {
+        return false;
+    }
+    if len == 0 {
+        return true;
+    }
+    if len <= 8
+        && let (Some(x), Some(y)) = (text.get(a..a + 8), text.get(c..c + 8))
+    {
+        let load = |s: &[u8]| {
+            let mut v = [0u8; 8];
+            v.copy_from_slice(s);
+            u64::from_le_bytes(v)
+        };
+        let keep = u64::MAX >> (8 * (8 - len));
+        return (load(x) ^ load(y)) & keep == 0;
+    }
+    text[a..b] == text[c..d]
 }
 
 /// Turns repeated sentences into hits: a run of repeated sentences in one paragraph is one hit,
@@ -411,11 +548,44 @@ mod tests {
         assert_eq!(Duplicate.check(&doc).len(), 1999);
     }
 
+    /// `words` joined by spaces, and where each one is in it.
+    fn joined<S: AsRef<str>>(words: &[S]) -> (String, Vec<(usize, usize)>) {
+        let mut text = String::new();
+        let mut at = Vec::new();
+        for w in words {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            at.push((text.len(), text.len() + w.as_ref().len()));
+            text.push_str(w.as_ref());
+        }
+        (text, at)
+    }
+
     #[test]
     fn table_ids_agree_with_a_map_even_when_hashes_collide() {
         let words = [
-            "the", "vote", "count", "the", "", "vote", "vöte", "a", "b", "count", "a", "é", "é",
+            "the",
+            "vote",
+            "count",
+            "the",
+            "",
+            "vote",
+            "vöte",
+            "a",
+            "b",
+            "count",
+            "a",
+            "é",
+            "é",
+            "eightchr",
+            "eightchx",
+            "eightchr",
+            "longer-than-eight",
+            "longer-than-eighx",
+            "longer-than-eight",
         ];
+        let (text, at) = joined(&words);
         type Hash = fn(&str) -> u64;
         let hashes: [(&str, Hash); 3] = [
             ("word_hash", |w: &str| word_hash(w)),
@@ -423,11 +593,14 @@ mod tests {
             ("two hashes", |w: &str| (w.len() as u64 % 2) << 63),
         ];
         for (name, hash) in hashes {
-            // From 0, the table grows; from 16, it does not.
-            for capacity in [0, 16] {
-                let mut table = Table::with_capacity(capacity);
+            // From 0, the table grows; from 16, it does not; a fresh table grows from nothing.
+            for capacity in [None, Some(0), Some(16)] {
+                let mut table = Table::default();
+                if let Some(n) = capacity {
+                    table.reset(n);
+                }
                 let mut reference = std::collections::HashMap::new();
-                for w in words {
+                for (w, &(start, end)) in words.iter().zip(&at) {
                     let next = reference.len() as u32;
                     let expected = match reference.get(w) {
                         Some(&id) => (id, false),
@@ -437,7 +610,7 @@ mod tests {
                         }
                     };
                     assert_eq!(
-                        table.get_or_insert(hash(w), w.as_bytes()),
+                        table.get_or_insert(text.as_bytes(), hash(w), start, end),
                         expected,
                         "{name}, {w:?}"
                     );
@@ -450,18 +623,92 @@ mod tests {
     #[test]
     fn many_distinct_words_grow_the_table() {
         let words: Vec<String> = (0..1000).map(|i| format!("w{i}")).collect();
-        let mut table = Table::with_capacity(3);
-        for (i, w) in words.iter().enumerate() {
-            assert_eq!(
-                table.get_or_insert(word_hash(w), w.as_bytes()),
-                (i as u32, true)
-            );
+        let (text, at) = joined(&words);
+        let mut table = Table::default();
+        table.reset(3);
+        for round in [true, false] {
+            for (i, (w, &(start, end))) in words.iter().zip(&at).enumerate() {
+                let hash = word_hash(w);
+                assert_eq!(
+                    table.get_or_insert(text.as_bytes(), hash, start, end),
+                    (i as u32, round)
+                );
+            }
         }
-        for (i, w) in words.iter().enumerate() {
-            assert_eq!(
-                table.get_or_insert(word_hash(w), w.as_bytes()),
-                (i as u32, false)
-            );
+    }
+
+    #[test]
+    fn function_bits_never_hide_a_function_word() {
+        let doc = Document::new(
+            "The cat and the dog were not in it, but his new one said so. Also: since, after, \
+             before, under, which, who, what, all, more, very, says, Russia's, isn't, cannot, \
+             theatre, andes, butter, wasp, ones, ia, a1.",
+        );
+        let mut function = 0;
+        for w in &doc.words {
+            let text = doc.match_word(w);
+            let b = function_bit(w.hash);
+            let fast = FUNCTION_BITS[b >> 6] & (1 << (b & 63)) != 0 && is_function_word(text);
+            assert_eq!(fast, is_function_word(text), "{text}");
+            function += usize::from(fast);
+        }
+        assert!(function > 20);
+        for w in FUNCTION_WORDS {
+            let b = function_bit(word_hash(w));
+            assert!(FUNCTION_BITS[b >> 6] & (1 << (b & 63)) != 0, "{w}");
+        }
+    }
+
+    #[test]
+    fn same_bytes_agrees_with_slices_near_the_end_too() {
+        let text = b"abc abd abc abcdefgh abcdefgh abcdefgi x abcdefghij abcdefghij";
+        for a in 0..text.len() {
+            for b in a..=text.len().min(a + 12) {
+                for c in 0..text.len() {
+                    let d = c + (b - a);
+                    if d <= text.len() {
+                        assert_eq!(
+                            same_bytes(text, a, b, c, d),
+                            text[a..b] == text[c..d],
+                            "{a}..{b} {c}..{d}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(!same_bytes(text, 0, 3, 0, 4));
+    }
+
+    #[test]
+    fn reused_buffers_give_the_same_findings() {
+        // A long article, then short ones, on one thread: stale buffers must not leak through.
+        let long = format!(
+            "{}The same sentence is written here again and again.\n",
+            "Another sentence of the long article comes here with words.\n".repeat(300)
+        );
+        let texts = [
+            long.as_str(),
+            "Putin met Xi in Moscow on Monday for talks on trade. Putin met Modi in Delhi on Friday for talks on defence.",
+            "Russian elites doubt that Putin alone can withstand mounting Western Ukrainian pressure and hope that Xi will help him.\nRussian elites doubt that he can single-handedly withstand mounting Ukrainian and Western pressure, and hope that Xi will help him.",
+            "",
+            long.as_str(),
+        ];
+        assert!(!Scratch::default().is_large());
+        let mut big = Scratch::default();
+        let huge = "Ten different words make one long sentence here, again and again.\n"
+            .repeat(KEEP_SCRATCH_WORDS / 8);
+        repeats(&Document::new(&huge), &mut big);
+        assert!(big.is_large(), "a huge article's buffers are not kept");
+        for text in texts {
+            let doc = Document::new(text);
+            let again = Duplicate.check(&doc);
+            let fresh = hits(&doc, repeats(&doc, &mut Scratch::default()));
+            let key = |h: &[Hit]| -> Vec<(usize, usize, String)> {
+                h.iter()
+                    .map(|h| (h.start, h.end, h.explanation.clone()))
+                    .collect()
+            };
+            assert_eq!(key(&again), key(&fresh));
         }
     }
 

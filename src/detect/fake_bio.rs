@@ -9,8 +9,8 @@ use super::{Detector, Hit};
 use crate::error::{Error, Result};
 use crate::finding::{Category, Severity};
 use crate::lexicon::read_csv;
-use crate::segment::Document;
-use std::collections::HashSet;
+use crate::segment::{Document, MatchWord};
+use rustc_hash::FxHashSet;
 
 /// The embedded `lexicons/bio.csv`.
 pub const BIO_CSV: &str = include_str!("../../lexicons/bio.csv");
@@ -43,14 +43,14 @@ pub struct Entry {
 
 pub struct FakeBio {
     entries: Vec<Entry>,
-    nouns: HashSet<String>,
+    nouns: FxHashSet<String>,
     suffixes: Vec<String>,
 }
 
 impl FakeBio {
     /// Parses a bio vocabulary file.
     pub fn parse(name: &str, text: &str) -> Result<FakeBio> {
-        let mut nouns = HashSet::new();
+        let mut nouns = FxHashSet::default();
         let mut suffixes = Vec::new();
         let mut entries = Vec::new();
         for (line, e) in read_csv::<Entry>(name, text)? {
@@ -106,15 +106,20 @@ impl FakeBio {
 
     /// Is this sentence a bio fragment ("Twitter advocate.")? Returns whether it opens with an
     /// "-ly" adverb ("Infuriatingly humble …"), the generator's signature.
-    fn fragment(&self, words: &[&str]) -> Option<bool> {
+    /// Whether a sentence's match words are a persona fragment, and if so whether it opens with
+    /// an adverb ("Infuriatingly humble …"). The word count and the last word are checked
+    /// first: most sentences fail them and cost no more.
+    fn fragment(&self, doc: &Document, words: &[MatchWord]) -> Option<bool> {
         let last = words.last()?;
         if words.len() > MAX_FRAGMENT_WORDS
-            || !self.is_persona(last)
-            || words.iter().any(|w| SENTENCE_WORDS.contains(w))
+            || !self.is_persona(doc.match_word(last))
+            || words
+                .iter()
+                .any(|w| SENTENCE_WORDS.contains(&doc.match_word(w)))
         {
             return None;
         }
-        Some(words.len() >= 3 && words[0].ends_with("ly"))
+        Some(words.len() >= 3 && doc.match_word(&words[0]).ends_with("ly"))
     }
 }
 
@@ -133,18 +138,11 @@ impl Detector for FakeBio {
 
     fn check(&self, doc: &Document) -> Vec<Hit> {
         let mut hits = Vec::new();
-        // One buffer for every sentence's words.
-        let mut words: Vec<&str> = Vec::new();
         for p in &doc.paragraphs {
             let mut run: Option<(usize, usize, bool)> = None; // first, last sentence, opener seen
             for si in p.sentences.clone() {
-                words.clear();
-                words.extend(
-                    doc.sentence_words(&doc.sentences[si])
-                        .iter()
-                        .map(|w| doc.match_word(w)),
-                );
-                match (self.fragment(&words), run.as_mut()) {
+                let words = doc.sentence_words(&doc.sentences[si]);
+                match (self.fragment(doc, words), run.as_mut()) {
                     (Some(opener), Some(r)) => {
                         r.1 = si;
                         r.2 |= opener;

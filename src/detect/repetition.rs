@@ -112,6 +112,15 @@ impl Detector for Repetition {
                 if t.kind != TokenKind::Word {
                     continue;
                 }
+                // Both checks need a next token as long as this word (doubled) or of 3 bytes
+                // ("and"): most words fail this and cost no more.
+                let Some(next) = toks.get(k + 1) else {
+                    continue;
+                };
+                let next_len = next.end - next.start;
+                if next_len != t.end - t.start && next_len != 3 {
+                    continue;
+                }
                 let bytes = &folded[t.start..t.end];
                 // "the the": next token is the same word, only whitespace between. A run ("the
                 // the the") is one finding, at its first pair, so a file of one word repeated

@@ -151,12 +151,15 @@ impl ForeignWords {
             // whose one match word is the whole token (not split like "isn't" or "cannot") has
             // the token's lowercase text. Split ones hold an apostrophe or are "cannot", never
             // listed. No `listable` test: the table holds only listable words.
+            // The table's filter first: it rejects most words before their token is read.
             for w in &doc.words {
-                let t = &doc.tokens[w.token as usize];
-                if w.len < 4
-                    || w.len as usize != t.end - t.start
-                    || t.kind != crate::segment::TokenKind::Word
-                {
+                if w.len < 4 || !table.may_contain(w.hash) {
+                    continue;
+                }
+                let Some(t) = doc.tokens.get(w.token as usize) else {
+                    continue;
+                };
+                if w.len as usize != t.end - t.start || t.kind != crate::segment::TokenKind::Word {
                     continue;
                 }
                 found[w.token as usize] = table

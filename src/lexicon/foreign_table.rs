@@ -240,16 +240,30 @@ impl<'a> Table<'a> {
     /// once, by segmentation).
     #[inline]
     pub fn get_hashed(&self, word: &str, h: u64) -> Option<Value> {
-        let w = word.as_bytes();
+        if !self.may_contain(h) {
+            return None;
+        }
+        self.probe(word.as_bytes(), h)
+    }
+
+    /// Whether a word with hash `h` may be listed: `false` for most words of a text, at the
+    /// cost of one bit test (inlined, unlike the probe).
+    #[inline]
+    pub fn may_contain(&self, h: u64) -> bool {
+        let bit = filter_bit(h, self.slots);
+        self.bytes
+            .get(HEADER_BYTES + bit / 8)
+            .is_some_and(|b| b & (1 << (bit % 8)) != 0)
+    }
+
+    /// The probe of [`Table::get_hashed`], once the filter has passed.
+    #[inline(never)]
+    fn probe(&self, w: &[u8], h: u64) -> Option<Value> {
         if w.is_empty() || w.len() > usize::from(u8::MAX) {
             return None;
         }
         let tag = (h >> 56) as u8;
         let b = self.bytes;
-        let bit = filter_bit(h, self.slots);
-        if b[HEADER_BYTES + bit / 8] & (1 << (bit % 8)) == 0 {
-            return None;
-        }
         let slots_at = HEADER_BYTES + self.slots;
         let entries_at = slots_at + self.slots * 4;
         let pool_at = entries_at + self.entries * ENTRY_BYTES;

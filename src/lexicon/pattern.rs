@@ -15,6 +15,7 @@
 //! ```
 
 use super::Classes;
+use super::foreign_table::hash_in;
 use crate::segment::{Document, is_function_word};
 use rustc_hash::FxHashMap;
 use std::ops::Range;
@@ -64,6 +65,20 @@ impl Alts {
         self.spans
             .iter()
             .map(|&(a, b)| &self.text[a as usize..b as usize])
+    }
+
+    /// Whether word `w` is one of the alternatives, or starts with one written `stem*`: bytes
+    /// compared in place, without slicing the text as `str` per alternative.
+    #[inline]
+    fn matches(&self, w: &str) -> bool {
+        let (text, w) = (self.text.as_bytes(), w.as_bytes());
+        self.spans.iter().any(|&(a, b)| {
+            let alt = &text[a as usize..b as usize];
+            match alt.split_last() {
+                Some((b'*', stem)) => w.starts_with(stem),
+                _ => alt.len() == w.len() && alt.first() == w.first() && alt == w,
+            }
+        })
     }
 
     /// The alternative starting at byte `at`.
@@ -227,40 +242,52 @@ impl Pattern {
         self.match_steps(0, words, start)
     }
 
-    fn match_steps(&self, step: usize, words: &[&str], pos: usize) -> Option<usize> {
-        let Some(s) = self.steps.get(step) else {
-            return (!self.at_end || pos == words.len()).then_some(pos);
-        };
-        // `a|$`: the sentence may also end here.
-        if let Step::Alt(alts) = s
-            && pos == words.len()
-            && alts.iter().any(|a| a == "$")
-        {
-            return self.match_steps(step + 1, words, pos);
-        }
-        if let Step::Gap(n) = s {
-            return (0..=*n)
-                .take_while(|g| pos + g <= words.len())
-                .find_map(|g| self.match_steps(step + 1, words, pos + g));
-        }
-        let w = words.get(pos)?;
-        let ok = match s {
-            Step::Lit(l) => l == w,
-            Step::Alt(alts) => alts.iter().any(|a| match a.strip_suffix('*') {
-                Some(stem) => w.starts_with(stem),
-                None => a == *w,
-            }),
-            Step::Class(words) => words.iter().any(|a| a == w),
-            Step::Number => w.starts_with(|c: char| c.is_ascii_digit()),
-            Step::Prefix(p) => w.starts_with(p.as_str()),
-            Step::Gap(_) => false,
-        };
-        if ok {
-            self.match_steps(step + 1, words, pos + 1)
-        } else {
-            None
+    /// Matches the steps from `step` on at word `pos`: a loop over the steps, recursing only
+    /// at a gap (to try each length).
+    fn match_steps(&self, mut step: usize, words: &[&str], mut pos: usize) -> Option<usize> {
+        loop {
+            let Some(s) = self.steps.get(step) else {
+                return (!self.at_end || pos == words.len()).then_some(pos);
+            };
+            match s {
+                Step::Gap(n) => {
+                    return (0..=*n)
+                        .take_while(|g| pos + g <= words.len())
+                        .find_map(|g| self.match_steps(step + 1, words, pos + g));
+                }
+                // `a|$`: the sentence may also end here.
+                Step::Alt(alts) if pos == words.len() => {
+                    if alts.iter().any(|a| a == "$") {
+                        step += 1;
+                        continue;
+                    }
+                    return None;
+                }
+                _ => {}
+            }
+            let w = words.get(pos)?;
+            let ok = match s {
+                Step::Lit(l) => same_word(l, w),
+                Step::Alt(alts) => alts.matches(w),
+                Step::Class(words) => words.iter().any(|a| same_word(a, w)),
+                Step::Number => w.starts_with(|c: char| c.is_ascii_digit()),
+                Step::Prefix(p) => w.starts_with(p.as_str()),
+                Step::Gap(_) => false,
+            };
+            if !ok {
+                return None;
+            }
+            step += 1;
+            pos += 1;
         }
     }
+}
+
+/// `a == w`, with the length and first byte compared before any `memcmp` call: steps are
+/// mostly compared with words they do not match.
+#[inline(always)]
+fn same_word(a: &str, w: &str) -> bool {
+    a.len() == w.len() && a.as_bytes().first() == w.as_bytes().first() && a == w
 }
 
 /// Same verdict as `s == s.to_lowercase()`, without allocating.
@@ -340,6 +367,17 @@ struct AnchorRef {
     /// For an anchor of alternatives, the byte where the alternative starts in the step; for a
     /// literal run, the position of the word it is indexed by.
     alt: u32,
+    /// For a literal run: its number of words and [`run_signature`], so that a run that does
+    /// not occur is mostly rejected from the document's word hashes, without reading the
+    /// pattern (a cache miss per candidate). 0 for other anchors.
+    run: u32,
+    signature: u64,
+}
+
+/// A hash of a sequence of word hashes; equal words give equal signatures.
+#[inline]
+fn run_signature(hashes: impl Iterator<Item = u64>) -> u64 {
+    hashes.fold(0, |sig, h| sig.rotate_left(7) ^ h)
 }
 
 /// Anchors by the hash of a key word (or prefix), as ranges of one flat list: a hash lookup finds
@@ -387,12 +425,19 @@ impl Index {
     }
 
     /// Candidates for a key, by its [`hash`] (they may belong to another key with that hash).
-    #[inline]
+    /// The filter test is inlined: most words are no key and cost no call.
+    #[inline(always)]
     fn get(&self, h: u64) -> &[AnchorRef] {
         let f = filter_bit(h);
         if self.filter[f >> 6] & (1 << (f & 63)) == 0 {
             return &[];
         }
+        self.probe(h)
+    }
+
+    /// The map look-up of [`Index::get`], once the filter has passed.
+    #[inline(never)]
+    fn probe(&self, h: u64) -> &[AnchorRef] {
         match self.ranges.get(&h) {
             Some(&(a, b)) => &self.refs[a as usize..b as usize],
             None => &[],
@@ -429,6 +474,8 @@ impl PatternSet {
                         let r = AnchorRef {
                             pattern,
                             alt: alt as u32,
+                            run: 0,
+                            signature: 0,
                         };
                         match a.strip_suffix('*') {
                             _ if a == "$" => {}
@@ -437,7 +484,15 @@ impl PatternSet {
                         }
                     }
                 }
-                [Step::Prefix(stem), ..] => prefixes.push((stem, AnchorRef { pattern, alt: 0 })),
+                [Step::Prefix(stem), ..] => prefixes.push((
+                    stem,
+                    AnchorRef {
+                        pattern,
+                        alt: 0,
+                        run: 0,
+                        signature: 0,
+                    },
+                )),
                 run @ [Step::Lit(_), ..] => {
                     // The run's most selective word: "the frame of" is looked up at "frame" only,
                     // not at every "the".
@@ -455,6 +510,11 @@ impl PatternSet {
                             AnchorRef {
                                 pattern,
                                 alt: k as u32,
+                                run: run.len() as u32,
+                                signature: run_signature(run.iter().map(|s| match s {
+                                    Step::Lit(w) => hash(w.as_bytes()),
+                                    _ => 0,
+                                })),
                             },
                         ));
                     }
@@ -498,35 +558,58 @@ impl PatternSet {
     ) -> Vec<PatternHit> {
         let mut hits = Vec::new();
         let mut words: Vec<&str> = Vec::new();
+        let stream = doc.stream.as_bytes();
+        let prefixes = !self.by_prefix.refs.is_empty();
         for (si, sentence) in doc.sentences.iter().enumerate() {
+            let sentence_words = doc.sentence_words(sentence);
+            // The sentence's words as strings, only once one of them is a candidate anchor:
+            // most sentences have none.
             words.clear();
-            words.extend(
-                doc.sentence_words(sentence)
-                    .iter()
-                    .map(|w| doc.match_word(w)),
-            );
-            for (local, (w, mw)) in words.iter().zip(doc.sentence_words(sentence)).enumerate() {
-                for &r in self.by_word.get(mw.hash) {
+            for (local, mw) in sentence_words.iter().enumerate() {
+                let by_word = self.by_word.get(mw.hash);
+                // The prefix key of the word, hashed where it lies in the stream.
+                let by_prefix = if prefixes && mw.len as usize >= self.prefix_key {
+                    self.by_prefix
+                        .get(hash_in(stream, mw.pos, mw.pos + self.prefix_key))
+                } else {
+                    &[]
+                };
+                if by_word.is_empty() && by_prefix.is_empty() {
+                    continue;
+                }
+                if words.is_empty() {
+                    words.extend(sentence_words.iter().map(|w| doc.match_word(w)));
+                }
+                let w = words[local];
+                for &r in by_word {
+                    // A run whose words' hashes differ from the text's cannot occur here.
+                    if r.run > 0 {
+                        let fits = local
+                            .checked_sub(r.alt as usize)
+                            .and_then(|start| sentence_words.get(start..start + r.run as usize));
+                        if fits.is_none_or(|ws| {
+                            run_signature(ws.iter().map(|w| w.hash)) != r.signature
+                        }) {
+                            continue;
+                        }
+                    }
                     let p = &self.patterns[r.pattern as usize];
                     // Where the anchor starts, if it occurs here.
                     let start = match &p.steps[p.anchor.clone()] {
-                        [Step::Alt(alts)] => (alts.at(r.alt as usize) == *w).then_some(local),
+                        [Step::Alt(alts)] => (alts.at(r.alt as usize) == w).then_some(local),
                         run => local.checked_sub(r.alt as usize).filter(|&start| {
                             run.len() <= words.len() - start
                                 && run
                                     .iter()
                                     .zip(&words[start..])
-                                    .all(|(s, w)| matches!(s, Step::Lit(l) if l == w))
+                                    .all(|(s, w)| matches!(s, Step::Lit(l) if same_word(l, w)))
                         }),
                     };
                     if let Some(start) = start {
                         self.verify(r, &words, si, start, &mut keep, &mut hits);
                     }
                 }
-                if self.by_prefix.refs.is_empty() || w.len() < self.prefix_key {
-                    continue;
-                }
-                for &r in self.by_prefix.get(hash(&w.as_bytes()[..self.prefix_key])) {
+                for &r in by_prefix {
                     let p = &self.patterns[r.pattern as usize];
                     let stem = match &p.steps[p.anchor.start] {
                         Step::Alt(alts) => alts.at(r.alt as usize).strip_suffix('*'),
@@ -680,6 +763,23 @@ mod tests {
         ];
         for (pattern, text, want) in cases {
             assert_eq!(find(pattern, text), *want, "{pattern:?} on {text:?}");
+        }
+    }
+
+    #[test]
+    fn alternatives_match_as_written() {
+        let alts = Alts::new("creak|creaks|piep*|$|é*|a");
+        // The definition `matches` replaces.
+        let reference = |w: &str| {
+            alts.iter().any(|a| match a.strip_suffix('*') {
+                Some(stem) => w.starts_with(stem),
+                None => a == w,
+            })
+        };
+        for w in [
+            "creak", "creaks", "creaked", "piep", "piepst", "pie", "", "$", "éé", "e", "a", "ab",
+        ] {
+            assert_eq!(alts.matches(w), reference(w), "{w:?}");
         }
     }
 
