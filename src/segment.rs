@@ -297,7 +297,8 @@ impl Builder<'_> {
                 if i < s {
                     continue;
                 }
-                if let Some(next) = sentence_end(self.text, self.folded, &self.tokens, i, tokens_end)
+                if let Some(next) =
+                    sentence_end(self.text, self.folded, &self.tokens, i, tokens_end)
                 {
                     self.push_sentence(s..next, pi, false, apostrophes);
                     s = next;
@@ -359,7 +360,8 @@ impl Builder<'_> {
                 } else {
                     (v as u64, (v >> 64) as u64 & low_bytes(n - 8))
                 };
-                let expands = (apostrophes && (has_apostrophe(lo) || has_apostrophe(hi))) || (n == 6 && lo == CANNOT);
+                let expands = (apostrophes && (has_apostrophe(lo) || has_apostrophe(hi)))
+                    || (n == 6 && lo == CANNOT);
                 if !expands {
                     stream[p..p + 16].copy_from_slice(chunk);
                     stream[p + n] = b' ';
@@ -391,13 +393,7 @@ impl Builder<'_> {
 
 /// If token `i` ends a sentence, the index of the first token after it (closing quotes and
 /// brackets included in the sentence).
-fn sentence_end(
-    text: &str,
-    folded: &str,
-    tokens: &[Token],
-    i: usize,
-    end: usize,
-) -> Option<usize> {
+fn sentence_end(text: &str, folded: &str, tokens: &[Token], i: usize, end: usize) -> Option<usize> {
     let t = tokens[i];
     if t.kind != TokenKind::Punct {
         return None;
@@ -764,10 +760,10 @@ const fn ascii_alnum(x: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = ONES << 7;
     let x7 = x & !HIGH;
-    let digit = (x7 | HIGH).wrapping_sub(ONES * 0x30) & (ONES * 0x39 | HIGH).wrapping_sub(x7);
+    let digit = (x7 | HIGH).wrapping_sub(ONES * 0x30) & ((ONES * 0x39) | HIGH).wrapping_sub(x7);
     // Setting 0x20 folds `A`..=`Z` onto `a`..=`z` and nothing else into that range.
-    let l = x7 | ONES * 0x20;
-    let letter = (l | HIGH).wrapping_sub(ONES * 0x61) & (ONES * 0x7a | HIGH).wrapping_sub(l);
+    let l = x7 | (ONES * 0x20);
+    let letter = (l | HIGH).wrapping_sub(ONES * 0x61) & ((ONES * 0x7a) | HIGH).wrapping_sub(l);
     (digit | letter) & !x & HIGH
 }
 
@@ -794,7 +790,8 @@ fn alnum_run(bytes: &[u8], mut i: usize, end: usize) -> usize {
 /// sentence to `ends`; returns the number of word and number tokens. ASCII is classified by
 /// [`CLASS`] (letters and digits eight at a time by [`ascii_alnum`]); other characters are
 /// decoded and classified as `char`s (`tests::fast_path_agrees` checks both against the
-/// character-by-character definition).
+/// character-by-character definition). Not inlined: its loop keeps more in registers alone.
+#[inline(never)]
 fn tokenize(
     text: &str,
     start: usize,
@@ -999,6 +996,10 @@ mod tests {
                 &["Huge serving", "But Xi is here."],
             ),
             ("Which can! Log in.", &["Which can!", "Log in."]),
+            (
+                "東京は晴れ。 Tokyo is sunny. Yes.",
+                &["東京は晴れ。", "Tokyo is sunny.", "Yes."],
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(sentences(input), *want, "{input:?}");
@@ -1078,6 +1079,17 @@ mod tests {
             ),
             ("CANNOT stop", " can not stop \n "),
             ("'quoted' rock'n'roll", " quoted rock'n'roll \n "),
+            // Apostrophes past the first eight bytes, words over 16 bytes, words in the last
+            // 16 bytes of the text (each taken off the 16-byte fast path).
+            (
+                "The government's counter-revolutionaries' internationalisations can't",
+                " the government 's counter revolutionaries internationalisations can not \n ",
+            ),
+            (
+                "Wouldn't it? Shan't. Cannot.",
+                " would not it \n shall not \n can not \n ",
+            ),
+            ("x", " x \n "),
         ];
         for (input, want) in cases {
             assert_eq!(Document::new(input).stream, *want, "{input:?}");
@@ -1101,6 +1113,50 @@ mod tests {
                     doc.match_word(w)
                 );
             }
+        }
+    }
+
+    #[test]
+    fn chunk_helpers_agree_with_their_definitions() {
+        // Every byte in every lane of the eight-byte letter test.
+        for b in 0..=255u8 {
+            for lane in 0..8 {
+                let x =
+                    (u64::from(b) << (8 * lane)) | (0x2020_2020_2020_2020 & !(0xff << (8 * lane)));
+                let got = (ascii_alnum(x) >> (8 * lane + 7)) & 1 == 1;
+                assert_eq!(got, CLASS[usize::from(b)] == ALNUM, "{b:#x} in lane {lane}");
+                assert_eq!(
+                    IS_ALNUM[usize::from(b)],
+                    b.is_ascii_alphanumeric(),
+                    "{b:#x}"
+                );
+                let y = u64::from(b) << (8 * lane);
+                assert_eq!(has_apostrophe(y), b == b'\'', "{b:#x} in lane {lane}");
+            }
+        }
+        // The hash of a word from its two halves, for every length the fast path takes.
+        let text = "abcdefghijklmnopqrstuvwxyz0123456789";
+        for n in 1..=16 {
+            let w = &text[3..3 + n];
+            let mut padded = [0u8; 16];
+            padded[..n].copy_from_slice(w.as_bytes());
+            let v = u128::from_le_bytes(padded);
+            assert_eq!(
+                hash_chunks(v as u64, (v >> 64) as u64, n),
+                word_hash(w),
+                "{w}"
+            );
+        }
+        // Runs of letters and digits stop at the first other byte, and at `end`.
+        for (text, from, end, want) in [
+            ("abcdefghijklmnopq rest", 0, 22, 17),
+            ("abc def", 1, 7, 3),
+            ("abcdefghij", 0, 5, 5),
+            ("abcdefgh\u{e9}", 0, 10, 8),
+            ("D66-minister", 0, 12, 3),
+            ("", 0, 0, 0),
+        ] {
+            assert_eq!(alnum_run(text.as_bytes(), from, end), want, "{text:?}");
         }
     }
 
@@ -1186,9 +1242,13 @@ mod tests {
     fn fast_tokens(text: &str) -> Vec<Token> {
         let (mut out, mut ends) = (Vec::new(), Vec::new());
         let words = tokenize(text, 0, text.len(), &mut out, &mut ends);
-        assert_eq!(words, out.iter().filter(|t| t.kind != TokenKind::Punct).count());
+        assert_eq!(
+            words,
+            out.iter().filter(|t| t.kind != TokenKind::Punct).count()
+        );
         let stops = out.iter().enumerate().filter(|(_, t)| {
-            t.kind == TokenKind::Punct && matches!(&text[t.start..t.end], "." | "!" | "?" | "\u{3002}")
+            t.kind == TokenKind::Punct
+                && matches!(&text[t.start..t.end], "." | "!" | "?" | "\u{3002}")
         });
         assert_eq!(ends, stops.map(|(i, _)| i).collect::<Vec<_>>(), "{text:?}");
         out
