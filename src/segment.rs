@@ -126,23 +126,44 @@ impl<'a> Document<'a> {
         // Sized for news text (about one token per 4 bytes, a sentence per 100 bytes and a
         // paragraph per 300), so the vectors rarely regrow.
         let len = norm.text.len();
-        let mut stream = String::with_capacity(len + len / 8 + 2);
-        stream.push(' ');
-        let mut doc = Document {
-            original,
-            norm,
+        let mut b = Builder {
+            text: &norm.text,
+            folded: &norm.folded,
             paragraphs: Vec::with_capacity(len / 256 + 1),
             sentences: Vec::with_capacity(len / 96 + 1),
             tokens: Vec::with_capacity(len / 4),
-            stream,
             words: Vec::with_capacity(len / 5),
+            stream: Vec::with_capacity(len + len / 8 + 2 + STREAM_SLACK),
+            stream_len: 1,
+            ends: Vec::new(),
+        };
+        b.stream.push(b' ');
+        paragraph_ranges(&norm.text, |start, end| b.push_paragraph(start, end));
+        let Builder {
+            paragraphs,
+            sentences,
+            tokens,
+            words,
+            mut stream,
+            stream_len,
+            ..
+        } = b;
+        stream.truncate(stream_len);
+        // Whole words of `folded` and ASCII separators: valid UTF-8, so the lossy branch never
+        // runs (it stands in for a panic).
+        let stream = String::from_utf8(stream)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        Document {
+            original,
+            norm,
+            paragraphs,
+            sentences,
+            tokens,
+            stream,
+            words,
             line_starts: std::sync::OnceLock::new(),
             foreign: std::sync::OnceLock::new(),
-        };
-        for (start, end) in paragraph_ranges(&doc.norm.text) {
-            doc.push_paragraph(start, end);
         }
-        doc
     }
 
     /// Normalised text (case kept) of a byte range.
@@ -231,30 +252,56 @@ impl<'a> Document<'a> {
         let i = self.sentences.partition_point(|s| s.start <= pos);
         i.checked_sub(1)
     }
+}
 
+/// Bytes of zeroed room the stream keeps after its end, so that a word of up to 16 bytes is
+/// copied as one fixed-width block (the bytes past the word are overwritten by what follows).
+const STREAM_SLACK: usize = 16;
+
+/// A [`Document`]'s segments while they are built.
+struct Builder<'t> {
+    text: &'t str,
+    folded: &'t str,
+    paragraphs: Vec<Paragraph>,
+    sentences: Vec<Sentence>,
+    tokens: Vec<Token>,
+    words: Vec<MatchWord>,
+    /// [`Document::stream`]'s bytes up to `stream_len`, then zeroed room for the next sentence.
+    stream: Vec<u8>,
+    stream_len: usize,
+    /// The current paragraph's tokens that may end a sentence (`.`, `!`, `?`, `。`).
+    ends: Vec<usize>,
+}
+
+impl Builder<'_> {
     fn push_paragraph(&mut self, start: usize, end: usize) {
         let first_token = self.tokens.len();
-        tokenize(&self.norm.text, start, end, &mut self.tokens);
+        self.ends.clear();
+        let words = tokenize(self.text, start, end, &mut self.tokens, &mut self.ends);
         let tokens_end = self.tokens.len();
         if first_token == tokens_end {
             return;
         }
         let pi = self.paragraphs.len();
         let first_sentence = self.sentences.len();
-        let heading = is_heading(&self.norm.text[start..end], &self.tokens[first_token..]);
-        let apostrophes = self.norm.folded.as_bytes()[start..end].contains(&b'\'');
+        let heading = is_heading(&self.text[start..end], words);
+        let apostrophes = memchr::memchr(b'\'', &self.folded.as_bytes()[start..end]).is_some();
         if heading {
             self.push_sentence(first_token..tokens_end, pi, true, apostrophes);
         } else {
+            // Only tokens that may end a sentence are tried; one that does skips the rest of
+            // its run ("?!").
             let mut s = first_token;
-            let mut i = first_token;
-            while i < tokens_end {
-                if let Some(next) = self.sentence_end(i, tokens_end) {
+            for k in 0..self.ends.len() {
+                let i = self.ends[k];
+                if i < s {
+                    continue;
+                }
+                if let Some(next) =
+                    sentence_end(self.text, self.folded, &self.tokens, i, tokens_end)
+                {
                     self.push_sentence(s..next, pi, false, apostrophes);
                     s = next;
-                    i = next;
-                } else {
-                    i += 1;
                 }
             }
             if s < tokens_end {
@@ -279,106 +326,160 @@ impl<'a> Document<'a> {
         apostrophes: bool,
     ) {
         let first_word = self.words.len();
-        let folded = &self.norm.folded;
+        let folded = self.folded;
         let (start, end) = (
             self.tokens[tokens.start].start,
             self.tokens[tokens.end - 1].end,
         );
-        // Room for every match word at once: the text, plus at most 5 bytes a token ("won't" →
-        // "will not "), and at most two words a token.
-        self.stream.reserve(end - start + 5 * tokens.len() + 2);
-        self.words.reserve(2 * tokens.len());
+        // Room for every match word at once: the text, plus at most 4 bytes a token ("won't" →
+        // "will not "), the closing "\n " and the slack of a fixed-width copy. The room is
+        // zeroed a whole allocation at a time.
+        let room = self.stream_len + (end - start) + 5 * tokens.len() + 2 + STREAM_SLACK;
+        if self.stream.len() < room {
+            self.stream.reserve(room - self.stream.len());
+            self.stream.resize(self.stream.capacity(), 0);
+        }
+        // Moved out while filling, so that its length stays in a register.
+        let mut words = std::mem::take(&mut self.words);
+        words.reserve(2 * tokens.len());
+        let stream = &mut self.stream[..];
+        let mut p = self.stream_len;
         for (ti, t) in (tokens.start..).zip(&self.tokens[tokens.clone()]) {
             if t.kind == TokenKind::Punct {
                 continue;
             }
-            let word = &folded[t.start..t.end];
-            let (a, b) = if apostrophes {
-                expand_contraction(word)
-            } else {
-                expand_plain(word)
-            };
-            // A whole word is hashed where it lies in the folded text (no copy of its tail).
-            let hash = if a.len() == t.end - t.start {
-                crate::lexicon::foreign_table::hash_in(folded.as_bytes(), t.start, t.end)
-            } else {
-                word_hash(a)
-            };
-            push_word(&mut self.stream, &mut self.words, a, ti, hash);
-            if let Some(b) = b {
-                push_word(&mut self.stream, &mut self.words, b, ti, word_hash(b));
+            let n = t.end - t.start;
+            // The common case, a word of up to 16 bytes that is its own match word: copied and
+            // hashed from one 16-byte load.
+            if n <= 16
+                && let Some(chunk) = folded.as_bytes()[t.start..].first_chunk::<16>()
+            {
+                let v = u128::from_le_bytes(*chunk);
+                let (lo, hi) = if n <= 8 {
+                    (v as u64 & low_bytes(n), 0)
+                } else {
+                    (v as u64, (v >> 64) as u64 & low_bytes(n - 8))
+                };
+                let expands = (apostrophes && (has_apostrophe(lo) || has_apostrophe(hi)))
+                    || (n == 6 && lo == CANNOT);
+                if !expands {
+                    stream[p..p + 16].copy_from_slice(chunk);
+                    stream[p + n] = b' ';
+                    words.push(MatchWord {
+                        pos: p,
+                        len: n as u32,
+                        token: ti as u32,
+                        hash: hash_chunks(lo, hi, n),
+                    });
+                    p += n + 1;
+                    continue;
+                }
             }
+            p = push_expanded(stream, &mut words, p, folded, t, ti, apostrophes);
         }
-        self.stream.push_str("\n ");
+        stream[p..p + 2].copy_from_slice(b"\n ");
+        self.stream_len = p + 2;
         self.sentences.push(Sentence {
             start,
             end,
             tokens,
-            words: first_word..self.words.len(),
+            words: first_word..words.len(),
             paragraph,
             heading,
         });
+        self.words = words;
     }
+}
 
-    /// If token `i` ends a sentence, the index of the first token after it (closing quotes and
-    /// brackets included in the sentence).
-    fn sentence_end(&self, i: usize, end: usize) -> Option<usize> {
-        let text = &self.norm.text;
-        let t = self.tokens[i];
-        if t.kind != TokenKind::Punct {
-            return None;
-        }
-        let c = text[t.start..t.end].chars().next()?;
-        if !matches!(c, '.' | '!' | '?' | '\u{3002}') {
-            return None;
-        }
-        // Runs like "?!" or "..." end together.
-        let mut j = i + 1;
-        while j < end && is_punct_in(text, &self.tokens[j], &['.', '!', '?']) {
-            j += 1;
-        }
-        while j < end && is_punct_in(text, &self.tokens[j], &['"', '\'', ')', ']', '}']) {
-            j += 1;
-        }
-        if j >= end {
-            return Some(end);
-        }
-        let next = self.tokens[j];
-        // No space after the mark: "3.5", "example.com", "U.S".
-        if next.start == self.tokens[j - 1].end {
-            return None;
-        }
-        let next_text = &text[next.start..next.end];
-        let next_char = next_text.chars().next()?;
-        let starts_sentence = next_char.is_uppercase()
-            || next_char.is_ascii_digit()
-            || matches!(next_char, '"' | '\'' | '(' | '[' | '-' | '*');
-        if !starts_sentence {
-            return None;
-        }
-        if c == '.' && j == i + 1 && i > 0 {
-            let prev = self.tokens[i - 1];
-            if prev.end == t.start && prev.kind == TokenKind::Word {
-                let word = &self.norm.folded[prev.start..prev.end];
-                let next_lower = &self.norm.folded[next.start..next.end];
-                let starter = SENTENCE_STARTERS.contains(&next_lower);
-                if word == "no" {
-                    // "No. 10" but "The answer was no. Then…"
-                    if next.kind == TokenKind::Number {
-                        return None;
-                    }
-                } else if ABBREVIATIONS.contains(&word) {
+/// If token `i` ends a sentence, the index of the first token after it (closing quotes and
+/// brackets included in the sentence).
+fn sentence_end(text: &str, folded: &str, tokens: &[Token], i: usize, end: usize) -> Option<usize> {
+    let t = tokens[i];
+    if t.kind != TokenKind::Punct {
+        return None;
+    }
+    let c = text[t.start..t.end].chars().next()?;
+    if !matches!(c, '.' | '!' | '?' | '\u{3002}') {
+        return None;
+    }
+    // Runs like "?!" or "..." end together.
+    let mut j = i + 1;
+    while j < end && is_punct_in(text, &tokens[j], &['.', '!', '?']) {
+        j += 1;
+    }
+    while j < end && is_punct_in(text, &tokens[j], &['"', '\'', ')', ']', '}']) {
+        j += 1;
+    }
+    if j >= end {
+        return Some(end);
+    }
+    let next = tokens[j];
+    // No space after the mark: "3.5", "example.com", "U.S".
+    if next.start == tokens[j - 1].end {
+        return None;
+    }
+    let next_text = &text[next.start..next.end];
+    let next_char = next_text.chars().next()?;
+    let starts_sentence = next_char.is_uppercase()
+        || next_char.is_ascii_digit()
+        || matches!(next_char, '"' | '\'' | '(' | '[' | '-' | '*');
+    if !starts_sentence {
+        return None;
+    }
+    if c == '.' && j == i + 1 && i > 0 {
+        let prev = tokens[i - 1];
+        if prev.end == t.start && prev.kind == TokenKind::Word {
+            let word = &folded[prev.start..prev.end];
+            let next_lower = &folded[next.start..next.end];
+            let starter = SENTENCE_STARTERS.contains(&next_lower);
+            if word == "no" {
+                // "No. 10" but "The answer was no. Then…"
+                if next.kind == TokenKind::Number {
                     return None;
-                } else if word.contains('.') || is_initial(&text[prev.start..prev.end]) {
-                    // "U.S. Senate", "J. Smith"; but "in the U.S. The …" ends.
-                    if !starter {
-                        return None;
-                    }
+                }
+            } else if ABBREVIATIONS.contains(&word) {
+                return None;
+            } else if word.contains('.') || is_initial(&text[prev.start..prev.end]) {
+                // "U.S. Senate", "J. Smith"; but "in the U.S. The …" ends.
+                if !starter {
+                    return None;
                 }
             }
         }
-        Some(j)
     }
+    Some(j)
+}
+
+/// "cannot" as [`push_sentence`](Builder::push_sentence) loads it: little-endian, zero-padded.
+const CANNOT: u64 = u64::from_le_bytes(*b"cannot\0\0");
+
+/// Ones in the low `n` bytes (`n` in 1..=8).
+#[inline]
+fn low_bytes(n: usize) -> u64 {
+    u64::MAX >> (64 - 8 * n)
+}
+
+/// Whether any byte of `x` is an apostrophe.
+#[inline]
+fn has_apostrophe(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let y = x ^ (ONES * u64::from(b'\''));
+    // Non-zero exactly when some byte of `y` is zero.
+    y.wrapping_sub(ONES) & !y & (ONES << 7) != 0
+}
+
+/// [`word_hash`] of a word of `n` bytes (1..=16) given as its first eight bytes `lo` and the
+/// rest `hi`, little-endian and zero-padded: the same steps as
+/// [`foreign_table::hash_in`](crate::lexicon::foreign_table::hash_in).
+#[inline]
+fn hash_chunks(lo: u64, hi: u64, n: usize) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h = (n as u64).rotate_left(5) ^ lo;
+    h = h.wrapping_mul(K);
+    if n > 8 {
+        h = (h.rotate_left(5) ^ hi).wrapping_mul(K);
+    }
+    h ^ (h >> 29)
 }
 
 /// The most frequent English function words: they say nothing about which sentences are copies
@@ -438,18 +539,57 @@ const fn pack(b: &[u8]) -> u64 {
     k
 }
 
-/// Appends a match word and the space after it to the stream.
+/// [`Builder::push_sentence`] for a word that expands ("isn't", "cannot") or is long: kept out
+/// of its loop so that the common case keeps its values in registers. Returns the stream's end.
+#[inline(never)]
+fn push_expanded(
+    stream: &mut [u8],
+    words: &mut Vec<MatchWord>,
+    p: usize,
+    folded: &str,
+    t: &Token,
+    ti: usize,
+    apostrophes: bool,
+) -> usize {
+    let word = &folded[t.start..t.end];
+    let (a, b) = if apostrophes {
+        expand_contraction(word)
+    } else {
+        expand_plain(word)
+    };
+    // A whole word is hashed where it lies in the folded text (no copy of its tail).
+    let hash = if a.len() == word.len() {
+        crate::lexicon::foreign_table::hash_in(folded.as_bytes(), t.start, t.end)
+    } else {
+        word_hash(a)
+    };
+    let p = put_word(stream, words, p, a, ti, hash);
+    match b {
+        Some(b) => put_word(stream, words, p, b, ti, word_hash(b)),
+        None => p,
+    }
+}
+
+/// Writes a match word and the space after it at `p` in the stream's room; returns the end.
 #[inline]
-fn push_word(stream: &mut String, words: &mut Vec<MatchWord>, part: &str, token: usize, hash: u64) {
-    let pos = stream.len();
-    stream.push_str(part);
-    stream.push(' ');
+fn put_word(
+    stream: &mut [u8],
+    words: &mut Vec<MatchWord>,
+    p: usize,
+    part: &str,
+    token: usize,
+    hash: u64,
+) -> usize {
+    let end = p + part.len();
+    stream[p..end].copy_from_slice(part.as_bytes());
+    stream[end] = b' ';
     words.push(MatchWord {
-        pos,
+        pos: p,
         len: part.len() as u32,
         token: token as u32,
         hash,
     });
+    end + 1
 }
 
 /// Splits a contraction into the words patterns are written with: "isn't" → ("is", "not"),
@@ -507,45 +647,48 @@ fn is_punct_in(text: &str, t: &Token, set: &[char]) -> bool {
             .is_some_and(|c| set.contains(&c))
 }
 
-/// A short block with no final punctuation: a headline, sub-heading or dateline.
-fn is_heading(block: &str, tokens: &[Token]) -> bool {
+/// A short block with no final punctuation: a headline, sub-heading or dateline. `words`: its
+/// number of word and number tokens.
+fn is_heading(block: &str, words: usize) -> bool {
     let trimmed = block.trim_end();
     if trimmed.trim_start().starts_with('#') {
         return true;
     }
-    let words = tokens.iter().filter(|t| t.kind != TokenKind::Punct).count();
     let last = trimmed
         .trim_end_matches(['"', '\'', ')', ']', '*'])
         .trim_end();
     words <= 20 && !trimmed.contains('\n') && !last.ends_with(['.', '!', '?', ':', ';', ','])
 }
 
-/// Byte ranges of paragraphs in normalised text. Lines are joined when the text is hard-wrapped:
-/// the next line continues in lowercase, or the line breaks after a comma, or a long line stops
-/// without final punctuation.
-fn paragraph_ranges(text: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
+/// Calls `paragraph` with the byte range of each paragraph of normalised text, in order. Lines
+/// are joined when the text is hard-wrapped: the next line continues in lowercase, or the line
+/// breaks after a comma, or a long line stops without final punctuation.
+fn paragraph_ranges(text: &str, mut paragraph: impl FnMut(usize, usize)) {
     let mut current: Option<(usize, usize)> = None;
-    let mut pos = 0;
-    for line in text.split('\n') {
-        let (start, end) = (pos, pos + line.len());
-        pos = end + 1;
-        let content = line.trim();
+    let mut start = 0;
+    let breaks = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
+    for end in breaks {
+        let content = text[start..end].trim();
+        let line_start = start;
+        start = end + 1;
         if content.is_empty() {
-            out.extend(current.take());
+            if let Some((s, e)) = current.take() {
+                paragraph(s, e);
+            }
             continue;
         }
         current = match current {
             Some((ps, pe)) if continues(&text[ps..pe], content) => Some((ps, end)),
-            Some(prev) => {
-                out.push(prev);
-                Some((start, end))
+            Some((ps, pe)) => {
+                paragraph(ps, pe);
+                Some((line_start, end))
             }
-            None => Some((start, end)),
+            None => Some((line_start, end)),
         };
     }
-    out.extend(current);
-    out
+    if let Some((s, e)) = current {
+        paragraph(s, e);
+    }
 }
 
 fn continues(prev: &str, next: &str) -> bool {
@@ -565,11 +708,12 @@ fn continues(prev: &str, next: &str) -> bool {
 }
 
 /// Byte classes of the tokenizer's ASCII fast path: whitespace as [`char::is_whitespace`] sees
-/// it, letters and digits, other ASCII (one punctuation token each), and bytes of non-ASCII
-/// characters (decoded and classified by the Unicode tables).
+/// it, letters and digits, other ASCII (one punctuation token each; `.`, `!` and `?` may end a
+/// sentence), and bytes of non-ASCII characters (decoded and classified by the Unicode tables).
 const SPACE: u8 = 1;
 const ALNUM: u8 = 2;
 const PUNCT: u8 = 3;
+const STOP: u8 = 4;
 const WIDE: u8 = 0;
 
 static CLASS: [u8; 256] = {
@@ -579,11 +723,23 @@ static CLASS: [u8; 256] = {
         class[b] = match b as u8 {
             b' ' | b'\t'..=b'\r' => SPACE,
             b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => ALNUM,
+            b'.' | b'!' | b'?' => STOP,
             _ => PUNCT,
         };
         b += 1;
     }
     class
+};
+
+/// [`CLASS`] is [`ALNUM`], as a table of its own so that testing it first stays one test.
+static IS_ALNUM: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = CLASS[b] == ALNUM;
+        b += 1;
+    }
+    table
 };
 
 /// Does `s` start with a letter or digit?
@@ -596,98 +752,180 @@ fn starts_alnum(s: &str) -> bool {
     }
 }
 
-/// Appends the tokens of `text[start..end]`. ASCII is classified a byte at a time by [`CLASS`];
-/// other characters are decoded and classified as `char`s (`tests::fast_path_agrees` checks
-/// both against the character-by-character definition).
-fn tokenize(text: &str, start: usize, end: usize, out: &mut Vec<Token>) {
-    let slice = &text[start..end];
-    let bytes = slice.as_bytes();
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let (first_len, numeric) = match CLASS[usize::from(b)] {
-            SPACE => {
-                i += 1;
-                continue;
-            }
-            PUNCT => {
-                out.push(Token {
-                    start: start + i,
-                    end: start + i + 1,
-                    kind: TokenKind::Punct,
-                });
-                i += 1;
-                continue;
-            }
-            ALNUM => (1, b.is_ascii_digit()),
-            _ => {
-                let Some(c) = slice[i..].chars().next() else {
-                    break;
-                };
-                let n = c.len_utf8();
-                if c.is_whitespace() {
-                    i += n;
-                    continue;
-                }
-                if !c.is_alphanumeric() {
-                    out.push(Token {
-                        start: start + i,
-                        end: start + i + n,
-                        kind: TokenKind::Punct,
-                    });
-                    i += n;
-                    continue;
-                }
-                (n, false)
-            }
-        };
-        let mut tok_end = i + first_len;
-        loop {
-            // ASCII letters and digits, most of a token, a byte at a time.
-            while tok_end < bytes.len() && CLASS[usize::from(bytes[tok_end])] == ALNUM {
-                tok_end += 1;
-            }
-            let j = tok_end;
-            let Some(&d) = bytes.get(j) else {
-                break;
-            };
-            if d >= 0x80 {
-                match slice[j..].chars().next() {
-                    Some(d)
-                        if d.is_alphanumeric()
-                            || unicode_normalization::char::is_combining_mark(d) =>
-                    {
-                        tok_end = j + d.len_utf8();
-                        continue;
-                    }
-                    _ => break,
-                }
-            }
-            // Joiners stay inside a token only between two alphanumerics: "isn't", "U.S",
-            // "3.5", "1,000".
-            if matches!(d, b'\'' | b'.' | b',')
-                && starts_alnum(&slice[j + 1..])
-                && match d {
-                    b'\'' => !numeric,
-                    b'.' => numeric || is_abbrev_dot(&slice[i..j]),
-                    _ => numeric,
-                }
+/// The high bit of each byte of `x` that is an ASCII letter or digit, all eight bytes at once
+/// (byte-wise range checks that cannot borrow across bytes, as every operand byte is 7-bit or
+/// has its high bit set).
+#[inline]
+const fn ascii_alnum(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES << 7;
+    let x7 = x & !HIGH;
+    let digit = (x7 | HIGH).wrapping_sub(ONES * 0x30) & ((ONES * 0x39) | HIGH).wrapping_sub(x7);
+    // Setting 0x20 folds `A`..=`Z` onto `a`..=`z` and nothing else into that range.
+    let l = x7 | (ONES * 0x20);
+    let letter = (l | HIGH).wrapping_sub(ONES * 0x61) & ((ONES * 0x7a) | HIGH).wrapping_sub(l);
+    (digit | letter) & !x & HIGH
+}
+
+/// The end of the run of ASCII letters and digits from `i`, at most `end`: eight bytes at a
+/// time, as most words end within the first eight.
+#[inline]
+fn alnum_run(bytes: &[u8], mut i: usize, end: usize) -> usize {
+    while i < end
+        && let Some(block) = bytes[i..].first_chunk::<8>()
+    {
+        let other = !ascii_alnum(u64::from_le_bytes(*block)) & 0x8080_8080_8080_8080;
+        if other != 0 {
+            return (i + (other.trailing_zeros() / 8) as usize).min(end);
+        }
+        i += 8;
+    }
+    while i < end && CLASS[usize::from(bytes[i])] == ALNUM {
+        i += 1;
+    }
+    i.min(end)
+}
+
+/// Appends the tokens of `text[start..end]` to `out` and the indices of those that may end a
+/// sentence to `ends`; returns the number of word and number tokens. ASCII is classified by
+/// [`CLASS`] (letters and digits eight at a time by [`ascii_alnum`]); other characters are
+/// decoded and classified as `char`s (`tests::fast_path_agrees` checks both against the
+/// character-by-character definition). Not inlined, so that profiles show it apart (inlined, it
+/// costs the same).
+#[inline(never)]
+fn tokenize(
+    text: &str,
+    start: usize,
+    end: usize,
+    out: &mut Vec<Token>,
+    ends: &mut Vec<usize>,
+) -> usize {
+    let bytes = text.as_bytes();
+    let mut words = 0;
+    let mut i = start;
+    while i < end {
+        let b = bytes[i];
+        // Tested in order of frequency, letters and spaces before the class table (one switch
+        // on it costs more than these two tests); the rarer cases are out of line.
+        if IS_ALNUM[usize::from(b)] {
+            let mut tok_end = alnum_run(bytes, i + 1, end);
+            // Most words end at a space or at punctuation that cannot join.
+            if let Some(&d) = bytes[..end].get(tok_end)
+                && (d >= 0x80 || matches!(d, b'\'' | b'.' | b','))
             {
-                tok_end = j + 1;
-                continue;
+                tok_end = word_end(text, i, tok_end, end, b.is_ascii_digit());
             }
-            break;
+            out.push(Token {
+                start: i,
+                end: tok_end,
+                kind: if b.is_ascii_digit() {
+                    TokenKind::Number
+                } else {
+                    TokenKind::Word
+                },
+            });
+            words += 1;
+            i = tok_end;
+            continue;
+        }
+        if b == b' ' {
+            i += 1;
+            continue;
+        }
+        let class = CLASS[usize::from(b)];
+        if class == SPACE {
+            i += 1;
+        } else if class != WIDE {
+            if class == STOP {
+                ends.push(out.len());
+            }
+            out.push(Token {
+                start: i,
+                end: i + 1,
+                kind: TokenKind::Punct,
+            });
+            i += 1;
+        } else {
+            i = wide_token(text, i, end, out, ends, &mut words);
+        }
+    }
+    words
+}
+
+/// The end of the word that starts at `start` and whose ASCII letters and digits run to `j`:
+/// further letters (non-ASCII ones, combining marks) and joiners between two alphanumerics
+/// ("isn't", "U.S", "3.5", "1,000") extend it.
+#[inline(never)]
+fn word_end(text: &str, start: usize, mut j: usize, end: usize, numeric: bool) -> usize {
+    let bytes = text.as_bytes();
+    loop {
+        j = alnum_run(bytes, j, end);
+        let Some(&d) = bytes[..end].get(j) else {
+            return j;
+        };
+        if d >= 0x80 {
+            match text[j..end].chars().next() {
+                Some(c)
+                    if c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) =>
+                {
+                    j += c.len_utf8();
+                    continue;
+                }
+                _ => return j,
+            }
+        }
+        if matches!(d, b'\'' | b'.' | b',')
+            && starts_alnum(&text[j + 1..end])
+            && match d {
+                b'\'' => !numeric,
+                b'.' => numeric || is_abbrev_dot(&text[start..j]),
+                _ => numeric,
+            }
+        {
+            j += 1;
+            continue;
+        }
+        return j;
+    }
+}
+
+/// [`tokenize`] at a non-ASCII character: skips it if it is whitespace, else appends its token
+/// (a letter starts a word). Returns where the next token may start.
+#[inline(never)]
+fn wide_token(
+    text: &str,
+    i: usize,
+    end: usize,
+    out: &mut Vec<Token>,
+    ends: &mut Vec<usize>,
+    words: &mut usize,
+) -> usize {
+    let Some(c) = text[i..end].chars().next() else {
+        return end;
+    };
+    let n = c.len_utf8();
+    if c.is_whitespace() {
+        return i + n;
+    }
+    if !c.is_alphanumeric() {
+        if c == '\u{3002}' {
+            ends.push(out.len());
         }
         out.push(Token {
-            start: start + i,
-            end: start + tok_end,
-            kind: if numeric {
-                TokenKind::Number
-            } else {
-                TokenKind::Word
-            },
+            start: i,
+            end: i + n,
+            kind: TokenKind::Punct,
         });
-        i = tok_end;
+        return i + n;
     }
+    let tok_end = word_end(text, i, i + n, end, false);
+    out.push(Token {
+        start: i,
+        end: tok_end,
+        kind: TokenKind::Word,
+    });
+    *words += 1;
+    tok_end
 }
 
 /// "U.S", "e.g": single letters joined by dots.
@@ -759,6 +997,10 @@ mod tests {
                 &["Huge serving", "But Xi is here."],
             ),
             ("Which can! Log in.", &["Which can!", "Log in."]),
+            (
+                "東京は晴れ。 Tokyo is sunny. Yes.",
+                &["東京は晴れ。", "Tokyo is sunny.", "Yes."],
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(sentences(input), *want, "{input:?}");
@@ -838,6 +1080,17 @@ mod tests {
             ),
             ("CANNOT stop", " can not stop \n "),
             ("'quoted' rock'n'roll", " quoted rock'n'roll \n "),
+            // Apostrophes past the first eight bytes, words over 16 bytes, words in the last
+            // 16 bytes of the text (each taken off the 16-byte fast path).
+            (
+                "The government's counter-revolutionaries' internationalisations can't",
+                " the government 's counter revolutionaries internationalisations can not \n ",
+            ),
+            (
+                "Wouldn't it? Shan't. Cannot.",
+                " would not it \n shall not \n can not \n ",
+            ),
+            ("x", " x \n "),
         ];
         for (input, want) in cases {
             assert_eq!(Document::new(input).stream, *want, "{input:?}");
@@ -861,6 +1114,50 @@ mod tests {
                     doc.match_word(w)
                 );
             }
+        }
+    }
+
+    #[test]
+    fn chunk_helpers_agree_with_their_definitions() {
+        // Every byte in every lane of the eight-byte letter test.
+        for b in 0..=255u8 {
+            for lane in 0..8 {
+                let x =
+                    (u64::from(b) << (8 * lane)) | (0x2020_2020_2020_2020 & !(0xff << (8 * lane)));
+                let got = (ascii_alnum(x) >> (8 * lane + 7)) & 1 == 1;
+                assert_eq!(got, CLASS[usize::from(b)] == ALNUM, "{b:#x} in lane {lane}");
+                assert_eq!(
+                    IS_ALNUM[usize::from(b)],
+                    b.is_ascii_alphanumeric(),
+                    "{b:#x}"
+                );
+                let y = u64::from(b) << (8 * lane);
+                assert_eq!(has_apostrophe(y), b == b'\'', "{b:#x} in lane {lane}");
+            }
+        }
+        // The hash of a word from its two halves, for every length the fast path takes.
+        let text = "abcdefghijklmnopqrstuvwxyz0123456789";
+        for n in 1..=16 {
+            let w = &text[3..3 + n];
+            let mut padded = [0u8; 16];
+            padded[..n].copy_from_slice(w.as_bytes());
+            let v = u128::from_le_bytes(padded);
+            assert_eq!(
+                hash_chunks(v as u64, (v >> 64) as u64, n),
+                word_hash(w),
+                "{w}"
+            );
+        }
+        // Runs of letters and digits stop at the first other byte, and at `end`.
+        for (text, from, end, want) in [
+            ("abcdefghijklmnopq rest", 0, 22, 17),
+            ("abc def", 1, 7, 3),
+            ("abcdefghij", 0, 5, 5),
+            ("abcdefgh\u{e9}", 0, 10, 8),
+            ("D66-minister", 0, 12, 3),
+            ("", 0, 0, 0),
+        ] {
+            assert_eq!(alnum_run(text.as_bytes(), from, end), want, "{text:?}");
         }
     }
 
@@ -944,8 +1241,17 @@ mod tests {
     }
 
     fn fast_tokens(text: &str) -> Vec<Token> {
-        let mut out = Vec::new();
-        tokenize(text, 0, text.len(), &mut out);
+        let (mut out, mut ends) = (Vec::new(), Vec::new());
+        let words = tokenize(text, 0, text.len(), &mut out, &mut ends);
+        assert_eq!(
+            words,
+            out.iter().filter(|t| t.kind != TokenKind::Punct).count()
+        );
+        let stops = out.iter().enumerate().filter(|(_, t)| {
+            t.kind == TokenKind::Punct
+                && matches!(&text[t.start..t.end], "." | "!" | "?" | "\u{3002}")
+        });
+        assert_eq!(ends, stops.map(|(i, _)| i).collect::<Vec<_>>(), "{text:?}");
         out
     }
 
