@@ -16,7 +16,7 @@
 
 use super::Classes;
 use super::foreign_table::hash_in;
-use crate::segment::{Document, is_function_word};
+use crate::segment::{Document, MatchWord, is_function_word};
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 use std::sync::Arc;
@@ -70,8 +70,8 @@ impl Alts {
     /// Whether word `w` is one of the alternatives, or starts with one written `stem*`: bytes
     /// compared in place, without slicing the text as `str` per alternative.
     #[inline]
-    fn matches(&self, w: &str) -> bool {
-        let (text, w) = (self.text.as_bytes(), w.as_bytes());
+    fn matches(&self, w: &[u8]) -> bool {
+        let text = self.text.as_bytes();
         self.spans.iter().any(|&(a, b)| {
             let alt = &text[a as usize..b as usize];
             match alt.split_last() {
@@ -236,6 +236,11 @@ impl Pattern {
 
     /// Matches the pattern starting exactly at word `start` of `words`; returns the end.
     pub fn match_at(&self, words: &[&str], start: usize) -> Option<usize> {
+        self.match_from(words, start)
+    }
+
+    /// [`Pattern::match_at`] over any sequence of words.
+    fn match_from(&self, words: &(impl Words + ?Sized), start: usize) -> Option<usize> {
         if self.at_start && start != 0 {
             return None;
         }
@@ -244,7 +249,12 @@ impl Pattern {
 
     /// Matches the steps from `step` on at word `pos`: a loop over the steps, recursing only
     /// at a gap (to try each length).
-    fn match_steps(&self, mut step: usize, words: &[&str], mut pos: usize) -> Option<usize> {
+    fn match_steps(
+        &self,
+        mut step: usize,
+        words: &(impl Words + ?Sized),
+        mut pos: usize,
+    ) -> Option<usize> {
         loop {
             let Some(s) = self.steps.get(step) else {
                 return (!self.at_end || pos == words.len()).then_some(pos);
@@ -265,13 +275,13 @@ impl Pattern {
                 }
                 _ => {}
             }
-            let w = words.get(pos)?;
+            let w = words.word(pos)?;
             let ok = match s {
                 Step::Lit(l) => same_word(l, w),
                 Step::Alt(alts) => alts.matches(w),
                 Step::Class(words) => words.iter().any(|a| same_word(a, w)),
-                Step::Number => w.starts_with(|c: char| c.is_ascii_digit()),
-                Step::Prefix(p) => w.starts_with(p.as_str()),
+                Step::Number => w.first().is_some_and(u8::is_ascii_digit),
+                Step::Prefix(p) => w.starts_with(p.as_bytes()),
                 Step::Gap(_) => false,
             };
             if !ok {
@@ -286,8 +296,48 @@ impl Pattern {
 /// `a == w`, with the length and first byte compared before any `memcmp` call: steps are
 /// mostly compared with words they do not match.
 #[inline(always)]
-fn same_word(a: &str, w: &str) -> bool {
-    a.len() == w.len() && a.as_bytes().first() == w.as_bytes().first() && a == w
+fn same_word(a: &str, w: &[u8]) -> bool {
+    let a = a.as_bytes();
+    a.len() == w.len() && a.first() == w.first() && a == w
+}
+
+/// The words a pattern is matched against, as bytes: a slice of strings, or a sentence's match
+/// words read in place from the document's stream (no per-sentence vector of strings).
+trait Words {
+    fn len(&self) -> usize;
+    fn word(&self, i: usize) -> Option<&[u8]>;
+}
+
+impl Words for [&str] {
+    #[inline]
+    fn len(&self) -> usize {
+        <[&str]>::len(self)
+    }
+    #[inline]
+    fn word(&self, i: usize) -> Option<&[u8]> {
+        self.get(i).map(|w| w.as_bytes())
+    }
+}
+
+/// A sentence's match words, as [`Words`].
+struct Sentence<'a> {
+    doc: &'a Document<'a>,
+    words: &'a [MatchWord],
+}
+
+impl Words for Sentence<'_> {
+    #[inline]
+    fn len(&self) -> usize {
+        self.words.len()
+    }
+    #[inline]
+    fn word(&self, i: usize) -> Option<&[u8]> {
+        let w = self.words.get(i)?;
+        self.doc
+            .stream
+            .as_bytes()
+            .get(w.pos..w.pos + w.len as usize)
+    }
 }
 
 /// Same verdict as `s == s.to_lowercase()`, without allocating.
@@ -546,7 +596,7 @@ impl PatternSet {
     /// Every match in the document, by sentence order then position. One hit per pattern and
     /// anchor occurrence.
     pub fn find(&self, doc: &Document) -> Vec<PatternHit> {
-        self.find_where(doc, |_, _| true)
+        self.find_inner(doc, None::<fn(usize, &[&str]) -> bool>)
     }
 
     /// Like [`PatternSet::find`], keeping only the hits for which `keep(pattern, sentence's
@@ -554,17 +604,32 @@ impl PatternSet {
     pub fn find_where(
         &self,
         doc: &Document,
-        mut keep: impl FnMut(usize, &[&str]) -> bool,
+        keep: impl FnMut(usize, &[&str]) -> bool,
+    ) -> Vec<PatternHit> {
+        self.find_inner(doc, Some(keep))
+    }
+
+    /// [`PatternSet::find_where`]; without `keep`, every hit is kept. Words are read in place
+    /// from the stream while matching; the sentence's words as strings are only collected for
+    /// `keep`, once a pattern has matched (rare), and without `keep` never.
+    fn find_inner(
+        &self,
+        doc: &Document,
+        mut keep: Option<impl FnMut(usize, &[&str]) -> bool>,
     ) -> Vec<PatternHit> {
         let mut hits = Vec::new();
-        let mut words: Vec<&str> = Vec::new();
+        let mut strs = Kept {
+            words: Vec::new(),
+            sentence: usize::MAX,
+        };
         let stream = doc.stream.as_bytes();
         let prefixes = !self.by_prefix.refs.is_empty();
         for (si, sentence) in doc.sentences.iter().enumerate() {
             let sentence_words = doc.sentence_words(sentence);
-            // The sentence's words as strings, only once one of them is a candidate anchor:
-            // most sentences have none.
-            words.clear();
+            let words = Sentence {
+                doc,
+                words: sentence_words,
+            };
             for (local, mw) in sentence_words.iter().enumerate() {
                 let by_word = self.by_word.get(mw.hash);
                 // The prefix key of the word, hashed where it lies in the stream.
@@ -577,10 +642,7 @@ impl PatternSet {
                 if by_word.is_empty() && by_prefix.is_empty() {
                     continue;
                 }
-                if words.is_empty() {
-                    words.extend(sentence_words.iter().map(|w| doc.match_word(w)));
-                }
-                let w = words[local];
+                let w = &stream[mw.pos..mw.pos + mw.len as usize];
                 for &r in by_word {
                     // A run whose words' hashes differ from the text's cannot occur here.
                     if r.run > 0 {
@@ -596,17 +658,19 @@ impl PatternSet {
                     let p = &self.patterns[r.pattern as usize];
                     // Where the anchor starts, if it occurs here.
                     let start = match &p.steps[p.anchor.clone()] {
-                        [Step::Alt(alts)] => (alts.at(r.alt as usize) == w).then_some(local),
+                        [Step::Alt(alts)] => {
+                            (alts.at(r.alt as usize).as_bytes() == w).then_some(local)
+                        }
                         run => local.checked_sub(r.alt as usize).filter(|&start| {
                             run.len() <= words.len() - start
-                                && run
-                                    .iter()
-                                    .zip(&words[start..])
-                                    .all(|(s, w)| matches!(s, Step::Lit(l) if same_word(l, w)))
+                                && run.iter().enumerate().all(|(k, s)| {
+                                    matches!((s, words.word(start + k)),
+                                        (Step::Lit(l), Some(w)) if same_word(l, w))
+                                })
                         }),
                     };
                     if let Some(start) = start {
-                        self.verify(r, &words, si, start, &mut keep, &mut hits);
+                        self.verify(r, &words, si, start, &mut keep, &mut strs, &mut hits);
                     }
                 }
                 for &r in by_prefix {
@@ -616,8 +680,8 @@ impl PatternSet {
                         Step::Prefix(stem) => Some(stem.as_str()),
                         _ => None,
                     };
-                    if stem.is_some_and(|stem| w.starts_with(stem)) {
-                        self.verify(r, &words, si, local, &mut keep, &mut hits);
+                    if stem.is_some_and(|stem| w.starts_with(stem.as_bytes())) {
+                        self.verify(r, &words, si, local, &mut keep, &mut strs, &mut hits);
                     }
                 }
             }
@@ -629,13 +693,15 @@ impl PatternSet {
 
     /// Tries the pattern of an anchor found at word `local` of sentence `si`: the first start,
     /// within the reach of the steps before the anchor, from which the pattern matches.
-    fn verify(
+    #[allow(clippy::too_many_arguments)]
+    fn verify<'d>(
         &self,
         r: AnchorRef,
-        words: &[&str],
+        words: &Sentence<'d>,
         si: usize,
         local: usize,
-        keep: &mut impl FnMut(usize, &[&str]) -> bool,
+        keep: &mut Option<impl FnMut(usize, &[&str]) -> bool>,
+        strs: &mut Kept<'d>,
         hits: &mut Vec<PatternHit>,
     ) {
         let pi = r.pattern as usize;
@@ -645,17 +711,34 @@ impl PatternSet {
         let Some(last) = local.checked_sub(lo) else {
             return;
         };
-        if let Some((start, end)) =
-            (first..=last).find_map(|s| p.match_at(words, s).map(|e| (s, e)))
-            && keep(pi, words)
-        {
-            hits.push(PatternHit {
-                pattern: pi,
-                sentence: si,
-                words: start..end,
-            });
+        let Some((start, end)) =
+            (first..=last).find_map(|s| p.match_from(words, s).map(|e| (s, e)))
+        else {
+            return;
+        };
+        if let Some(keep) = keep {
+            if strs.sentence != si {
+                strs.words.clear();
+                strs.words
+                    .extend(words.words.iter().map(|w| words.doc.match_word(w)));
+                strs.sentence = si;
+            }
+            if !keep(pi, &strs.words) {
+                return;
+            }
         }
+        hits.push(PatternHit {
+            pattern: pi,
+            sentence: si,
+            words: start..end,
+        });
     }
+}
+
+/// The words of the sentence last passed to `keep`, as strings.
+struct Kept<'d> {
+    words: Vec<&'d str>,
+    sentence: usize,
 }
 
 #[cfg(test)]
@@ -666,8 +749,41 @@ mod tests {
         let classes = Classes::default_embedded();
         let set = PatternSet::new(vec![Pattern::parse(pattern, &classes).unwrap()]);
         let doc = Document::new(text);
-        set.find(&doc)
-            .iter()
+        let hits = set.find(&doc);
+        // The in-place path (words read from the stream, no `keep`) agrees with `find_where`
+        // (words collected for `keep`, which sees the whole sentence) and with `match_at` over
+        // the sentence's words as strings, tried at every start.
+        let mut kept = Vec::new();
+        assert_eq!(
+            set.find_where(&doc, |p, words| {
+                kept.push((p, words.join(" ")));
+                true
+            }),
+            hits
+        );
+        let mut by_strings = Vec::new();
+        for (si, s) in doc.sentences.iter().enumerate() {
+            let words: Vec<&str> = doc
+                .sentence_words(s)
+                .iter()
+                .map(|w| doc.match_word(w))
+                .collect();
+            for start in 0..words.len() {
+                if let Some(end) = set.patterns()[0].match_at(&words, start) {
+                    by_strings.push((si, start..end));
+                }
+            }
+            // `keep` saw the whole sentence of each hit.
+            if hits.iter().any(|h| h.sentence == si) {
+                assert!(kept.contains(&(0, words.join(" "))), "{words:?}");
+            }
+        }
+        // A gap lets `match_at` match at several starts around one anchor; `find` keeps the
+        // first start per anchor occurrence.
+        for h in &hits {
+            assert!(by_strings.contains(&(h.sentence, h.words.clone())), "{h:?}");
+        }
+        hits.iter()
             .map(|h| {
                 let s = &doc.sentences[h.sentence];
                 let w = &doc.sentence_words(s)[h.words.clone()];
@@ -779,7 +895,7 @@ mod tests {
         for w in [
             "creak", "creaks", "creaked", "piep", "piepst", "pie", "", "$", "éé", "e", "a", "ab",
         ] {
-            assert_eq!(alts.matches(w), reference(w), "{w:?}");
+            assert_eq!(alts.matches(w.as_bytes()), reference(w), "{w:?}");
         }
     }
 
