@@ -1425,6 +1425,94 @@ mod tests {
         }
     }
 
+    #[test]
+    fn block_masks_agree_with_the_class_table() {
+        // Every byte in every position of a block, among letters, spaces and non-ASCII bytes.
+        for background in [b'a', b' ', b'.', 0xc3, b'Z', b'\t'] {
+            for b in 0..=255u8 {
+                for k in 0..64 {
+                    let mut block = [background; 64];
+                    block[k] = b;
+                    assert_eq!(
+                        classify(&block),
+                        classify_bytes(&block),
+                        "{b:#x} at {k} among {background:#x}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// [`tokenize`] of `text[start..end]`, checked against [`tokenize_by_chars`] of the slice
+    /// alone (blocks read past `end`, which must not matter).
+    fn assert_slice_agrees(text: &str, start: usize, end: usize) {
+        let (mut out, mut ends) = (Vec::new(), Vec::new());
+        tokenize(text, start, end, &mut out, &mut ends);
+        let want: Vec<Token> = tokenize_by_chars(&text[start..end])
+            .into_iter()
+            .map(|t| Token {
+                start: t.start + start,
+                end: t.end + start,
+                ..t
+            })
+            .collect();
+        assert_eq!(out, want, "{:?} in {text:?}", start..end);
+    }
+
+    #[test]
+    fn block_walk_agrees_at_every_block_position() {
+        // Tricky tokens at every offset, so that each straddles the 64-byte block edge (and the
+        // 16-byte lanes) in every way; the text is long enough for several blocks.
+        let tricky = [
+            "isn't",
+            "U.S.",
+            "3.5",
+            "1,000",
+            "e.g.",
+            "café",
+            "e\u{301}",
+            "naïve",
+            "x\u{a0}y",
+            "a—b",
+            "ab.",
+            "1.a",
+            "Ω.Ω",
+            "word",
+            "9",
+            "'s",
+            "🇳🇱",
+            "東京。",
+            "a,b",
+            "\u{3000}",
+        ];
+        for t in tricky {
+            for pad in 0..70 {
+                let text = format!("{}{t} {t}{}", "ab ".repeat(pad / 3 + 1), " x".repeat(40));
+                let text = &text[(3 - pad % 3) % 3..];
+                assert_eq!(fast_tokens(text), tokenize_by_chars(text), "{text:?}");
+            }
+        }
+        // Every ASCII byte and some non-ASCII characters at every position, between letters.
+        let mut chars: Vec<char> = (0..128u8).map(char::from).collect();
+        chars.extend([
+            'é', '\u{85}', '\u{2003}', '\u{301}', '٣', '二', '\u{3002}', '👍',
+        ]);
+        for c in chars {
+            for pad in 0..66 {
+                let text = format!("{}{c}b{c}{}", "a".repeat(pad), "c".repeat(70));
+                assert_eq!(fast_tokens(&text), tokenize_by_chars(&text), "{text:?}");
+            }
+        }
+        // Slices that end inside a block, a word, or before a joiner.
+        let text = "It isn't U.S. policy, 1,000.5 cafés e.g. \u{201c}quoted\u{201d} words run on. "
+            .repeat(4);
+        for start in (0..40).filter(|&i| text.is_char_boundary(i)) {
+            for end in (start..text.len()).filter(|&i| text.is_char_boundary(i)) {
+                assert_slice_agrees(&text, start, end);
+            }
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
         #[test]
