@@ -787,11 +787,11 @@ fn alnum_run(bytes: &[u8], mut i: usize, end: usize) -> usize {
 }
 
 /// Appends the tokens of `text[start..end]` to `out` and the indices of those that may end a
-/// sentence to `ends`; returns the number of word and number tokens. ASCII is classified by
-/// [`CLASS`] (letters and digits eight at a time by [`ascii_alnum`]); other characters are
-/// decoded and classified as `char`s (`tests::fast_path_agrees` checks both against the
-/// character-by-character definition). Not inlined, so that profiles show it apart (inlined, it
-/// costs the same).
+/// sentence to `ends`; returns the number of word and number tokens. Walks 64-byte blocks by
+/// their bit masks ([`tokenize_block`]); the last bytes of the text, too few for a block, go a
+/// token at a time, ASCII classified by [`CLASS`], other characters decoded and classified as
+/// `char`s (`tests::fast_path_agrees` checks both against the character-by-character
+/// definition). Not inlined, so that profiles show it apart (inlined, it costs the same).
 #[inline(never)]
 fn tokenize(
     text: &str,
@@ -804,26 +804,17 @@ fn tokenize(
     let mut words = 0;
     let mut i = start;
     while i < end {
+        // Blocks may reach past `end`: [`tokenize_block`] ignores those bytes.
+        if let Some(block) = bytes[i..].first_chunk::<64>() {
+            i = tokenize_block(text, i, block, end, out, ends, &mut words);
+            continue;
+        }
         let b = bytes[i];
         // Tested in order of frequency, letters and spaces before the class table (one switch
         // on it costs more than these two tests); the rarer cases are out of line.
         if IS_ALNUM[usize::from(b)] {
-            let mut tok_end = alnum_run(bytes, i + 1, end);
-            // Most words end at a space or at punctuation that cannot join.
-            if let Some(&d) = bytes[..end].get(tok_end)
-                && (d >= 0x80 || matches!(d, b'\'' | b'.' | b','))
-            {
-                tok_end = word_end(text, i, tok_end, end, b.is_ascii_digit());
-            }
-            out.push(Token {
-                start: i,
-                end: tok_end,
-                kind: if b.is_ascii_digit() {
-                    TokenKind::Number
-                } else {
-                    TokenKind::Word
-                },
-            });
+            let tok_end = ascii_word_end(text, i, i + 1, end);
+            push_word(out, i, tok_end, b);
             words += 1;
             i = tok_end;
             continue;
@@ -836,20 +827,176 @@ fn tokenize(
         if class == SPACE {
             i += 1;
         } else if class != WIDE {
-            if class == STOP {
-                ends.push(out.len());
-            }
-            out.push(Token {
-                start: i,
-                end: i + 1,
-                kind: TokenKind::Punct,
-            });
+            push_punct(out, ends, i, class);
             i += 1;
         } else {
             i = wide_token(text, i, end, out, ends, &mut words);
         }
     }
     words
+}
+
+/// [`tokenize`] over the 64 bytes from `base` (those from `end` on ignored): the tokens start at
+/// the set bits of one mask (word starts and non-space, non-alphanumeric bytes) and ASCII words
+/// end at the next clear bit of another, so spaces and the bytes inside words cost nothing.
+/// Words that may go on past the block or past a joiner or non-ASCII byte, and non-ASCII
+/// characters, take the per-token path. Returns where the next token may start.
+#[inline(always)]
+fn tokenize_block(
+    text: &str,
+    base: usize,
+    block: &[u8; 64],
+    end: usize,
+    out: &mut Vec<Token>,
+    ends: &mut Vec<usize>,
+    words: &mut usize,
+) -> usize {
+    let (mut alnum, mut other) = classify(block);
+    let lim = end - base;
+    if lim < 64 {
+        let valid = (1u64 << lim) - 1;
+        alnum &= valid;
+        other &= valid;
+    }
+    let mut events = (alnum & !(alnum << 1)) | other;
+    while events != 0 {
+        let k = events.trailing_zeros() as usize;
+        let b = block[k];
+        let p = base + k;
+        let next = if alnum >> k & 1 != 0 {
+            // The first byte from `k` on that is not a letter or digit (64 if none).
+            let e = (!alnum & (u64::MAX << k)).trailing_zeros() as usize;
+            let tok_end = if e < 64 && (e >= lim || !may_join(block[e])) {
+                base + e
+            } else {
+                ascii_word_end(text, p, base + e, end)
+            };
+            push_word(out, p, tok_end, b);
+            *words += 1;
+            tok_end
+        } else if b < 0x80 {
+            push_punct(out, ends, p, CLASS[usize::from(b)]);
+            p + 1
+        } else {
+            wide_token(text, p, end, out, ends, words)
+        };
+        let n = next - base;
+        if n >= 64 {
+            return next;
+        }
+        events &= u64::MAX << n;
+    }
+    base + lim.min(64)
+}
+
+/// May byte `d`, right after a run of ASCII letters and digits, extend the word ("isn't", "U.S",
+/// "3.5", "1,000", "café")?
+#[inline(always)]
+fn may_join(d: u8) -> bool {
+    d >= 0x80 || matches!(d, b'\'' | b'.' | b',')
+}
+
+/// The end of the ASCII-started word at `start` whose letters and digits run at least to `from`.
+#[inline]
+fn ascii_word_end(text: &str, start: usize, from: usize, end: usize) -> usize {
+    let bytes = text.as_bytes();
+    let tok_end = alnum_run(bytes, from, end);
+    // Most words end at a space or at punctuation that cannot join.
+    match bytes[..end].get(tok_end) {
+        Some(&d) if may_join(d) => {
+            word_end(text, start, tok_end, end, bytes[start].is_ascii_digit())
+        }
+        _ => tok_end,
+    }
+}
+
+#[inline(always)]
+fn push_word(out: &mut Vec<Token>, start: usize, end: usize, first: u8) {
+    out.push(Token {
+        start,
+        end,
+        kind: if first.is_ascii_digit() {
+            TokenKind::Number
+        } else {
+            TokenKind::Word
+        },
+    });
+}
+
+/// Appends the one-byte punctuation token at `i`, of class [`PUNCT`] or [`STOP`].
+#[inline(always)]
+fn push_punct(out: &mut Vec<Token>, ends: &mut Vec<usize>, i: usize, class: u8) {
+    if class == STOP {
+        ends.push(out.len());
+    }
+    out.push(Token {
+        start: i,
+        end: i + 1,
+        kind: TokenKind::Punct,
+    });
+}
+
+/// The masks of [`tokenize_block`]: bit `k` of the first is set when `block[k]` is an ASCII
+/// letter or digit ([`ALNUM`]), of the second when it is neither that nor [`SPACE`].
+#[inline(always)]
+fn classify(block: &[u8; 64]) -> (u64, u64) {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        // SAFETY: the cfg above checks that SSE2 is enabled for the whole build.
+        unsafe { classify_sse2(block) }
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        classify_bytes(block)
+    }
+}
+
+/// [`classify`] a byte at a time: the definition, and the code where SSE2 is missing.
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+fn classify_bytes(block: &[u8; 64]) -> (u64, u64) {
+    let (mut alnum, mut other) = (0, 0);
+    for (k, &b) in block.iter().enumerate() {
+        let class = CLASS[usize::from(b)];
+        alnum |= u64::from(class == ALNUM) << k;
+        other |= u64::from(class != ALNUM && class != SPACE) << k;
+    }
+    (alnum, other)
+}
+
+/// [`classify`] sixteen bytes at a time. A byte lies in `lo..lo + n` when, shifted by
+/// `0x80 - lo`, it is below `n - 128` as a signed byte (SSE2 compares only signed bytes).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn classify_sse2(block: &[u8; 64]) -> (u64, u64) {
+    use std::arch::x86_64::{
+        __m128i, _mm_add_epi8, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
+        _mm_or_si128, _mm_set1_epi8,
+    };
+    #[target_feature(enable = "sse2")]
+    #[inline]
+    fn in_range(v: __m128i, lo: u8, n: u8) -> __m128i {
+        let shifted = _mm_add_epi8(v, _mm_set1_epi8(0x80u8.wrapping_sub(lo) as i8));
+        _mm_cmplt_epi8(shifted, _mm_set1_epi8(n.wrapping_sub(128) as i8))
+    }
+    let (mut alnum, mut other) = (0u64, 0u64);
+    for (n, chunk) in block.chunks_exact(16).enumerate() {
+        // SAFETY: `chunk` is 16 readable bytes, and the load needs no alignment.
+        let v = unsafe { _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>()) };
+        // Setting 0x20 folds `A`..=`Z` onto `a`..=`z` and nothing else into that range.
+        let letter = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 26);
+        let an = _mm_or_si128(letter, in_range(v, b'0', 10));
+        let space = _mm_or_si128(
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(0x20)),
+            in_range(v, b'\t', 5),
+        );
+        // Each mask is 16 bits wide.
+        let a = _mm_movemask_epi8(an) as u16;
+        let s = _mm_movemask_epi8(_mm_or_si128(an, space)) as u16;
+        alnum |= u64::from(a) << (16 * n);
+        other |= u64::from(!s) << (16 * n);
+    }
+    (alnum, other)
 }
 
 /// The end of the word that starts at `start` and whose ASCII letters and digits run to `j`:
@@ -1275,6 +1422,94 @@ mod tests {
         ];
         for input in cases {
             assert_eq!(fast_tokens(input), tokenize_by_chars(input), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn block_masks_agree_with_the_class_table() {
+        // Every byte in every position of a block, among letters, spaces and non-ASCII bytes.
+        for background in [b'a', b' ', b'.', 0xc3, b'Z', b'\t'] {
+            for b in 0..=255u8 {
+                for k in 0..64 {
+                    let mut block = [background; 64];
+                    block[k] = b;
+                    assert_eq!(
+                        classify(&block),
+                        classify_bytes(&block),
+                        "{b:#x} at {k} among {background:#x}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// [`tokenize`] of `text[start..end]`, checked against [`tokenize_by_chars`] of the slice
+    /// alone (blocks read past `end`, which must not matter).
+    fn assert_slice_agrees(text: &str, start: usize, end: usize) {
+        let (mut out, mut ends) = (Vec::new(), Vec::new());
+        tokenize(text, start, end, &mut out, &mut ends);
+        let want: Vec<Token> = tokenize_by_chars(&text[start..end])
+            .into_iter()
+            .map(|t| Token {
+                start: t.start + start,
+                end: t.end + start,
+                ..t
+            })
+            .collect();
+        assert_eq!(out, want, "{:?} in {text:?}", start..end);
+    }
+
+    #[test]
+    fn block_walk_agrees_at_every_block_position() {
+        // Tricky tokens at every offset, so that each straddles the 64-byte block edge (and the
+        // 16-byte lanes) in every way; the text is long enough for several blocks.
+        let tricky = [
+            "isn't",
+            "U.S.",
+            "3.5",
+            "1,000",
+            "e.g.",
+            "café",
+            "e\u{301}",
+            "naïve",
+            "x\u{a0}y",
+            "a—b",
+            "ab.",
+            "1.a",
+            "Ω.Ω",
+            "word",
+            "9",
+            "'s",
+            "🇳🇱",
+            "東京。",
+            "a,b",
+            "\u{3000}",
+        ];
+        for t in tricky {
+            for pad in 0..70 {
+                let text = format!("{}{t} {t}{}", "ab ".repeat(pad / 3 + 1), " x".repeat(40));
+                let text = &text[(3 - pad % 3) % 3..];
+                assert_eq!(fast_tokens(text), tokenize_by_chars(text), "{text:?}");
+            }
+        }
+        // Every ASCII byte and some non-ASCII characters at every position, between letters.
+        let mut chars: Vec<char> = (0..128u8).map(char::from).collect();
+        chars.extend([
+            'é', '\u{85}', '\u{2003}', '\u{301}', '٣', '二', '\u{3002}', '👍',
+        ]);
+        for c in chars {
+            for pad in 0..66 {
+                let text = format!("{}{c}b{c}{}", "a".repeat(pad), "c".repeat(70));
+                assert_eq!(fast_tokens(&text), tokenize_by_chars(&text), "{text:?}");
+            }
+        }
+        // Slices that end inside a block, a word, or before a joiner.
+        let text = "It isn't U.S. policy, 1,000.5 cafés e.g. \u{201c}quoted\u{201d} words run on. "
+            .repeat(4);
+        for start in (0..40).filter(|&i| text.is_char_boundary(i)) {
+            for end in (start..text.len()).filter(|&i| text.is_char_boundary(i)) {
+                assert_slice_agrees(&text, start, end);
+            }
         }
     }
 
