@@ -313,6 +313,21 @@ fn checked_under_300_mb(text: String, min_findings: usize) {
     assert!(findings > min_findings, "{findings}");
 }
 
+/// `mtlint check ARGS INPUT` under an address-space limit of `limit_kb`.
+fn check_limited(limit_kb: usize, args: &[&str], input: &std::path::Path) -> std::process::Output {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v {limit_kb} && exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_mtlint"))
+        // One malloc arena per thread reserves 64 MB of address space each: not memory used.
+        .env("MALLOC_ARENA_MAX", "1")
+        .arg("check")
+        .args(args)
+        .arg(input)
+        .output()
+        .unwrap()
+}
+
 /// Checks `text` under an address-space limit of `limit_kb`, with a report; returns the number
 /// of findings, every one of them in the report.
 fn checked_under(limit_kb: usize, text: String) -> usize {
@@ -321,18 +336,17 @@ fn checked_under(limit_kb: usize, text: String) -> usize {
     std::fs::write(&input, &text).unwrap();
     drop(text);
     let reports = tmp.path().join("reports");
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("ulimit -v {limit_kb} && exec \"$0\" \"$@\""))
-        .arg(env!("CARGO_BIN_EXE_mtlint"))
-        // One malloc arena per thread reserves 64 MB of address space each: not memory used.
-        .env("MALLOC_ARENA_MAX", "1")
-        .args(["check", "-j1", "--fail-on", "minor", "--format", "jsonl"])
-        .arg("--report-dir")
-        .arg(&reports)
-        .arg(&input)
-        .output()
-        .unwrap();
+    let reports_arg = reports.to_str().unwrap();
+    let args = [
+        "-j1",
+        "--fail-on",
+        "minor",
+        "--format",
+        "jsonl",
+        "--report-dir",
+        reports_arg,
+    ];
+    let out = check_limited(limit_kb, &args, &input);
     let stderr = String::from_utf8_lossy(&out.stderr);
     // Exit code 1: findings, 0: none; not a crash.
     assert!(matches!(out.status.code(), Some(0 | 1)), "{stderr}");
@@ -374,15 +388,11 @@ fn a_forty_megabyte_html_page_is_read_in_bounded_memory() {
     let input = tmp.path().join("page.html");
     std::fs::write(&input, &html).unwrap();
     drop(html);
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg("ulimit -v 200000 && exec \"$0\" \"$@\"")
-        .arg(env!("CARGO_BIN_EXE_mtlint"))
-        .env("MALLOC_ARENA_MAX", "1")
-        .args(["check", "-j1", "--no-report", "--format", "jsonl"])
-        .arg(&input)
-        .output()
-        .unwrap();
+    let out = check_limited(
+        200_000,
+        &["-j1", "--no-report", "--format", "jsonl"],
+        &input,
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("1 article, "), "{stderr}");
@@ -409,15 +419,7 @@ fn forty_five_megabyte_json_line(head: &str) {
     let input = tmp.path().join("big.jsonl");
     std::fs::write(&input, &line).unwrap();
     drop(line);
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg("ulimit -v 200000 && exec \"$0\" \"$@\"")
-        .arg(env!("CARGO_BIN_EXE_mtlint"))
-        .env("MALLOC_ARENA_MAX", "1")
-        .args(["check", "-j1", "--no-report", "-q"])
-        .arg(&input)
-        .output()
-        .unwrap();
+    let out = check_limited(200_000, &["-j1", "--no-report", "-q"], &input);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(matches!(out.status.code(), Some(0 | 1)), "{stderr}");
     assert!(stderr.contains("1 article, "), "{stderr}");

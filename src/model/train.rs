@@ -448,19 +448,27 @@ mod tests {
     use super::*;
     use std::borrow::Cow;
 
+    /// Writes `text` to `name` in `dir`.
+    fn file(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
     #[test]
     fn trains_on_text_and_ngrams() {
         let dir = tempfile::tempdir().unwrap();
-        let corpus = dir.path().join("c.txt");
-        std::fs::write(
-            &corpus,
+        let corpus = file(
+            &dir,
+            "c.txt",
             "The prime minister spoke.\nThe prime minister left, and the prime minister won.\n",
-        )
-        .unwrap();
-        let uni = dir.path().join("u.tsv");
-        std::fs::write(&uni, "#word\tlogp\n<s>\t-1\nhuge\t-3\nfavor\t-4\n").unwrap();
-        let bi = dir.path().join("b.tsv");
-        std::fs::write(&bi, "#w1 w2\tlogp\nhuge favor\t-2\nthe huge\t-1\n").unwrap();
+        );
+        let uni = file(&dir, "u.tsv", "#word\tlogp\n<s>\t-1\nhuge\t-3\nfavor\t-4\n");
+        let bi = file(
+            &dir,
+            "b.tsv",
+            "#w1 w2\tlogp\nhuge favor\t-2\nthe huge\t-1\n",
+        );
         let opts = TrainOptions {
             corpora: vec![corpus],
             ngrams: vec![bi, uni],
@@ -496,11 +504,13 @@ mod tests {
     #[test]
     fn bad_probabilities_name_the_file_and_line() {
         let dir = tempfile::tempdir().unwrap();
-        let corpus = dir.path().join("c.txt");
-        std::fs::write(&corpus, "The prime minister spoke.\n").unwrap();
+        let corpus = file(&dir, "c.txt", "The prime minister spoke.\n");
         for bad in ["x", "", "inf", "NaN", "0.5", "1e400"] {
-            let table = dir.path().join("u.tsv");
-            std::fs::write(&table, format!("#word\tlogp\nhuge\t-3\nfavor\t{bad}\n")).unwrap();
+            let table = file(
+                &dir,
+                "u.tsv",
+                &format!("#word\tlogp\nhuge\t-3\nfavor\t{bad}\n"),
+            );
             let opts = TrainOptions {
                 corpora: vec![corpus.clone()],
                 ngrams: vec![table.clone()],
@@ -518,12 +528,11 @@ mod tests {
     #[test]
     fn records_reduplications() {
         let dir = tempfile::tempdir().unwrap();
-        let corpus = dir.path().join("c.txt");
-        std::fs::write(
-            &corpus,
+        let corpus = file(
+            &dir,
+            "c.txt",
             "The car went round and round.\nRound and round it went, and the door creaked and groaned.\nIt said more and more.\n",
-        )
-        .unwrap();
+        );
         let opts = TrainOptions {
             corpora: vec![corpus],
             min_count: 1.0,
