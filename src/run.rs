@@ -727,3 +727,48 @@ fn stdout_result(written: std::io::Result<()>, outcome: &mut Outcome) -> Result<
 fn report_error(err: &mut dyn Write, e: &Error) {
     let _ = writeln!(err, "mtlint: error: {e}");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Tokens;
+    use std::sync::Arc;
+
+    #[test]
+    fn tokens_are_taken_only_when_free() {
+        let tokens = Tokens::new(3);
+        assert!(tokens.try_take(2));
+        assert!(!tokens.try_take(2));
+        assert!(tokens.try_take(1));
+        assert!(!tokens.try_take(1));
+        tokens.give(2);
+        assert!(tokens.take(2, 2));
+        assert!(!tokens.try_take(1));
+    }
+
+    #[test]
+    fn a_waiting_reader_takes_once_enough_are_free_and_leaves_the_rest() {
+        let tokens = Arc::new(Tokens::new(0));
+        let reader = {
+            let tokens = Arc::clone(&tokens);
+            std::thread::spawn(move || tokens.take(1, 3))
+        };
+        for _ in 0..3 {
+            tokens.give(1);
+        }
+        assert_eq!(reader.join().ok(), Some(true));
+        assert!(tokens.try_take(2));
+        assert!(!tokens.try_take(1));
+    }
+
+    #[test]
+    fn closing_wakes_a_waiting_reader_empty_handed() {
+        let tokens = Arc::new(Tokens::new(1));
+        let reader = {
+            let tokens = Arc::clone(&tokens);
+            std::thread::spawn(move || tokens.take(2, 2))
+        };
+        tokens.close();
+        assert_eq!(reader.join().ok(), Some(false));
+        assert!(!tokens.take(1, 1));
+    }
+}
