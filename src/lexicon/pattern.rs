@@ -421,6 +421,10 @@ struct AnchorRef {
     /// not occur is mostly rejected from the document's word hashes, without reading the
     /// pattern (a cache miss per candidate). 0 for other anchors.
     run: u32,
+    /// For a pattern tied to the sentence start (`^`), the last word at which its anchor can
+    /// start (the most words the steps before it take); `u32::MAX` otherwise. Rules out, before
+    /// the pattern is read, an anchor as common as "the" found deep in a sentence.
+    latest: u32,
     signature: u64,
 }
 
@@ -518,6 +522,11 @@ impl PatternSet {
         let mut prefixes = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
             let pattern = i as u32;
+            let latest = if p.at_start {
+                u32::try_from(p.reach.1).unwrap_or(u32::MAX)
+            } else {
+                u32::MAX
+            };
             match &p.steps[p.anchor.clone()] {
                 [Step::Alt(alts)] => {
                     for (alt, a) in alts.with_offsets() {
@@ -525,6 +534,7 @@ impl PatternSet {
                             pattern,
                             alt: alt as u32,
                             run: 0,
+                            latest,
                             signature: 0,
                         };
                         match a.strip_suffix('*') {
@@ -540,6 +550,7 @@ impl PatternSet {
                         pattern,
                         alt: 0,
                         run: 0,
+                        latest,
                         signature: 0,
                     },
                 )),
@@ -561,6 +572,7 @@ impl PatternSet {
                                 pattern,
                                 alt: k as u32,
                                 run: run.len() as u32,
+                                latest,
                                 signature: run_signature(run.iter().map(|s| match s {
                                     Step::Lit(w) => hash(w.as_bytes()),
                                     _ => 0,
@@ -644,6 +656,14 @@ impl PatternSet {
                 }
                 let w = &stream[mw.pos..mw.pos + mw.len as usize];
                 for &r in by_word {
+                    let anchored_at = if r.run > 0 {
+                        local.wrapping_sub(r.alt as usize)
+                    } else {
+                        local
+                    };
+                    if anchored_at > r.latest as usize {
+                        continue;
+                    }
                     // A run whose words' hashes differ from the text's cannot occur here.
                     if r.run > 0 {
                         let fits = local
@@ -674,6 +694,9 @@ impl PatternSet {
                     }
                 }
                 for &r in by_prefix {
+                    if local > r.latest as usize {
+                        continue;
+                    }
                     let p = &self.patterns[r.pattern as usize];
                     let stem = match &p.steps[p.anchor.start] {
                         Step::Alt(alts) => alts.at(r.alt as usize).strip_suffix('*'),
@@ -828,6 +851,25 @@ mod tests {
             ("huge|big serving", "Big serving", &["Big serving"]),
             ("^ which can $", "Free access? Which can!", &["Which can"]),
             ("^ which can $", "Which can help.", &[]),
+            // Tied to the start: the anchor "the" is skipped deeper in a sentence (a run anchor
+            // after two steps, and a prefix anchor right at the start).
+            (
+                "^ now|today has|wants the",
+                "Today wants the vote.",
+                &["Today wants the"],
+            ),
+            (
+                "^ now|today has|wants the",
+                "And today wants the vote.",
+                &[],
+            ),
+            (
+                "^ now|today has|wants the",
+                "Today wants the vote. Now has the say.",
+                &["Today wants the", "Now has the"],
+            ),
+            ("^ creak* now", "Creaking now.", &["Creaking now"]),
+            ("^ creak* now", "It is creaking now.", &[]),
             ("small beer", "It's a small. Beer is fine.", &[]),
             ("think group", "Think-group chairman", &["Think-group"]),
             ("russia 's defeat", "Russia’s defeat", &["Russia's defeat"]),
