@@ -8,11 +8,12 @@ cd "$(dirname "$0")"
 secs=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(check normalise segment decode suppress jsonl csv_input html lexicon config baseline model)
+[ ${#targets[@]} -gt 0 ] || targets=(check normalise segment decode suppress jsonl csv_input html lexicon config baseline model xml)
 seed_of() {
   case $1 in
     check | normalise | segment | decode) echo text ;;
     suppress) echo "suppress text" ;;
+    xml) echo "" ;;
     *) echo "$1" ;;
   esac
 }
@@ -25,6 +26,8 @@ for t in "${targets[@]}"; do
   for s in $(seed_of "$t"); do cp -n seeds/"$s"/* "corpus/$t/"; done
   # HTML pages are also seeded from the test suite's web fixtures.
   [ "$t" = html ] && cp -n ../tests/fixtures/web/*.html "corpus/$t/"
+  # XML inputs are seeded from the feed, XLIFF and TMX fixtures.
+  [ "$t" = xml ] && cp -n ../tests/fixtures/web/*.{rss,atom,xml} ../tests/fixtures/bilingual/* "corpus/$t/"
   echo "== $t $(date -u +%FT%TZ)"
   nice -n 10 "$bin/$t" -artifact_prefix="artifacts/$t/" -max_total_time="$secs" \
     -rss_limit_mb=2048 -timeout=10 -max_len=16384 -print_final_stats=1 "corpus/$t" \

@@ -88,6 +88,22 @@ fn html() {
 }
 
 #[test]
+fn xml() {
+    // Seeded from the test suite's feeds, XML, XLIFF and TMX fixtures (fuzz/run-all.sh copies
+    // them in), which are replayed here too.
+    let mut docs = files(&root().join("tests/fixtures/web"));
+    docs.retain(|p| {
+        p.extension()
+            .is_some_and(|e| e == "rss" || e == "atom" || e == "xml")
+    });
+    docs.extend(files(&root().join("tests/fixtures/bilingual")));
+    for p in &docs {
+        fuzz_checks::xml(&std::fs::read(p).unwrap());
+    }
+    assert!(replay("xml", &[], fuzz_checks::xml) + docs.len() > 5);
+}
+
+#[test]
 fn csv_input() {
     assert!(replay("csv_input", &["csv_input"], fuzz_checks::csv_input) > 0);
 }

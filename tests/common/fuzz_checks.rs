@@ -209,6 +209,36 @@ pub fn html(data: &[u8]) {
     }
 }
 
+/// XML inputs: the same bytes as an RSS/Atom feed, an XLIFF file, a TMX file and an `.xml` file
+/// told by its root element give articles with an id, or errors that name the file (and, for a
+/// malformed document, a line and column inside it).
+pub fn xml(data: &[u8]) {
+    for name in ["feed.rss", "doc.xlf", "doc.tmx", "doc.xml"] {
+        let reader = Box::new(std::io::Cursor::new(data.to_vec()));
+        let named = |path: &str| path == name;
+        let lines = data.split(|&b| b == b'\n').count();
+        let expected = |e: &Error| match e {
+            Error::Syntax {
+                path, line, column, ..
+            } => named(path) && (1..=lines).contains(line) && *column >= 1,
+            Error::Content { path, .. } => named(path),
+            Error::Binary { path, .. } | Error::NotUtf8 { path, .. } => path == Path::new(name),
+            _ => false,
+        };
+        match from_reader(reader, Path::new(name), "doc", InputFormat::Auto) {
+            Ok(articles) => {
+                for a in articles {
+                    match a {
+                        Ok(a) => assert!(!a.id.is_empty(), "{name}: an article without an id"),
+                        Err(e) => assert!(expected(&e), "{name}: unexpected error {e}"),
+                    }
+                }
+            }
+            Err(e) => assert!(expected(&e), "{name}: unexpected error {e}"),
+        }
+    }
+}
+
 /// CSV: a header with a `text` column, then one article per row, or clean errors.
 pub fn csv_input(data: &[u8]) {
     let reader = Box::new(std::io::Cursor::new(data.to_vec()));
