@@ -426,6 +426,71 @@ struct AnchorRef {
     /// the pattern is read, an anchor as common as "the" found deep in a sentence.
     latest: u32,
     signature: u64,
+    /// The words the steps right before and right after the anchor accept, so that most
+    /// candidates ("as" without "more|fewer|less" before it) are ruled out from the sentence's
+    /// word hashes, before the pattern is read.
+    before: Neighbour,
+    after: Neighbour,
+}
+
+/// What the step next to an anchor accepts: a word whose [`word_bit`] is in `bits` (all set when
+/// any word will do), or no word at all (the sentence's edge) unless `needs_word`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Neighbour {
+    bits: u64,
+    needs_word: bool,
+}
+
+impl Neighbour {
+    /// No step there, or a gap: anything goes, even the sentence's edge.
+    const ANY: Neighbour = Neighbour {
+        bits: u64::MAX,
+        needs_word: false,
+    };
+
+    fn of(step: Option<&Step>) -> Neighbour {
+        let words = |words: &mut dyn Iterator<Item = &str>| {
+            words.fold(0, |bits, w| bits | word_bit(hash(w.as_bytes())))
+        };
+        match step {
+            None | Some(Step::Gap(_)) => Neighbour::ANY,
+            Some(Step::Lit(w)) => Neighbour {
+                bits: word_bit(hash(w.as_bytes())),
+                needs_word: true,
+            },
+            Some(Step::Class(list)) => Neighbour {
+                bits: words(&mut list.iter().map(String::as_str)),
+                needs_word: true,
+            },
+            Some(Step::Alt(alts)) => Neighbour {
+                bits: if alts.iter().any(|a| a.ends_with('*')) {
+                    u64::MAX
+                } else {
+                    words(&mut alts.iter().filter(|&a| a != "$"))
+                },
+                needs_word: !alts.iter().any(|a| a == "$"),
+            },
+            Some(Step::Prefix(_) | Step::Number) => Neighbour {
+                bits: u64::MAX,
+                needs_word: true,
+            },
+        }
+    }
+
+    /// Whether the word at this place (`None`: the sentence's edge) may be the step's.
+    #[inline]
+    fn admits(self, word: Option<&crate::segment::MatchWord>) -> bool {
+        match word {
+            Some(w) => self.bits & word_bit(w.hash) != 0,
+            None => !self.needs_word,
+        }
+    }
+}
+
+/// One of 64 bits for a word hash (its top bits): a one-word Bloom filter.
+#[inline]
+fn word_bit(h: u64) -> u64 {
+    1 << (h >> 58)
 }
 
 /// A hash of a sequence of word hashes; equal words give equal signatures.
@@ -516,6 +581,22 @@ pub struct PatternSet {
     prefix_key: usize,
 }
 
+/// Whether the words next to an anchor found at words `start..end` of a sentence may be those of
+/// the steps next to it (a run's position is unchecked here when it does not fit).
+#[inline]
+fn neighbours_admit(
+    r: AnchorRef,
+    words: &[crate::segment::MatchWord],
+    start: usize,
+    end: usize,
+) -> bool {
+    if start > words.len() {
+        return true;
+    }
+    let before = start.checked_sub(1).and_then(|i| words.get(i));
+    r.before.admits(before) && r.after.admits(words.get(end))
+}
+
 impl PatternSet {
     pub fn new(patterns: Vec<Pattern>) -> PatternSet {
         let mut words = Vec::new();
@@ -527,6 +608,11 @@ impl PatternSet {
             } else {
                 u32::MAX
             };
+            let before = match p.anchor.start {
+                0 => Neighbour::ANY,
+                k => Neighbour::of(p.steps.get(k - 1)),
+            };
+            let after = Neighbour::of(p.steps.get(p.anchor.end));
             match &p.steps[p.anchor.clone()] {
                 [Step::Alt(alts)] => {
                     for (alt, a) in alts.with_offsets() {
@@ -536,6 +622,8 @@ impl PatternSet {
                             run: 0,
                             latest,
                             signature: 0,
+                            before,
+                            after,
                         };
                         match a.strip_suffix('*') {
                             _ if a == "$" => {}
@@ -552,6 +640,8 @@ impl PatternSet {
                         run: 0,
                         latest,
                         signature: 0,
+                        before,
+                        after,
                     },
                 )),
                 run @ [Step::Lit(_), ..] => {
@@ -577,6 +667,8 @@ impl PatternSet {
                                     Step::Lit(w) => hash(w.as_bytes()),
                                     _ => 0,
                                 })),
+                                before,
+                                after,
                             },
                         ));
                     }
@@ -661,7 +753,14 @@ impl PatternSet {
                     } else {
                         local
                     };
-                    if anchored_at > r.latest as usize {
+                    if anchored_at > r.latest as usize
+                        || !neighbours_admit(
+                            r,
+                            sentence_words,
+                            anchored_at,
+                            anchored_at.wrapping_add((r.run as usize).max(1)),
+                        )
+                    {
                         continue;
                     }
                     // A run whose words' hashes differ from the text's cannot occur here.
@@ -694,7 +793,9 @@ impl PatternSet {
                     }
                 }
                 for &r in by_prefix {
-                    if local > r.latest as usize {
+                    if local > r.latest as usize
+                        || !neighbours_admit(r, sentence_words, local, local + 1)
+                    {
                         continue;
                     }
                     let p = &self.patterns[r.pattern as usize];
@@ -868,6 +969,46 @@ mod tests {
                 "Today wants the vote. Now has the say.",
                 &["Today wants the", "Now has the"],
             ),
+            // The steps next to the anchor ("as") rule candidates out before the pattern is
+            // read: a literal or alternatives before it, a number after it, the sentence's edges.
+            (
+                "more|fewer|less as {number} people",
+                "Fewer as 5 people came, as 6 people left.",
+                &["Fewer as 5 people"],
+            ),
+            (
+                "more|fewer|less as {number} people",
+                "As 5 people came.",
+                &[],
+            ),
+            ("more|fewer|less as {number} people", "Fewer as", &[]),
+            (
+                "{det} frame of",
+                "The frame of it; a frame of.",
+                &["The frame of", "a frame of"],
+            ),
+            ("{det} frame of", "Frame of mind.", &[]),
+            (
+                "go|goes on rooms $|in",
+                "She goes on rooms.",
+                &["goes on rooms"],
+            ),
+            (
+                "go|goes on rooms $|in",
+                "She goes on rooms in Delft.",
+                &["goes on rooms in"],
+            ),
+            (
+                "go|goes on rooms $|in",
+                "She goes on rooms near Delft.",
+                &[],
+            ),
+            (
+                "the creak* creak*",
+                "The creaking creaks.",
+                &["The creaking creaks"],
+            ),
+            ("the creak* creak*", "The creaking.", &[]),
             ("^ creak* now", "Creaking now.", &["Creaking now"]),
             ("^ creak* now", "It is creaking now.", &[]),
             ("small beer", "It's a small. Beer is fine.", &[]),
