@@ -60,11 +60,10 @@ impl Selection {
 
     fn runs(&self, d: &dyn Detector) -> bool {
         let mentions = |item: &str| {
-            item == d.id()
-                || item.starts_with(&format!("{}.", d.id()))
+            names_or_under(item, d.id())
                 || d.categories()
                     .iter()
-                    .any(|c| item == c.as_str() || item.starts_with(&format!("{}.", c.as_str())))
+                    .any(|c| names_or_under(item, c.as_str()))
         };
         let named = self.only.iter().any(|i| mentions(i));
         !self.skip.iter().any(|s| s == d.id())
@@ -76,14 +75,18 @@ impl Selection {
     }
 
     pub(crate) fn keeps_rule(&self, detector: &str, category: Category, rule: &str) -> bool {
+        // Called for every hit: no string is built.
         let matches = |item: &String| {
-            item == detector
-                || item == category.as_str()
-                || rule == item
-                || rule.starts_with(&format!("{item}."))
+            item == detector || item == category.as_str() || names_or_under(rule, item)
         };
         !self.skip.iter().any(matches) && (self.only.is_empty() || self.only.iter().any(matches))
     }
+}
+
+/// Whether `name` is `prefix` or lies under it (`prefix.` followed by more).
+fn names_or_under(name: &str, prefix: &str) -> bool {
+    name.strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
 }
 
 /// Checks that a name is a detector, a category or a rule id under one.
