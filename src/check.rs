@@ -460,12 +460,17 @@ pub(crate) struct Context {
 
 impl Context {
     pub fn render(&self, text: &str) -> String {
-        format!(
-            "{}{}{}",
+        // Pushed into one exact allocation (rendered for every finding).
+        let (before, after) = (
             if self.cut_start { "…" } else { "" },
-            &text[self.start..self.end],
-            if self.cut_end { "…" } else { "" }
-        )
+            if self.cut_end { "…" } else { "" },
+        );
+        let sentence = &text[self.start..self.end];
+        let mut out = String::with_capacity(before.len() + sentence.len() + after.len());
+        out.push_str(before);
+        out.push_str(sentence);
+        out.push_str(after);
+        out
     }
 }
 
