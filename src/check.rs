@@ -566,6 +566,22 @@ mod tests {
     }
 
     #[test]
+    fn names_lie_under_whole_dotted_prefixes() {
+        for (name, prefix, want) in [
+            ("typography", "typography", true),
+            ("typography.unbalanced-quote", "typography", true),
+            ("typography.", "typography", true),
+            ("typographyx", "typography", false),
+            ("typo", "typography", false),
+            ("calque.nl.x", "calque.nl", true),
+            ("calque.nlx", "calque.nl", false),
+            ("", "typography", false),
+        ] {
+            assert_eq!(names_or_under(name, prefix), want, "{name} under {prefix}");
+        }
+    }
+
+    #[test]
     fn unknown_names_suggest_the_closest() {
         let e = Selection::parse(&["typograhpy".into()], &[]).unwrap_err();
         assert!(e.to_string().contains("did you mean 'typography'"), "{e}");

@@ -806,6 +806,14 @@ mod tests {
             ps[0].hash,
             "sites do not share counts"
         );
+        // The scratch set kept between articles forgets the last one's paragraphs, and one
+        // grown by a huge article is not kept.
+        let huge: String = (0..20_000)
+            .map(|i| format!("Paragraph number {i} of a very long article.\n"))
+            .collect();
+        assert_eq!(paragraphs("s", &huge).len(), 20_000);
+        SCRATCH.with_borrow(|s| assert!(s.seen.capacity() <= KEPT_SEEN && s.seen.is_empty()));
+        assert_eq!(paragraphs("s", text), ps);
     }
 
     #[test]

@@ -538,6 +538,11 @@ mod tests {
             ("..\\..\\x", "x"),
             (".hidden", "hidden"),
             ("a\u{202E}b", "a_b-2"),
+            ("._.yz__", "yz"),
+            ("__p__q__", "p_q"),
+            ("-m-", "-m-"),
+            ("aux.x.y", "aux_.x.y"),
+            ("Com3", "Com3_"),
         ];
         for (raw, want) in cases {
             assert_eq!(ids.allocate(raw), want, "{raw}");

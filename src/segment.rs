@@ -1201,6 +1201,56 @@ fn is_abbrev_dot(word_so_far: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// Everything a detector can read of a document, as text.
+    fn dump(doc: &Document) -> String {
+        let map: Vec<(usize, usize)> = (0..=doc.norm.text.len())
+            .map(|p| (doc.norm.map.start(p), doc.norm.map.end(p)))
+            .collect();
+        let foreign = crate::lexicon::foreign::ForeignWords::embedded()
+            .lookups(doc)
+            .into_owned();
+        format!(
+            "{:?}\n{:?}\n{map:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{foreign:?}",
+            doc.norm.text,
+            doc.norm.folded,
+            doc.paragraphs,
+            doc.sentences,
+            doc.tokens,
+            doc.stream,
+            doc.words,
+            doc.line_starts()
+        )
+    }
+
+    #[test]
+    fn reused_buffers_change_nothing() {
+        // Each document is built on a fresh thread (no spare buffers), then on this one after
+        // documents longer, shorter and odder than it were dropped.
+        let texts = [
+            "Huge serving\nMr. Xi met Dr. Li in the U.S. Senate. It cost $3.5 million!",
+            "\u{FEFF}“Quoted” café—and the the end.\r\nIt isn’t waiting; Russia's won't.",
+            "",
+            "Een gemeente. Die Bürgermeister sagte «non».\n\nE\u{301}te\u{301} ﬁne…\n",
+        ];
+        let long = texts.concat().repeat(200);
+        let fresh: Vec<String> = texts
+            .iter()
+            .map(|t| std::thread::scope(|s| s.spawn(|| dump(&Document::new(t))).join().unwrap()))
+            .collect();
+        for before in [long.as_str(), texts[0], texts[3], ""] {
+            for (t, want) in texts.iter().zip(&fresh) {
+                dump(&Document::new(before));
+                assert_eq!(&dump(&Document::new(t)), want, "{t:?} after {before:?}");
+            }
+        }
+        // A kept buffer is never larger than the bound, whatever was dropped.
+        drop(Document::new(&"word ".repeat(100_000)));
+        SPARE.with_borrow(|s| {
+            assert!(s.tokens.capacity() * size_of::<Token>() <= KEPT_BYTES);
+            assert!(s.norm.text.capacity() <= KEPT_BYTES);
+        });
+    }
+
     fn sentences(text: &str) -> Vec<String> {
         let doc = Document::new(text);
         doc.sentences
