@@ -107,9 +107,9 @@ pub struct Document<'a> {
     pub foreign: std::sync::OnceLock<(usize, Vec<Option<ForeignWord>>)>,
 }
 
-/// The buffers of a dropped [`Document`], kept for the next one on the same thread: an article's
-/// vectors run to tens of KB each, and allocating, growing and freeing them for every article
-/// cost more instructions than the normalisation of a short one. A buffer larger than
+/// The buffers of a dropped [`Document`], kept for the next one on the same thread, so that the
+/// allocator is not asked for a dozen vectors of tens of KB (and their growth) for every
+/// article. A buffer larger than
 /// [`KEPT_BYTES`] (a long article's) is freed rather than kept, so what a thread keeps stays
 /// small whatever the input.
 struct Spare {
