@@ -82,7 +82,7 @@ fn own_articles() -> Vec<String> {
         let sentences: String = lexicon
             .entries()
             .iter()
-            .flat_map(|e| [e.row.example.as_str(), e.row.native.as_str()])
+            .flat_map(|e| [&*e.row.example, &*e.row.native])
             .map(|s| format!("{s}\n"))
             .collect();
         out.extend(group_lines(&sentences, 25));

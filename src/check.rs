@@ -60,11 +60,10 @@ impl Selection {
 
     fn runs(&self, d: &dyn Detector) -> bool {
         let mentions = |item: &str| {
-            item == d.id()
-                || item.starts_with(&format!("{}.", d.id()))
+            names_or_under(item, d.id())
                 || d.categories()
                     .iter()
-                    .any(|c| item == c.as_str() || item.starts_with(&format!("{}.", c.as_str())))
+                    .any(|c| names_or_under(item, c.as_str()))
         };
         let named = self.only.iter().any(|i| mentions(i));
         !self.skip.iter().any(|s| s == d.id())
@@ -76,14 +75,18 @@ impl Selection {
     }
 
     pub(crate) fn keeps_rule(&self, detector: &str, category: Category, rule: &str) -> bool {
+        // Called for every hit: no string is built.
         let matches = |item: &String| {
-            item == detector
-                || item == category.as_str()
-                || rule == item
-                || rule.starts_with(&format!("{item}."))
+            item == detector || item == category.as_str() || names_or_under(rule, item)
         };
         !self.skip.iter().any(matches) && (self.only.is_empty() || self.only.iter().any(matches))
     }
+}
+
+/// Whether `name` is `prefix` or lies under it (`prefix.` followed by more).
+fn names_or_under(name: &str, prefix: &str) -> bool {
+    name.strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
 }
 
 /// Checks that a name is a detector, a category or a rule id under one.
@@ -457,12 +460,17 @@ pub(crate) struct Context {
 
 impl Context {
     pub fn render(&self, text: &str) -> String {
-        format!(
-            "{}{}{}",
+        // Pushed into one exact allocation (rendered for every finding).
+        let (before, after) = (
             if self.cut_start { "…" } else { "" },
-            &text[self.start..self.end],
-            if self.cut_end { "…" } else { "" }
-        )
+            if self.cut_end { "…" } else { "" },
+        );
+        let sentence = &text[self.start..self.end];
+        let mut out = String::with_capacity(before.len() + sentence.len() + after.len());
+        out.push_str(before);
+        out.push_str(sentence);
+        out.push_str(after);
+        out
     }
 }
 
@@ -555,6 +563,22 @@ mod tests {
             rules(check(text, &["repetition"], &["repetition.reduplication"])),
             ["repetition.doubled-word"]
         );
+    }
+
+    #[test]
+    fn names_lie_under_whole_dotted_prefixes() {
+        for (name, prefix, want) in [
+            ("typography", "typography", true),
+            ("typography.unbalanced-quote", "typography", true),
+            ("typography.", "typography", true),
+            ("typographyx", "typography", false),
+            ("typo", "typography", false),
+            ("calque.nl.x", "calque.nl", true),
+            ("calque.nlx", "calque.nl", false),
+            ("", "typography", false),
+        ] {
+            assert_eq!(names_or_under(name, prefix), want, "{name} under {prefix}");
+        }
     }
 
     #[test]

@@ -98,10 +98,42 @@ pub struct Paragraph {
 /// One pass over the text, a few instructions per byte: each line's normalised form (lowercase,
 /// whitespace collapsed) is written into one reused buffer and hashed, no string per paragraph.
 pub fn paragraphs(site: &str, text: &str) -> Vec<Paragraph> {
+    SCRATCH.with_borrow_mut(|scratch| {
+        let out = paragraphs_with(site, text, scratch);
+        // A huge article's set is not kept for the next one.
+        if scratch.seen.capacity() > KEPT_SEEN {
+            scratch.seen = FxHashSet::default();
+        }
+        scratch.seen.clear();
+        out
+    })
+}
+
+/// [`paragraphs`]' buffers, kept from one article to the next on a thread.
+struct Scratch {
+    /// The line being hashed, normalised: room for the longest paragraph that counts, so that
+    /// it never regrows.
+    norm: Vec<u8>,
+    /// Hashes of the article's paragraphs so far.
+    seen: FxHashSet<u64>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch {
+        norm: Vec::with_capacity(4 * MAX_PARAGRAPH_CHARS),
+        seen: FxHashSet::default(),
+    });
+}
+
+/// Paragraph hashes [`Scratch::seen`] may keep room for between articles (128 KB).
+const KEPT_SEEN: usize = 1 << 13;
+
+/// Paragraphs an article is first given room for: most news articles have fewer.
+const USUAL_PARAGRAPHS: usize = 16;
+
+fn paragraphs_with(site: &str, text: &str, scratch: &mut Scratch) -> Vec<Paragraph> {
     let mut out = Vec::new();
-    let mut seen = FxHashSet::default();
-    // Room for the longest paragraph that counts, so that it never regrows.
-    let mut norm = Vec::with_capacity(4 * MAX_PARAGRAPH_CHARS);
+    let Scratch { norm, seen } = scratch;
     let bytes = text.as_bytes();
     let mut line_start = 0;
     let mut line = 0;
@@ -112,10 +144,13 @@ pub fn paragraphs(site: &str, text: &str) -> Vec<Paragraph> {
         line += 1;
         // A line shorter than the minimum cannot hold a long enough paragraph.
         if line_end - line_start >= MIN_PARAGRAPH_CHARS
-            && let Some((lead, len, column)) = scan(&text[line_start..line_end], &mut norm)
+            && let Some((lead, len, column)) = scan(&text[line_start..line_end], norm)
         {
-            let hash = hash(site, &norm);
+            let hash = hash(site, norm);
             if seen.insert(hash) {
+                if out.capacity() == 0 {
+                    out.reserve(USUAL_PARAGRAPHS);
+                }
                 let start = line_start + lead;
                 out.push(Paragraph {
                     start,
@@ -672,7 +707,13 @@ impl Sites {
         } else {
             site
         };
-        let row = self.rows.entry(key.to_string()).or_default();
+        // A new key only for a new site: most articles come from one already seen.
+        if !self.rows.contains_key(key) {
+            self.rows.insert(key.to_string(), SiteRow::default());
+        }
+        let Some(row) = self.rows.get_mut(key) else {
+            return;
+        };
         row.articles += 1;
         row.findings += summary.findings;
         row.score_sum += summary.score;
@@ -680,7 +721,12 @@ impl Sites {
             row.flagged += 1;
         }
         if let Some(l) = &summary.source_language {
-            *row.languages.entry(l.clone()).or_default() += summary.source_confidence;
+            if !row.languages.contains_key(l) {
+                row.languages.insert(l.clone(), 0.0);
+            }
+            if let Some(sum) = row.languages.get_mut(l) {
+                *sum += summary.source_confidence;
+            }
         }
     }
 
@@ -760,6 +806,14 @@ mod tests {
             ps[0].hash,
             "sites do not share counts"
         );
+        // The scratch set kept between articles forgets the last one's paragraphs, and one
+        // grown by a huge article is not kept.
+        let huge: String = (0..20_000)
+            .map(|i| format!("Paragraph number {i} of a very long article.\n"))
+            .collect();
+        assert_eq!(paragraphs("s", &huge).len(), 20_000);
+        SCRATCH.with_borrow(|s| assert!(s.seen.capacity() <= KEPT_SEEN && s.seen.is_empty()));
+        assert_eq!(paragraphs("s", text), ps);
     }
 
     #[test]

@@ -156,12 +156,56 @@ fn is_plain_ascii(b: u8) -> bool {
     ((b' '..=b'~').contains(&b) & (b != b'`')) | (b == b'\t') | (b == b'\n')
 }
 
+/// The buffers a [`Normalised`] is built in, emptied: those of a dropped one spare the next its
+/// allocations (see [`crate::segment::Document`]).
+#[derive(Debug, Default)]
+pub(crate) struct Buffers {
+    pub text: String,
+    pub folded: String,
+    pub anchors: Vec<(usize, usize)>,
+}
+
+impl Buffers {
+    pub(crate) const EMPTY: Buffers = Buffers {
+        text: String::new(),
+        folded: String::new(),
+        anchors: Vec::new(),
+    };
+}
+
+impl Normalised {
+    /// Moves the buffers out, leaving empty ones.
+    pub(crate) fn take_buffers(&mut self) -> Buffers {
+        Buffers {
+            text: std::mem::take(&mut self.text),
+            folded: std::mem::take(&mut self.folded),
+            anchors: std::mem::take(&mut self.map.anchors),
+        }
+    }
+}
+
 /// Normalises `input` for matching. Never fails: any `&str` has a normal form.
 pub fn normalise(input: &str) -> Normalised {
+    normalise_in(input, Buffers::default())
+}
+
+/// [`normalise`] into the given buffers (their contents are dropped).
+pub(crate) fn normalise_in(input: &str, buffers: Buffers) -> Normalised {
+    let Buffers {
+        mut text,
+        mut folded,
+        mut anchors,
+    } = buffers;
+    text.clear();
+    text.reserve(input.len());
+    folded.clear();
+    folded.reserve(input.len());
+    anchors.clear();
+    anchors.push((0, 0));
     let mut b = Builder {
-        text: String::with_capacity(input.len()),
-        folded: String::with_capacity(input.len()),
-        anchors: vec![(0, 0)],
+        text,
+        folded,
+        anchors,
     };
     let bytes = input.as_bytes();
     let mut i = 0;

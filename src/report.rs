@@ -94,7 +94,8 @@ impl IdAllocator {
 }
 
 fn sanitize(raw: &str) -> String {
-    let mut out = String::new();
+    // Only ASCII is pushed, at most one byte per character of `raw`: allocated once.
+    let mut out = String::with_capacity(raw.len().min(100));
     for c in raw.chars() {
         let keep = c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_');
         let c = if keep { c } else { '_' };
@@ -107,25 +108,34 @@ fn sanitize(raw: &str) -> String {
             break;
         }
     }
-    let trimmed = out.trim_start_matches(['.', '_']).trim_end_matches('_');
+    let start = out.len() - out.trim_start_matches(['.', '_']).len();
+    let end = out.trim_end_matches('_').len().max(start);
+    let trimmed = &out[start..end];
     if trimmed.is_empty() || trimmed.chars().all(|c| c == '.') {
         "article".into()
     } else if is_device_name(trimmed) {
         let dot = trimmed.find('.').unwrap_or(trimmed.len());
         format!("{}_{}", &trimmed[..dot], &trimmed[dot..])
     } else {
-        trimmed.to_string()
+        // Trimmed in place rather than copied.
+        out.truncate(end);
+        out.drain(..start);
+        out
     }
 }
 
 /// Names Windows reserves for devices whatever the extension (`CON.csv` is the console), so a
 /// report written there would be lost or block.
 fn is_device_name(id: &str) -> bool {
-    let stem = id.split('.').next().unwrap_or(id).to_ascii_uppercase();
-    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+    let stem = id.split('.').next().unwrap_or(id).as_bytes();
+    let is = |name: &[u8]| stem.eq_ignore_ascii_case(name);
+    is(b"CON")
+        || is(b"PRN")
+        || is(b"AUX")
+        || is(b"NUL")
         || (stem.len() == 4
-            && (stem.starts_with("COM") || stem.starts_with("LPT"))
-            && stem.as_bytes()[3].is_ascii_digit())
+            && (stem[..3].eq_ignore_ascii_case(b"COM") || stem[..3].eq_ignore_ascii_case(b"LPT"))
+            && stem[3].is_ascii_digit())
 }
 
 /// A cell a spreadsheet would run as a formula gets a leading apostrophe.
@@ -528,6 +538,11 @@ mod tests {
             ("..\\..\\x", "x"),
             (".hidden", "hidden"),
             ("a\u{202E}b", "a_b-2"),
+            ("._.yz__", "yz"),
+            ("__p__q__", "p_q"),
+            ("-m-", "-m-"),
+            ("aux.x.y", "aux_.x.y"),
+            ("Com3", "Com3_"),
         ];
         for (raw, want) in cases {
             assert_eq!(ids.allocate(raw), want, "{raw}");

@@ -257,13 +257,13 @@ pub fn catalogue(res: &Resources) -> Vec<Rule> {
             lang: (e.lang != "any").then(|| e.lang.clone()),
             entries: 1,
             summary: format!("'{}' ({})", e.row.source, e.row.meaning),
-            explanation: e.row.explanation.clone(),
-            example: e.row.example.clone(),
-            native: e.row.native.clone(),
+            explanation: e.row.explanation.to_string(),
+            example: e.row.example.to_string(),
+            native: e.row.native.to_string(),
             source: Some(Source {
-                phrase: e.row.source.clone(),
-                meaning: e.row.meaning.clone(),
-                suggestion: e.row.suggestion.clone(),
+                phrase: e.row.source.to_string(),
+                meaning: e.row.meaning.to_string(),
+                suggestion: e.row.suggestion.to_string(),
             }),
         });
     }

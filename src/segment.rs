@@ -12,7 +12,9 @@
 //! assert!(doc.sentences[0].heading);
 //! ```
 
-use crate::normalise::{Normalised, normalise};
+use crate::lexicon::foreign::ForeignWord;
+use crate::normalise::{Normalised, normalise_in};
+use std::cell::RefCell;
 
 /// A word, number or punctuation mark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,7 +104,113 @@ pub struct Document<'a> {
     /// Each token's foreign-word entry, looked up once and shared by the detectors and the
     /// language guess (see [`crate::lexicon::foreign::ForeignWords::lookups`]), with the table
     /// it came from.
-    pub foreign: std::sync::OnceLock<(usize, Vec<Option<crate::lexicon::foreign::ForeignWord>>)>,
+    pub foreign: std::sync::OnceLock<(usize, Vec<Option<ForeignWord>>)>,
+}
+
+/// The buffers of a dropped [`Document`], kept for the next one on the same thread, so that the
+/// allocator is not asked for a dozen vectors of tens of KB (and their growth) for every
+/// article. A buffer larger than
+/// [`KEPT_BYTES`] (a long article's) is freed rather than kept, so what a thread keeps stays
+/// small whatever the input.
+struct Spare {
+    norm: crate::normalise::Buffers,
+    paragraphs: Vec<Paragraph>,
+    sentences: Vec<Sentence>,
+    tokens: Vec<Token>,
+    words: Vec<MatchWord>,
+    stream: Vec<u8>,
+    ends: Vec<usize>,
+    lines: Vec<usize>,
+    foreign: Vec<Option<ForeignWord>>,
+}
+
+/// Largest buffer [`Spare`] keeps, in bytes: the token table of an article of some 40 KB.
+const KEPT_BYTES: usize = 256 << 10;
+
+thread_local! {
+    static SPARE: RefCell<Spare> = const {
+        RefCell::new(Spare {
+            norm: crate::normalise::Buffers::EMPTY,
+            paragraphs: Vec::new(),
+            sentences: Vec::new(),
+            tokens: Vec::new(),
+            words: Vec::new(),
+            stream: Vec::new(),
+            ends: Vec::new(),
+            lines: Vec::new(),
+            foreign: Vec::new(),
+        })
+    };
+}
+
+/// Takes one buffer out of this thread's [`Spare`] (an empty one if there is none).
+fn take_spare<T: Default>(pick: impl FnOnce(&mut Spare) -> &mut T) -> T {
+    SPARE
+        .try_with(|s| {
+            s.try_borrow_mut()
+                .map(|mut s| std::mem::take(pick(&mut s)))
+                .unwrap_or_default()
+        })
+        .unwrap_or_default()
+}
+
+/// Keeps `v`, emptied, in `slot` unless it is too large or the slot holds a larger one.
+fn keep<T>(slot: &mut Vec<T>, v: &mut Vec<T>) {
+    if v.capacity() > slot.capacity() && v.capacity() * size_of::<T>() <= KEPT_BYTES {
+        v.clear();
+        std::mem::swap(slot, v);
+    }
+}
+
+fn keep_string(slot: &mut String, s: &mut String) {
+    if s.capacity() > slot.capacity() && s.capacity() <= KEPT_BYTES {
+        s.clear();
+        std::mem::swap(slot, s);
+    }
+}
+
+impl Drop for Document<'_> {
+    fn drop(&mut self) {
+        // During the thread's exit the spare buffers may be gone: then these are just freed.
+        let _ = SPARE.try_with(|spare| {
+            let Ok(mut spare) = spare.try_borrow_mut() else {
+                return;
+            };
+            let spare = &mut *spare;
+            let mut norm = self.norm.take_buffers();
+            keep_string(&mut spare.norm.text, &mut norm.text);
+            keep_string(&mut spare.norm.folded, &mut norm.folded);
+            keep(&mut spare.norm.anchors, &mut norm.anchors);
+            keep(&mut spare.paragraphs, &mut self.paragraphs);
+            keep(&mut spare.sentences, &mut self.sentences);
+            keep(&mut spare.tokens, &mut self.tokens);
+            keep(&mut spare.words, &mut self.words);
+            let mut stream = std::mem::take(&mut self.stream).into_bytes();
+            keep(&mut spare.stream, &mut stream);
+            if let Some(mut lines) = self.line_starts.take() {
+                keep(&mut spare.lines, &mut lines);
+            }
+            if let Some((_, mut found)) = self.foreign.take() {
+                keep(&mut spare.foreign, &mut found);
+            }
+        });
+    }
+}
+
+/// `v` emptied, with room for `n` elements.
+fn sized<T>(mut v: Vec<T>, n: usize) -> Vec<T> {
+    v.clear();
+    v.reserve(n);
+    v
+}
+
+/// `n` empty foreign-word look-ups, in this thread's spare buffer if it has one (see
+/// [`Document::foreign`]).
+pub(crate) fn foreign_buffer(n: usize) -> Vec<Option<ForeignWord>> {
+    let mut v = take_spare(|s| &mut s.foreign);
+    v.clear();
+    v.resize(n, None);
+    v
 }
 
 /// Words after which a full stop does not end a sentence.
@@ -122,20 +230,22 @@ const SENTENCE_STARTERS: &[&str] = &[
 impl<'a> Document<'a> {
     /// Normalises and segments `original`.
     pub fn new(original: &'a str) -> Self {
-        let norm = normalise(original);
+        let norm = normalise_in(original, take_spare(|s| &mut s.norm));
         // Sized for news text (about one token per 4 bytes, a sentence per 100 bytes and a
-        // paragraph per 300), so the vectors rarely regrow.
+        // paragraph per 300), so the vectors rarely regrow; a spare buffer may be large enough.
         let len = norm.text.len();
+        let stream_estimate = len + len / 8 + 2 + STREAM_SLACK;
         let mut b = Builder {
             text: &norm.text,
             folded: &norm.folded,
-            paragraphs: Vec::with_capacity(len / 256 + 1),
-            sentences: Vec::with_capacity(len / 96 + 1),
-            tokens: Vec::with_capacity(len / 4),
-            words: Vec::with_capacity(len / 5),
-            stream: Vec::with_capacity(len + len / 8 + 2 + STREAM_SLACK),
+            paragraphs: sized(take_spare(|s| &mut s.paragraphs), len / 256 + 1),
+            sentences: sized(take_spare(|s| &mut s.sentences), len / 96 + 1),
+            tokens: sized(take_spare(|s| &mut s.tokens), len / 4),
+            words: sized(take_spare(|s| &mut s.words), len / 5),
+            stream: sized(take_spare(|s| &mut s.stream), stream_estimate),
+            stream_estimate,
             stream_len: 1,
-            ends: Vec::new(),
+            ends: sized(take_spare(|s| &mut s.ends), 0),
         };
         b.stream.push(b' ');
         paragraph_ranges(&norm.text, |start, end| b.push_paragraph(start, end));
@@ -146,8 +256,10 @@ impl<'a> Document<'a> {
             words,
             mut stream,
             stream_len,
+            mut ends,
             ..
         } = b;
+        SPARE.with_borrow_mut(|spare| keep(&mut spare.ends, &mut ends));
         stream.truncate(stream_len);
         // Whole words of `folded` and ASCII separators: valid UTF-8, so the lossy branch never
         // runs (it stands in for a panic).
@@ -202,7 +314,9 @@ impl<'a> Document<'a> {
     pub fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
             let bytes = self.original.as_bytes();
-            let mut starts = vec![0];
+            let mut starts = take_spare(|s| &mut s.lines);
+            starts.clear();
+            starts.push(0);
             if !bytes.contains(&b'\r') {
                 // The common case: eight bytes at a time, a block without a newline (most of
                 // them) skipped after a few operations; newlines are too frequent in news text
@@ -268,6 +382,8 @@ struct Builder<'t> {
     words: Vec<MatchWord>,
     /// [`Document::stream`]'s bytes up to `stream_len`, then zeroed room for the next sentence.
     stream: Vec<u8>,
+    /// Bytes the whole stream likely takes: the room first zeroed.
+    stream_estimate: usize,
     stream_len: usize,
     /// The current paragraph's tokens that may end a sentence (`.`, `!`, `?`, `。`).
     ends: Vec<usize>,
@@ -333,11 +449,12 @@ impl Builder<'_> {
         );
         // Room for every match word at once: the text, plus at most 4 bytes a token ("won't" →
         // "will not "), the closing "\n " and the slack of a fixed-width copy. The room is
-        // zeroed a whole allocation at a time.
+        // zeroed up to the estimate of the whole stream at first, then doubled (not up to the
+        // capacity: a spare buffer may be much larger than this article needs).
         let room = self.stream_len + (end - start) + 5 * tokens.len() + 2 + STREAM_SLACK;
         if self.stream.len() < room {
-            self.stream.reserve(room - self.stream.len());
-            self.stream.resize(self.stream.capacity(), 0);
+            let zeroed = room.max(self.stream_estimate).max(2 * self.stream.len());
+            self.stream.resize(zeroed, 0);
         }
         // Moved out while filling, so that its length stays in a register.
         let mut words = std::mem::take(&mut self.words);
@@ -1083,6 +1200,56 @@ fn is_abbrev_dot(word_so_far: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Everything a detector can read of a document, as text.
+    fn dump(doc: &Document) -> String {
+        let map: Vec<(usize, usize)> = (0..=doc.norm.text.len())
+            .map(|p| (doc.norm.map.start(p), doc.norm.map.end(p)))
+            .collect();
+        let foreign = crate::lexicon::foreign::ForeignWords::embedded()
+            .lookups(doc)
+            .into_owned();
+        format!(
+            "{:?}\n{:?}\n{map:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{foreign:?}",
+            doc.norm.text,
+            doc.norm.folded,
+            doc.paragraphs,
+            doc.sentences,
+            doc.tokens,
+            doc.stream,
+            doc.words,
+            doc.line_starts()
+        )
+    }
+
+    #[test]
+    fn reused_buffers_change_nothing() {
+        // Each document is built on a fresh thread (no spare buffers), then on this one after
+        // documents longer, shorter and odder than it were dropped.
+        let texts = [
+            "Huge serving\nMr. Xi met Dr. Li in the U.S. Senate. It cost $3.5 million!",
+            "\u{FEFF}“Quoted” café—and the the end.\r\nIt isn’t waiting; Russia's won't.",
+            "",
+            "Een gemeente. Die Bürgermeister sagte «non».\n\nE\u{301}te\u{301} ﬁne…\n",
+        ];
+        let long = texts.concat().repeat(200);
+        let fresh: Vec<String> = texts
+            .iter()
+            .map(|t| std::thread::scope(|s| s.spawn(|| dump(&Document::new(t))).join().unwrap()))
+            .collect();
+        for before in [long.as_str(), texts[0], texts[3], ""] {
+            for (t, want) in texts.iter().zip(&fresh) {
+                dump(&Document::new(before));
+                assert_eq!(&dump(&Document::new(t)), want, "{t:?} after {before:?}");
+            }
+        }
+        // A kept buffer is never larger than the bound, whatever was dropped.
+        drop(Document::new(&"word ".repeat(100_000)));
+        SPARE.with_borrow(|s| {
+            assert!(s.tokens.capacity() * size_of::<Token>() <= KEPT_BYTES);
+            assert!(s.norm.text.capacity() <= KEPT_BYTES);
+        });
+    }
 
     fn sentences(text: &str) -> Vec<String> {
         let doc = Document::new(text);

@@ -60,7 +60,7 @@ impl Detector for LexiconDetector {
                 severity: e.severity,
                 confidence: e.row.confidence,
                 explanation: format!("{}{source}", e.row.explanation),
-                suggestion: Some(e.row.suggestion.clone()),
+                suggestion: Some(e.row.suggestion.to_string()),
                 lang,
             });
         }

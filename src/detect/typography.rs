@@ -31,14 +31,24 @@ impl Detector for Typography {
 
     fn check(&self, doc: &Document) -> Vec<Hit> {
         let mut hits = Vec::new();
+        // One set of stacks for all paragraphs, rather than new ones for each.
+        let mut marks = Marks::default();
         for (pi, _) in doc.paragraphs.iter().enumerate() {
-            quotes(doc, pi, &mut hits);
-            brackets(doc, pi, &mut hits);
+            quotes(doc, pi, &mut hits, &mut marks);
+            brackets(doc, pi, &mut hits, &mut marks.brackets);
         }
         mojibake(doc, &mut hits);
         hits.sort_by_key(|h| (h.start, h.end));
         hits
     }
+}
+
+/// The open marks of the paragraph being checked.
+#[derive(Default)]
+struct Marks {
+    curly: Vec<usize>,
+    straight: Vec<usize>,
+    brackets: Vec<(usize, char)>,
 }
 
 /// Longest span reported around a mark: a paragraph of 100,000 stray marks must not make each
@@ -84,7 +94,7 @@ fn next_paragraph_opens_quote(doc: &Document, pi: usize) -> bool {
     })
 }
 
-fn quotes(doc: &Document, pi: usize, hits: &mut Vec<Hit>) {
+fn quotes(doc: &Document, pi: usize, hits: &mut Vec<Hit>, marks: &mut Marks) {
     let p = &doc.paragraphs[pi];
     let text = doc.text(p.start, p.end);
     // Most paragraphs quote nothing: nothing to pair (memchr's vector search, several times
@@ -93,8 +103,13 @@ fn quotes(doc: &Document, pi: usize, hits: &mut Vec<Hit>) {
         return;
     }
     // Curly (directional) marks are checked as a stack; straight ones by parity.
-    let mut open_curly: Vec<usize> = Vec::new();
-    let mut straight: Vec<usize> = Vec::new();
+    let Marks {
+        curly: open_curly,
+        straight,
+        ..
+    } = marks;
+    open_curly.clear();
+    straight.clear();
     // Guillemets are quotes only in pairs; a lone "»" is a breadcrumb separator ("Home » News").
     let original = &doc.original[doc.norm.map.start(p.start)..doc.norm.map.end(p.end)];
     let guillemets = original.contains('«') && original.contains('»');
@@ -151,18 +166,20 @@ fn quote_hit(start: usize, end: usize, what: &str) -> Hit {
         rule: "typography.unbalanced-quote".into(),
         severity: Severity::Minor,
         confidence: 0.7,
-        explanation: format!(
-            "{what} in this paragraph: the quotation was cut or pasted from elsewhere."
-        ),
+        explanation: [
+            what,
+            " in this paragraph: the quotation was cut or pasted from elsewhere.",
+        ]
+        .concat(),
         suggestion: Some("add the missing quotation mark or remove the stray one".into()),
         lang: None,
     }
 }
 
-fn brackets(doc: &Document, pi: usize, hits: &mut Vec<Hit>) {
+fn brackets(doc: &Document, pi: usize, hits: &mut Vec<Hit>, open: &mut Vec<(usize, char)>) {
     let p = &doc.paragraphs[pi];
     let text = doc.text(p.start, p.end);
-    let mut open: Vec<(usize, char)> = Vec::new();
+    open.clear();
     // Brackets are ASCII: their byte offsets are character offsets. Found with memchr's vector
     // search (most paragraphs have none): the next of `(`, `)` and `[`, and the next `]`, each
     // looked for again once passed.
@@ -215,14 +232,14 @@ fn is_list_marker_or_smiley(before: &str) -> bool {
     if before.ends_with([':', ';']) {
         return true;
     }
-    let marker: String = before
+    // The marker's characters and bytes, counted without collecting it.
+    let (chars, bytes) = before
         .chars()
         .rev()
         .take_while(|c| c.is_alphanumeric())
-        .collect();
-    let rest = &before[..before.len() - marker.len()];
-    (1..=2).contains(&marker.chars().count())
-        && (rest.is_empty() || rest.ends_with(char::is_whitespace))
+        .fold((0, 0), |(n, len), c| (n + 1, len + c.len_utf8()));
+    let rest = &before[..before.len() - bytes];
+    (1..=2).contains(&chars) && (rest.is_empty() || rest.ends_with(char::is_whitespace))
 }
 
 fn bracket_hit(start: usize, end: usize, what: &str) -> Hit {
@@ -233,7 +250,7 @@ fn bracket_hit(start: usize, end: usize, what: &str) -> Hit {
         rule: "typography.unbalanced-bracket".into(),
         severity: Severity::Minor,
         confidence: 0.6,
-        explanation: format!("{what} in this paragraph."),
+        explanation: [what, " in this paragraph."].concat(),
         suggestion: Some("add the missing bracket or remove the stray one".into()),
         lang: None,
     }

@@ -90,11 +90,11 @@ impl Detector for Untranslated {
             self.check_words(doc, &words, &found, &mut hits);
         }
         // One finding per word and article: the first occurrence, with the count.
-        let mut seen: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
+        let mut seen: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
         let mut first: Vec<Hit> = Vec::new();
         for h in hits {
-            let w = doc.folded(h.start, h.end).to_string();
-            match seen.get(&w) {
+            let w = doc.folded(h.start, h.end);
+            match seen.get(w) {
                 Some(&i) => bump_count(&mut first[i].explanation),
                 None => {
                     seen.insert(w, first.len());

@@ -66,12 +66,12 @@ pub(super) fn parse(line: &[u8]) -> Option<Record> {
         return None;
     }
     loop {
-        let key = p.string()?;
+        let key = p.key()?;
         p.space();
         p.byte(b':')?;
         p.space();
         // A repeated key keeps its last value, as in serde_json's map.
-        match key.as_str() {
+        match key.as_ref() {
             // Not a string: serde_json's error.
             "text" => text = Some(p.string()?),
             "id" => record.id = Some(p.value()?),
@@ -79,7 +79,7 @@ pub(super) fn parse(line: &[u8]) -> Option<Record> {
             "url" => record.url = Some(p.value()?),
             _ => {
                 let value = p.value()?;
-                record.extra.insert(key, value);
+                record.extra.insert(key.into_owned(), value);
             }
         }
         p.space();
@@ -113,7 +113,7 @@ struct Parser<'a> {
     controls: bool,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn peek(&self) -> Option<u8> {
         self.s.as_bytes().get(self.at).copied()
     }
@@ -155,6 +155,22 @@ impl Parser<'_> {
             return None;
         }
         u32::from_str_radix(hex, 16).ok()
+    }
+
+    /// A key: borrowed from the line unless it has escapes (keys are short and mostly the four
+    /// known ones, compared and dropped at once).
+    fn key(&mut self) -> Option<std::borrow::Cow<'a, str>> {
+        let s = self.s;
+        let rest = s.get(self.at + 1..)?;
+        if let Some(i) = memchr::memchr2(b'"', b'\\', rest.as_bytes())
+            && rest.as_bytes()[i] == b'"'
+            && self.peek() == Some(b'"')
+            && !(self.controls && rest.as_bytes()[..i].iter().any(|&b| b < b' '))
+        {
+            self.at += i + 2;
+            return Some(std::borrow::Cow::Borrowed(&rest[..i]));
+        }
+        self.string().map(std::borrow::Cow::Owned)
     }
 
     /// A string, unescaped.

@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::finding::{Category, Severity};
 use crate::segment::Document;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet};
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
 
@@ -91,29 +92,30 @@ pub const LEXICON_CATEGORIES: &[Category] = &[
     Category::Terminology,
 ];
 
-/// A row as written in the CSV.
+/// A row as written in the CSV. The fields of an embedded lexicon borrow the binary's text (no
+/// allocation per field at start-up); those read from files own theirs.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Row {
-    pub id: String,
-    pub pattern: String,
-    pub category: String,
-    pub severity: String,
+    pub id: Cow<'static, str>,
+    pub pattern: Cow<'static, str>,
+    pub category: Cow<'static, str>,
+    pub severity: Cow<'static, str>,
     pub confidence: f32,
-    pub source: String,
-    pub meaning: String,
-    pub suggestion: String,
-    pub explanation: String,
-    pub requires: String,
-    pub forbids: String,
-    pub example: String,
-    pub native: String,
+    pub source: Cow<'static, str>,
+    pub meaning: Cow<'static, str>,
+    pub suggestion: Cow<'static, str>,
+    pub explanation: Cow<'static, str>,
+    pub requires: Cow<'static, str>,
+    pub forbids: Cow<'static, str>,
+    pub example: Cow<'static, str>,
+    pub native: Cow<'static, str>,
 }
 
 impl Row {
     /// The row from its fields in [`HEADER`] order; `None` if there are not 13 or the confidence
     /// is not a number.
-    fn from_fields(fields: &[&str]) -> Option<Row> {
+    fn from_fields(fields: &[&'static str]) -> Option<Row> {
         let [
             id,
             pattern,
@@ -133,19 +135,19 @@ impl Row {
             return None;
         };
         Some(Row {
-            id: id.to_string(),
-            pattern: pattern.to_string(),
-            category: category.to_string(),
-            severity: severity.to_string(),
+            id: Cow::Borrowed(id),
+            pattern: Cow::Borrowed(pattern),
+            category: Cow::Borrowed(category),
+            severity: Cow::Borrowed(severity),
             confidence: confidence.parse().ok()?,
-            source: source.to_string(),
-            meaning: meaning.to_string(),
-            suggestion: suggestion.to_string(),
-            explanation: explanation.to_string(),
-            requires: requires.to_string(),
-            forbids: forbids.to_string(),
-            example: example.to_string(),
-            native: native.to_string(),
+            source: Cow::Borrowed(source),
+            meaning: Cow::Borrowed(meaning),
+            suggestion: Cow::Borrowed(suggestion),
+            explanation: Cow::Borrowed(explanation),
+            requires: Cow::Borrowed(requires),
+            forbids: Cow::Borrowed(forbids),
+            example: Cow::Borrowed(example),
+            native: Cow::Borrowed(native),
         })
     }
 }
@@ -293,7 +295,7 @@ impl Lexicon {
         let mut errors = Vec::new();
         let mut entries: Vec<Entry> = Vec::new();
         let mut layer_of: Vec<usize> = Vec::new();
-        let mut by_id: HashMap<(&str, String), usize> = HashMap::default();
+        let mut by_id: HashMap<(&str, Cow<str>), usize> = HashMap::default();
         let mut patterns: Vec<Pattern> = Vec::new();
         // Where each (language, pattern and gates) was defined: file and line.
         let mut origin: HashMap<(&str, String), (&str, u64)> = HashMap::default();
@@ -478,7 +480,16 @@ fn shadowed(entries: &[Entry], patterns: &[Pattern]) -> Vec<Error> {
 
 /// Identical pattern and gates in one language can only be a copy.
 fn normalised_key(e: &Entry) -> String {
-    format!("{}|{}|{}", e.row.pattern, e.row.requires, e.row.forbids)
+    // Pushed rather than `format!`ed: built for every entry at start-up.
+    let (p, r, f) = (&e.row.pattern, &e.row.requires, &e.row.forbids);
+    let mut key = String::with_capacity(p.len() + r.len() + f.len() + 2);
+    for (i, part) in [p, r, f].into_iter().enumerate() {
+        if i > 0 {
+            key.push('|');
+        }
+        key.push_str(part);
+    }
+    key
 }
 
 fn gates_pass(e: &Entry, words: &[&str]) -> bool {
@@ -576,7 +587,14 @@ fn validate(
     }
     let requires = gates(&row.requires).map_err(|m| err(COL_REQUIRES, m))?;
     let forbids = gates(&row.forbids).map_err(|m| err(COL_FORBIDS, m))?;
-    let rule = format!("{}.{}.{}", category.as_str(), lang, row.id);
+    // Pushed rather than `format!`ed: built for every entry at start-up.
+    let mut rule = String::with_capacity(category.as_str().len() + lang.len() + row.id.len() + 2);
+    for (i, part) in [category.as_str(), lang, &row.id].into_iter().enumerate() {
+        if i > 0 {
+            rule.push('.');
+        }
+        rule.push_str(part);
+    }
     Ok((
         Entry {
             lang: lang.to_string(),

@@ -143,7 +143,7 @@ impl ForeignWords {
         // The cache is keyed by the table, in case a caller holds another one.
         let key = std::ptr::from_ref(self) as usize;
         let compute = || {
-            let mut found = vec![None; doc.tokens.len()];
+            let mut found = crate::segment::foreign_buffer(doc.tokens.len());
             let Some(table) = self.table() else {
                 return found;
             };

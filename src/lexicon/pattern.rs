@@ -120,11 +120,12 @@ const MAX_GAP: usize = 6;
 impl Pattern {
     /// Parses the syntax of `lexicons/FORMAT.md`.
     pub fn parse(src: &str, classes: &Classes) -> Result<Pattern, PatternError> {
-        let raw: Vec<&str> = src.split(' ').collect();
-        let mut steps = Vec::with_capacity(raw.len());
+        // Tokens counted rather than collected (every lexicon entry is parsed at start-up).
+        let tokens = src.bytes().filter(|&b| b == b' ').count() + 1;
+        let mut steps = Vec::with_capacity(tokens);
         let (mut at_start, mut at_end) = (false, false);
         let mut col = 1;
-        for (i, tok) in raw.iter().enumerate() {
+        for (i, tok) in src.split(' ').enumerate() {
             let err = |message: String| PatternError {
                 column: col,
                 message,
@@ -135,9 +136,9 @@ impl Pattern {
             if !is_lowercase(tok) {
                 return Err(err(format!("'{tok}' is not lowercase")));
             }
-            match *tok {
+            match tok {
                 "^" if i == 0 => at_start = true,
-                "$" if i + 1 == raw.len() => at_end = true,
+                "$" if i + 1 == tokens => at_end = true,
                 "^" | "$" => return Err(err(format!("'{tok}' only at the start/end"))),
                 t if t.starts_with('*') => {
                     let n = if t.len() == 1 {
