@@ -250,7 +250,7 @@ impl Checker {
 
     /// [`Checker::check_with`], with the findings of a huge article kept compact: then
     /// `findings` is empty and the [`Lean`] renders them one at a time from the article text.
-    /// Past a cap (131,072) they are kept in a temporary file, whose errors [`Lean::status`]
+    /// Past a cap (65,536) they are kept in a temporary file, whose errors [`Lean::status`]
     /// tells.
     pub fn check_lean(
         &self,

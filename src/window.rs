@@ -358,7 +358,7 @@ fn small(n: usize) -> u32 {
 }
 
 /// The findings of a huge article, compact; [`Lean::iter`] renders them one at a time from the
-/// article text. Past a cap (131,072) they are in an anonymous temporary file.
+/// article text. Past a cap (65,536) they are in an anonymous temporary file.
 #[derive(Debug, Default)]
 pub struct Lean {
     article: String,
