@@ -214,6 +214,12 @@ impl<T: Record> Seq<T> {
         }
     }
 
+    /// The temporary file, once spilled (for tests that break it).
+    #[cfg(test)]
+    pub(crate) fn file(&self) -> Option<&File> {
+        self.disk.as_ref().map(|d| &d.file)
+    }
+
     /// Every record, in order (after [`Seq::finish`]).
     pub(crate) fn reader(&self) -> SeqReader<'_, T> {
         match &self.disk {
@@ -486,7 +492,13 @@ mod tests {
 
     #[test]
     fn a_seq_keeps_push_order_in_memory_and_on_disk() {
-        for (n, cap) in [(0, 10), (10, 10), (11, 10), (20_000, 10), (20_000, 1 << 20)] {
+        for (n, cap) in [
+            (0u64, 10),
+            (10, 10),
+            (11, 10),
+            (20_000, 10),
+            (20_000, 1 << 20),
+        ] {
             let mut seq = Seq::new(cap);
             let records: Vec<R> = (0..n).map(|i| R((i * 31) % 17, i as u32)).collect();
             for r in &records {
@@ -494,7 +506,7 @@ mod tests {
             }
             seq.finish().unwrap();
             assert_eq!(seq.len(), records.len());
-            assert_eq!(seq.disk.is_some(), n > cap, "{n} {cap}");
+            assert_eq!(seq.disk.is_some(), n > cap as u64, "{n} {cap}");
             for _ in 0..2 {
                 let mut reader = seq.reader();
                 let mut back = Vec::new();

@@ -1468,7 +1468,8 @@ mod tests {
         let checker = Checker::new(resources(), Selection::default(), Thresholds::default());
         let whole = checker.check(&article, "a");
         for window in [1500, 3000, 6000] {
-            let (summary, lean) = checker.check_windowed_with(&article, "a", Vec::new(), window);
+            let (summary, lean) =
+                checker.check_windowed_with(&article, "a", Vec::new(), window, usize::MAX);
             let windowed: Vec<Finding> = lean.iter(&text).collect();
             assert!(whole.findings.len() > 10);
             for (w, f) in windowed.iter().zip(&whole.findings) {
@@ -1477,6 +1478,168 @@ mod tests {
             assert_eq!(windowed.len(), whole.findings.len(), "window {window}");
             assert_eq!(summary, whole.summary, "window {window}");
         }
+    }
+
+    /// An article with something for every step of the end: exact repeats, doubled words,
+    /// foreign words in several windows, an accepted phrase, an inline suppression and two
+    /// paragraphs of discovered boilerplate (one a finding of its category overlaps).
+    fn busy_article() -> (String, Vec<Finding>) {
+        let xi = include_str!("../tests/fixtures/xi-putin-moscow.txt");
+        let short = include_str!("../tests/fixtures/mt-short.txt");
+        let furniture = "Subscribe to our newsletter to get the latest news delivered daily.";
+        let note = "The agency contributed reporting from the capital on the day.";
+        let foreign = "The gemeente will decide. Bovendien, it is late.";
+        let mut text = String::new();
+        for i in 0..4 {
+            text.push_str(&format!(
+                "{xi}\n\n{furniture}\n\n{short}\n\nHe saw the the end. He saw the the end.\n\n\
+                 {foreign} Line {i}.\n\n\
+                 They raise the the question. mtlint:ignore\n\n{note}\n\n"
+            ));
+        }
+        let extra = |start: usize, len: usize| Finding {
+            article: "a".into(),
+            line: text[..start].lines().count() + 1,
+            column: 1,
+            start,
+            end: start + len,
+            category: Category::Boilerplate,
+            rule: "boilerplate.discovered".into(),
+            severity: Severity::Minor,
+            confidence: 0.7,
+            span: text[start..start + len].to_string(),
+            suggestion: Some("delete this site furniture from the article".into()),
+            explanation: "Site furniture: this paragraph recurs.".into(),
+            sentence: text[start..start + len].to_string(),
+        };
+        let mut extras = Vec::new();
+        for p in [furniture, note] {
+            extras.extend(text.match_indices(p).map(|(i, _)| extra(i, p.len())));
+        }
+        (text, extras)
+    }
+
+    /// Checked in windows of `window` bytes with at most `cap` findings in memory; whether they
+    /// spilled.
+    fn checked(
+        checker: &Checker,
+        text: &str,
+        extra: &[Finding],
+        (window, cap): (usize, usize),
+    ) -> (Summary, Vec<Finding>, bool) {
+        let article = Article {
+            text: text.to_string(),
+            ..Default::default()
+        };
+        let (summary, lean) =
+            checker.check_windowed_with(&article, "a", extra.to_vec(), window, cap);
+        let findings: Vec<Finding> = lean.iter(text).collect();
+        lean.status().unwrap();
+        (summary, findings, lean.items.file().is_some())
+    }
+
+    /// The same article with every finding in memory and with caps that make them spill (one
+    /// finding per chunk, a few, many): the same findings and summary, with and without a
+    /// policy and a baseline; and, in one window, what `check_with` gives for the whole.
+    #[test]
+    fn spilling_changes_nothing() {
+        let (text, extra) = busy_article();
+        let every: Vec<String> = crate::detect::DETECTOR_IDS
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let selection = Selection::parse(&every, &[]).unwrap();
+        let plain = Checker::new(resources(), selection.clone(), Thresholds::default());
+        let (_, all, _) = checked(&plain, &text, &extra, (3000, usize::MAX));
+        let rules: FxHashSet<&str> = all.iter().map(|f| f.rule.as_str()).collect();
+        for rule in [
+            "boilerplate.discovered",
+            "repetition.doubled-word",
+            "duplicate.paragraph",
+            "boilerplate.subscribe-newsletter",
+        ] {
+            assert!(rules.contains(rule), "{rule} missing: {rules:?}");
+        }
+        assert!(all.iter().any(|f| f.category == Category::Untranslated));
+        assert!(all.iter().any(|f| f.explanation.ends_with(TIMES)));
+        // The baseline knows every other finding of the first half.
+        let entries: Vec<serde_json::Value> = all[..all.len() / 2]
+            .iter()
+            .step_by(2)
+            .map(|f| {
+                serde_json::json!({
+                    "article": f.article, "rule": f.rule,
+                    "hash": crate::baseline::fingerprint(f), "span": f.span,
+                })
+            })
+            .collect();
+        let baseline = serde_json::json!({"version": 1, "findings": entries}).to_string();
+        let baseline = crate::baseline::Baseline::parse("b.json".as_ref(), &baseline).unwrap();
+        let policies = [
+            crate::check::Policy::default(),
+            crate::check::Policy {
+                severity: vec![
+                    ("repetition".into(), Severity::Critical),
+                    ("boilerplate.discovered".into(), Severity::Major),
+                ],
+                min_confidence: 0.5,
+                accept: vec!["gemeente".into()],
+                baseline: None,
+            },
+            crate::check::Policy {
+                baseline: Some(baseline),
+                ..Default::default()
+            },
+        ];
+        for (k, policy) in policies.into_iter().enumerate() {
+            let checker = Checker::new(resources(), selection.clone(), Thresholds::default())
+                .with_policy(policy);
+            let (summary, findings, spilled) = checked(&checker, &text, &extra, (3000, usize::MAX));
+            assert!(!spilled);
+            // In one window, spilled, as `check_with` gives for the article whole.
+            let article = Article {
+                text: text.clone(),
+                ..Default::default()
+            };
+            let whole = checker.check_with(&article, "a", extra.clone());
+            let (s, f, spilled) = checked(&checker, &text, &extra, (text.len() + 1, 3));
+            assert!(spilled);
+            assert_eq!(f, whole.findings, "policy {k}, whole");
+            assert_eq!(s, whole.summary, "policy {k}, whole");
+            assert!(findings.len() > 20, "policy {k}: {}", findings.len());
+            if k > 0 {
+                assert_ne!(findings, all, "policy {k} changes nothing");
+            }
+            for cap in [1, 2, 5, 64] {
+                let (s, f, spilled) = checked(&checker, &text, &extra, (3000, cap));
+                assert!(spilled, "policy {k} cap {cap}");
+                assert_eq!(f, findings, "policy {k} cap {cap}");
+                assert_eq!(s, summary, "policy {k} cap {cap}");
+            }
+        }
+    }
+
+    /// A temporary file that cannot be read back is an error naming the article, not findings
+    /// silently missing.
+    #[test]
+    fn a_broken_temporary_file_is_an_error_naming_the_article() {
+        let (text, _) = busy_article();
+        let checker = Checker::new(resources(), Selection::default(), Thresholds::default());
+        let article = Article {
+            text: text.clone(),
+            ..Default::default()
+        };
+        let (_, lean) = checker.check_windowed_with(&article, "big-one", Vec::new(), 3000, 4);
+        assert!(lean.len() > 4);
+        lean.status().unwrap();
+        lean.items.file().unwrap().set_len(100).unwrap();
+        let read = lean.iter(&text).count();
+        assert!(read < lean.len(), "{read}");
+        let err = lean.status().unwrap_err();
+        assert!(matches!(&err, Error::Spill { article, .. } if article == "big-one"));
+        assert!(err.to_string().starts_with("article big-one: "), "{err}");
+        let findings = Findings::Lean(&lean, &text);
+        assert!(findings.status().is_err());
     }
 
     #[test]
