@@ -19,7 +19,14 @@
 //!
 //! Findings are kept compact ([`Lean`]: offsets, interned strings, the sentence as a range of the
 //! original text) and rendered one at a time when written, so 300,000 findings do not hold
-//! 300,000 sentence copies.
+//! 300,000 sentence copies. Past 65,536 of them (72 bytes each) they go to an anonymous temporary
+//! file (`spill`), in runs sorted by start, and the article-wide steps of `check_with` (language
+//! gate, dedup, order, discovered boilerplate, policy, baseline, counts) stream over the merged
+//! runs start by start, into another such file that the writer reads back: memory does not grow
+//! with the number of findings (2,000,039 findings of a 40 MB article: 255 MB held, 117 MB
+//! spilled, output byte-identical). The language guess reads the findings with a language once
+//! per detector that has some, in `check`'s order, so its sums are the same to the last bit; the
+//! baseline tracks only the findings it knows.
 //!
 //! What still differs from checking the article in one piece happens at window seams only: a run
 //! of repeated sentences crossing a seam is two findings; inside a paragraph longer than a window,
