@@ -384,6 +384,10 @@ impl<T: Record + Clone> Merge<'_, T> {
                 heap,
                 started,
             } => {
+                // One run (findings in order, the usual case): no heap.
+                if let [only] = readers.as_mut_slice() {
+                    return only.next();
+                }
                 if !*started {
                     *started = true;
                     for (i, r) in readers.iter_mut().enumerate() {
