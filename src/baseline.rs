@@ -102,17 +102,37 @@ impl Baseline {
     /// The findings of one article that are not in the baseline. A finding recorded n times
     /// covers its first n occurrences; an (n+1)th is new.
     pub fn new_findings(&self, findings: Vec<Finding>) -> Vec<Finding> {
-        let mut seen: HashMap<(String, String, String), usize> = HashMap::new();
-        findings
-            .into_iter()
-            .filter(|f| {
-                let key = (f.article.clone(), f.rule.clone(), fingerprint(f));
-                let known = self.known.get(&key).copied().unwrap_or(0);
-                let n = seen.entry(key).or_insert(0);
-                *n += 1;
-                *n > known
-            })
-            .collect()
+        let mut new = self.new_findings_of();
+        findings.into_iter().filter(|f| new.is_new(f)).collect()
+    }
+
+    /// [`Baseline::new_findings`] one finding at a time, for findings not held all at once.
+    pub fn new_findings_of(&self) -> NewFindings<'_> {
+        NewFindings {
+            baseline: self,
+            seen: HashMap::new(),
+        }
+    }
+}
+
+/// Tells the new findings of one article, given in order (see [`Baseline::new_findings`]).
+#[derive(Debug)]
+pub struct NewFindings<'a> {
+    baseline: &'a Baseline,
+    /// Occurrences so far of the findings the baseline knows (others are always new): memory
+    /// bounded by the baseline, whatever the number of findings.
+    seen: HashMap<(String, String, String), usize>,
+}
+
+impl NewFindings<'_> {
+    pub fn is_new(&mut self, f: &Finding) -> bool {
+        let key = (f.article.clone(), f.rule.clone(), fingerprint(f));
+        let Some(&known) = self.baseline.known.get(&key) else {
+            return true;
+        };
+        let n = self.seen.entry(key).or_insert(0);
+        *n += 1;
+        *n > known
     }
 }
 

@@ -240,7 +240,9 @@ impl Checker {
     ///
     /// A huge article ([`is_huge`]) is checked in windows (see [`crate::window`]).
     pub fn check_with(&self, article: &Article, id: &str, extra: Vec<Finding>) -> Checked {
-        match self.check_lean(article, id, extra) {
+        // All rendered here anyway: the compact findings stay in memory too (no temporary file,
+        // so nothing can fail).
+        match self.check_lean_with(article, id, extra, usize::MAX) {
             (checked, None) => checked,
             (Checked { summary, .. }, Some(lean)) => Checked {
                 summary,
@@ -251,15 +253,28 @@ impl Checker {
 
     /// [`Checker::check_with`], with the findings of a huge article kept compact: then
     /// `findings` is empty and the [`Lean`] renders them one at a time from the article text.
+    /// Past a cap (65,536) they are kept in a temporary file, whose errors [`Lean::status`]
+    /// tells.
     pub fn check_lean(
         &self,
         article: &Article,
         id: &str,
         extra: Vec<Finding>,
     ) -> (Checked, Option<Lean>) {
+        self.check_lean_with(article, id, extra, crate::spill::CAP)
+    }
+
+    /// [`Checker::check_lean`] with at most `cap` compact findings in memory.
+    fn check_lean_with(
+        &self,
+        article: &Article,
+        id: &str,
+        extra: Vec<Finding>,
+        cap: usize,
+    ) -> (Checked, Option<Lean>) {
         // Bilingual input keeps its segments' alignment whole.
         if article.segments.is_empty() && is_huge(&article.text) {
-            let (summary, lean) = self.check_windowed(article, id, extra);
+            let (summary, lean) = self.check_windowed(article, id, extra, cap);
             let checked = Checked {
                 summary,
                 findings: Vec::new(),
@@ -271,7 +286,7 @@ impl Checker {
             // So many findings that their rendered sentences would dwarf the article (100,000
             // stray quotation marks): checked in windows and kept compact, as a huge article.
             Err(extra) => {
-                let (summary, lean) = self.check_windowed(article, id, extra);
+                let (summary, lean) = self.check_windowed(article, id, extra, cap);
                 let checked = Checked {
                     summary,
                     findings: Vec::new(),

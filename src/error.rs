@@ -88,6 +88,14 @@ pub enum Error {
     /// A URL could not be fetched (status, timeout, size limit, network).
     #[error("{url}: cannot fetch: {message}")]
     Fetch { url: String, message: String },
+    /// The temporary file that holds the findings of an article with very many of them could
+    /// not be written or read (a full disk, say).
+    #[error("article {article}: cannot keep its findings in a temporary file: {source}")]
+    Spill {
+        article: String,
+        #[source]
+        source: std::io::Error,
+    },
     /// A command-line value is not valid.
     #[error("{0}")]
     Usage(String),

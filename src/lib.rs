@@ -27,5 +27,6 @@ pub mod report;
 pub mod rules;
 pub mod run;
 pub mod score;
+mod spill;
 pub mod suppress;
 pub mod window;

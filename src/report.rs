@@ -274,7 +274,10 @@ impl ReportDir {
         let findings = findings.into();
         let path = self.target(&format!("{}.csv", summary.article))?;
         write_atomic(&path, false, |w| {
-            write_findings_csv(w, findings.iter()).map_err(|e| std::io::Error::other(e.to_string()))
+            write_findings_csv(w, findings.iter())
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            // Findings that could not all be read back make no report.
+            findings.status()
         })?;
         if let Some((tmp, w)) = self.rows.as_mut() {
             let mut row = csv::Writer::from_writer(Vec::new());

@@ -639,6 +639,11 @@ impl Writer<'_> {
             }
             Ok(x) => x,
         };
+        // The temporary file of a huge article's findings failed while it was checked: nothing
+        // of the article is written.
+        if let Some(lean) = &lean {
+            lean.status()?;
+        }
         // A huge article's findings are rendered one at a time, never all held.
         let findings = match &lean {
             Some(lean) => Findings::Lean(lean, &article.text),
@@ -660,6 +665,10 @@ impl Writer<'_> {
                 outcome.failed = true;
             }
         }
+        // A read error of that file, before any output: no finding is missed silently.
+        if let Some(lean) = &lean {
+            lean.status()?;
+        }
         if opts.max_score.is_some_and(|m| checked.summary.score > m) {
             outcome.failed = true;
         }
@@ -667,7 +676,13 @@ impl Writer<'_> {
             self.recorded.extend(findings.iter().map(|f| Entry::of(&f)));
         }
         if let Some(r) = self.reports.as_mut() {
-            r.write_article(&checked.summary, findings)?;
+            let written = r.write_article(&checked.summary, findings);
+            // The report is not written when the findings could not all be read: the error is
+            // the temporary file's.
+            if let Some(lean) = &lean {
+                lean.status()?;
+            }
+            written?;
         }
         if self.streaming {
             let keep_text_at = opts.discovery.min_articles;
@@ -695,6 +710,9 @@ impl Writer<'_> {
                 }
             }
         }
+        if let Some(lean) = &lean {
+            lean.status()?;
+        }
         if outcome.stdout_closed || opts.quiet {
             return Ok(());
         }
@@ -705,6 +723,9 @@ impl Writer<'_> {
             &checked.summary,
             findings,
         );
+        if let Some(lean) = &lean {
+            lean.status()?;
+        }
         stdout_result(written, outcome)
     }
 }

@@ -129,37 +129,45 @@ const EVIDENCE_WEIGHT: f64 = 0.25;
 /// remain, and `evidence` (distinct source-language words per language of
 /// [`crate::lexicon::foreign::LANGUAGES`]): each hit counts its confidence, a repeated
 /// untranslated word counts once.
-pub fn guess_language(hits: &[Hit], evidence: &[usize]) -> LanguageGuess {
-    let mut scores: Vec<(&str, f64)> = crate::lexicon::foreign::LANGUAGES
+pub fn guess_language<H: std::borrow::Borrow<Hit>>(
+    hits: impl IntoIterator<Item = H>,
+    evidence: &[usize],
+) -> LanguageGuess {
+    // Owned names: a hit given by value lives for one turn of the loop.
+    let mut scores: Vec<(String, f64)> = crate::lexicon::foreign::LANGUAGES
         .iter()
         .zip(evidence)
         .filter(|(_, n)| **n > 0)
-        .map(|(l, n)| (*l, *n as f64 * EVIDENCE_WEIGHT))
+        .map(|(l, n)| (l.to_string(), *n as f64 * EVIDENCE_WEIGHT))
         .collect();
-    let mut seen_words: Vec<(&str, usize, usize)> = Vec::new();
+    let mut seen_words: Vec<(String, usize, usize)> = Vec::new();
     for h in hits {
+        let h = h.borrow();
         let Some(lang) = h.lang.as_deref() else {
             continue;
         };
         if h.category == crate::finding::Category::Untranslated {
-            let key = (lang, h.start, h.end);
-            if seen_words.contains(&key) {
+            if seen_words
+                .iter()
+                .any(|(l, s, e)| l == lang && *s == h.start && *e == h.end)
+            {
                 continue;
             }
-            seen_words.push(key);
+            seen_words.push((lang.to_string(), h.start, h.end));
         }
-        match scores.iter_mut().find(|(l, _)| *l == lang) {
+        match scores.iter_mut().find(|(l, _)| l == lang) {
             Some((_, s)) => *s += f64::from(h.confidence),
-            None => scores.push((lang, f64::from(h.confidence))),
+            None => scores.push((lang.to_string(), f64::from(h.confidence))),
         }
     }
-    scores.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+    scores.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let total: f64 = scores.iter().map(|(_, s)| s).sum();
     match scores.first() {
-        Some(&(lang, top)) => {
+        Some((lang, top)) => {
+            let (lang, top) = (lang.clone(), *top);
             let second = scores.get(1).map_or(0.0, |s| s.1);
             LanguageGuess {
-                lang: Some(lang.to_string()),
+                lang: Some(lang),
                 confidence: ((top / (total + 1.0)) * 100.0).round() / 100.0,
                 clear: top >= 1.5 && top >= 2.0 * second,
             }

@@ -442,3 +442,81 @@ fn a_forty_five_megabyte_json_line_with_other_keys_is_read_in_bounded_memory() {
          \"meta\":{\"tags\":[\"a\",1,{\"b\":[]}]},\"title\":[1],\"text\":\"",
     );
 }
+
+/// An article with more findings than are held in memory (65,536: the rest go to a temporary
+/// file, in sorted runs merged at the end) is written, to stdout and to its report, exactly as
+/// when every finding is held (the library's `check_with`), under a 200 MB address-space limit.
+/// Held, the 2,000,039 findings of 40 MB of "He saw the the end." peaked at 255 MB; spilled, at
+/// 117 MB.
+#[test]
+fn findings_past_the_memory_cap_spill_and_come_back_identical() {
+    let mut text = String::new();
+    for i in 0..100_000 {
+        text.push_str("He saw the the end. ");
+        if i % 9_999 == 0 {
+            text.push_str("It is a “quote. The economy creaks and creaks.\n\n");
+        }
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("dense.txt");
+    std::fs::write(&input, &text).unwrap();
+    let reports = tmp.path().join("reports");
+    let all = DETECTOR_IDS.join(",");
+    let args = [
+        "-j1",
+        "--only",
+        &all,
+        "--format",
+        "jsonl",
+        "--report-dir",
+        reports.to_str().unwrap(),
+    ];
+    let out = check_limited(200_000, &args, &input);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+
+    static RES: OnceLock<Resources> = OnceLock::new();
+    let res = RES.get_or_init(|| Resources::load(&[]).unwrap());
+    let only: Vec<String> = DETECTOR_IDS.iter().map(|s| s.to_string()).collect();
+    let checker = Checker::new(
+        res,
+        Selection::parse(&only, &[]).unwrap(),
+        Thresholds::default(),
+    );
+    let article = Article {
+        id: "dense".into(),
+        path: input.display().to_string(),
+        text,
+        ..Default::default()
+    };
+    let expected = checker.check(&article, "dense");
+    assert!(
+        expected.findings.len() > 100_000,
+        "{}",
+        expected.findings.len()
+    );
+    let tagged = |kind: &str, json: String| format!("{{\"type\":\"{kind}\",{}\n", &json[1..]);
+    let mut stdout = String::new();
+    for f in &expected.findings {
+        stdout.push_str(&tagged("finding", serde_json::to_string(f).unwrap()));
+    }
+    stdout.push_str(&tagged(
+        "article",
+        serde_json::to_string(&expected.summary).unwrap(),
+    ));
+    let got = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(got.len(), stdout.len(), "{stderr}");
+    assert!(
+        got == stdout,
+        "stdout differs from the findings held in memory"
+    );
+    let mut csv = Vec::new();
+    mtlint::report::write_findings_csv(&mut csv, &expected.findings).unwrap();
+    let report = std::fs::read(reports.join("dense.csv")).unwrap();
+    assert!(
+        report == csv,
+        "the report differs from the findings held in memory"
+    );
+    let counted = format!("1 article, {} findings", expected.findings.len());
+    assert!(stderr.contains(&counted), "{stderr}");
+}
