@@ -15,7 +15,6 @@
 
 use super::{Detector, Hit};
 use crate::finding::{Category, Severity};
-use crate::lexicon::foreign_table::hash_in;
 use crate::segment::{Document, FUNCTION_WORDS, MatchWord, is_function_word, word_hash};
 use std::cell::RefCell;
 use std::sync::LazyLock;
@@ -39,27 +38,38 @@ pub struct Duplicate;
 /// tables allocated and zeroed per article cost more than the pass itself on short articles.
 #[derive(Default)]
 struct Scratch {
-    /// Distinct words of the near-repeat candidates.
-    ids: Table,
+    /// Distinct words of the near-repeat candidates, with what the passes know of each.
+    words: Words,
     /// Distinct sentence keys of the exact-repeat candidates.
     exact: Table,
-    /// Per word id: whether it is a content word, and the last sentence (plus one) listing it.
-    word_info: Vec<(bool, u32)>,
-    /// Content word ids of every sentence, each once per sentence.
-    content: Vec<u32>,
+    /// Content words of every near-repeat candidate, each once per sentence, in sentence order.
+    content: Vec<Occurrence>,
     /// Per sentence: its range of `content`.
-    ranges: Vec<(usize, usize)>,
+    ranges: Vec<(u32, u32)>,
     /// Per sentence: the earlier sentence it repeats, and whether exactly.
     original: Vec<Option<(usize, bool)>>,
     /// Per distinct sentence key: the first sentence with it.
     first: Vec<usize>,
-    starts: Vec<u32>,
-    fill: Vec<u32>,
-    postings: Vec<u32>,
+    /// Per sentence: content words with short postings it shares with the sentence at hand.
     shared: Vec<u32>,
+    /// The sentences whose `shared` count is not zero.
     touched: Vec<u32>,
-    mark: Vec<u32>,
 }
+
+/// One content word of one sentence: a slot of [`Words`], and the word's previous occurrence
+/// (so that the sentences containing a word are a chain, walked backwards, with no postings
+/// to build).
+#[derive(Clone, Copy)]
+struct Occurrence {
+    slot: u32,
+    prev: u32,
+    sentence: u32,
+}
+
+/// No occurrence.
+const NONE: u32 = u32::MAX;
+/// [`Slot::count`] of a function word: it never generates candidates nor counts as shared.
+const FUNCTION: u32 = u32::MAX;
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
@@ -118,10 +128,9 @@ impl Scratch {
     /// Whether the buffers grew past [`KEEP_SCRATCH_WORDS`] (words or sentences).
     fn is_large(&self) -> bool {
         [
-            self.ids.slots.len() / 2,
-            self.ids.entries.capacity(),
+            self.words.slots.len() / 2,
+            self.exact.slots.len() / 2,
             self.content.capacity(),
-            self.postings.capacity(),
             self.original.capacity(),
         ]
         .iter()
@@ -130,150 +139,114 @@ impl Scratch {
 }
 
 /// For each sentence: the earlier sentence it repeats, and whether exactly.
+///
+/// Exact repeats: sentences of at least [`MIN_EXACT_WORDS`] words with the same words, found
+/// with a table keyed by a hash of their word hashes. Near repeats, among sentences of at least
+/// [`MIN_NEAR_WORDS`] words that repeat nothing exactly: the candidates of a sentence are the
+/// earlier ones sharing content words (not function words) that occur in at most
+/// [`MAX_POSTINGS`] sentences, enough of them for [`near`] to have a chance; [`near`] decides.
 fn repeats<'s>(doc: &Document, sc: &'s mut Scratch) -> &'s [Option<(usize, bool)>] {
     let Scratch {
-        ids,
+        words,
         exact,
-        word_info,
         content,
         ranges,
         original,
         first,
-        starts,
-        fill,
-        postings,
         shared,
         touched,
-        mark,
     } = sc;
     let stream = doc.stream.as_bytes();
     let sentences = &doc.sentences;
-    let function_bits = &*FUNCTION_BITS;
-    let is_function = |w: &MatchWord| {
-        let b = function_bit(w.hash);
-        function_bits[b >> 6] & (1 << (b & 63)) != 0 && is_function_word(doc.match_word(w))
-    };
-    // Every word of the near-repeat candidates as an id (one per distinct word), looked up by
-    // the hash segmentation computed; content words go in one flat array, each once per
-    // sentence, so comparing sentences costs integer compares; sentences hold ranges of it.
     let long_words: usize = sentences
         .iter()
         .map(|s| s.words.len())
         .filter(|&n| n >= MIN_NEAR_WORDS)
         .sum();
-    ids.reset(long_words);
-    word_info.clear();
+    words.start(long_words, sentences.len());
     content.clear();
     ranges.clear();
-    for (i, s) in sentences.iter().enumerate() {
-        let start = content.len();
-        // Only near-repeat candidates need their content words.
-        if s.words.len() >= MIN_NEAR_WORDS {
-            let stamp = i as u32 + 1;
-            for w in doc.sentence_words(s) {
-                let (id, new) = ids.get_or_insert(stream, w.hash, w.pos, w.pos + w.len as usize);
-                if new {
-                    // Once per distinct word, not once per occurrence.
-                    word_info.push((!is_function(w), 0));
-                }
-                let (is_content, last) = &mut word_info[id as usize];
-                if *is_content && *last != stamp {
-                    *last = stamp;
-                    content.push(id);
-                }
-            }
-        }
-        ranges.push((start, content.len()));
-    }
-
     original.clear();
     original.resize(sentences.len(), None);
     exact.reset(sentences.len());
     first.clear();
     for (i, s) in sentences.iter().enumerate() {
-        let words = doc.sentence_words(s);
-        if words.len() >= MIN_EXACT_WORDS
-            && let (Some(a), Some(b)) = (words.first(), words.last())
+        let ws = doc.sentence_words(s);
+        let start = content.len() as u32;
+        // Only near-repeat candidates need their content words; the sentence's key hash comes
+        // from the same pass over its words.
+        let key = if ws.len() >= MIN_NEAR_WORDS {
+            words.content_of(doc, ws, i as u32, content)
+        } else {
+            sentence_hash(ws)
+        };
+        ranges.push((start, content.len() as u32));
+        if ws.len() >= MIN_EXACT_WORDS
+            && let (Some(a), Some(b)) = (ws.first(), ws.last())
         {
-            // The key: the words joined by spaces, a slice of the stream.
+            // The key: the words joined by spaces, a slice of the stream. Words hold no space,
+            // so equal keys are equal word sequences and have equal hashes.
             let (start, end) = (a.pos, b.pos + b.len as usize);
-            let hash = hash_in(stream, start, end);
-            match exact.get_or_insert(stream, hash, start, end) {
+            match exact.get_or_insert(stream, key, start, end) {
                 (_, true) => first.push(i),
                 (id, false) => original[i] = Some((first[id as usize], true)),
             }
         }
     }
-    // Near repeats: the sentences of each content word (postings, filled in sentence order by
-    // counting, so no sort), then for each sentence the words it shares with each earlier one
-    // within short postings; the pairs that share enough are verified. Only near-repeat
-    // candidates have content words.
-    let nids = ids.len();
-    starts.clear();
-    starts.resize(nids + 1, 0);
-    for &w in content.iter() {
-        starts[w as usize + 1] += 1;
-    }
-    for k in 1..starts.len() {
-        starts[k] += starts[k - 1];
-    }
-    fill.clear();
-    fill.extend_from_slice(&starts[..nids]);
-    postings.clear();
-    postings.resize(starts[nids] as usize, 0);
-    for (i, &(a, b)) in ranges.iter().enumerate() {
-        for &w in &content[a..b] {
-            postings[fill[w as usize] as usize] = i as u32;
-            fill[w as usize] += 1;
-        }
-    }
+    // Near repeats: for each sentence, the earlier sentences sharing each of its content words
+    // that occur in few sentences (a word in every sentence says nothing about which two are
+    // copies), found by walking the word's chain of occurrences; the pairs that share enough
+    // are verified.
     shared.clear();
     shared.resize(sentences.len(), 0);
     touched.clear();
-    mark.clear();
-    mark.resize(nids, 0);
-    for (i, s) in sentences.iter().enumerate() {
-        if s.words.len() < MIN_NEAR_WORDS || original[i].is_some() {
+    for (i, (s, &(a, b))) in sentences.iter().zip(ranges.iter()).enumerate() {
+        if a == b || original[i].is_some() {
             continue;
         }
-        let a_content = &content[ranges[i].0..ranges[i].1];
-        for &w in a_content {
-            let list = &postings[starts[w as usize] as usize..starts[w as usize + 1] as usize];
-            if list.len() > MAX_POSTINGS {
+        let a_content = &content[a as usize..b as usize];
+        for o in a_content {
+            let count = words.slots[o.slot as usize].count;
+            // A word of this sentence alone shares nothing (function words are not content).
+            if !(2..=MAX_POSTINGS as u32).contains(&count) {
                 continue;
             }
-            for &j in list.iter().take_while(|&&j| (j as usize) < i) {
-                if shared[j as usize] == 0 {
-                    touched.push(j);
+            let mut p = o.prev;
+            while let Some(q) = content.get(p as usize) {
+                let j = q.sentence as usize;
+                if shared[j] == 0 {
+                    touched.push(q.sentence);
                 }
-                shared[j as usize] += 1;
+                shared[j] += 1;
+                p = q.prev;
             }
         }
         if touched.is_empty() {
             continue;
         }
-        touched.sort_unstable();
         // `a`'s content words are marked (once, on its first candidate) so that counting the
-        // words a candidate shares with it costs one look-up a word.
-        let stamp = i as u32 + 1;
+        // words a candidate shares with it costs one look-up a word. Marks are stamps after
+        // the sentence stamps of this article.
+        let mark = words.mark(i);
         let mut marked = false;
         original[i] = touched
             .iter()
             .filter_map(|&j| {
                 let j = j as usize;
-                let b_content = &content[ranges[j].0..ranges[j].1];
+                let (c, d) = ranges[j];
+                let b_content = &content[c as usize..d as usize];
                 if 2 * (shared[j] as usize) < a_content.len().min(b_content.len()) {
                     return None;
                 }
                 if !marked {
-                    for &w in a_content {
-                        mark[w as usize] = stamp;
+                    for o in a_content {
+                        words.slots[o.slot as usize].stamp = mark;
                     }
                     marked = true;
                 }
                 let common = b_content
                     .iter()
-                    .filter(|&&w| mark[w as usize] == stamp)
+                    .filter(|o| words.slots[o.slot as usize].stamp == mark)
                     .count();
                 let a = (doc.sentence_words(s), a_content.len());
                 let b = (doc.sentence_words(&sentences[j]), b_content.len());
@@ -288,6 +261,151 @@ fn repeats<'s>(doc: &Document, sc: &'s mut Scratch) -> &'s [Option<(usize, bool)
         touched.clear();
     }
     original
+}
+
+/// Hash of a sentence's words in order (the key of exact repeats), from their hashes.
+#[inline]
+fn sentence_hash(words: &[MatchWord]) -> u64 {
+    words
+        .iter()
+        .fold(words.len() as u64, |h, w| mix(h, w.hash))
+}
+
+#[inline(always)]
+fn mix(h: u64, word: u64) -> u64 {
+    (h.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95)
+}
+
+/// The distinct words of one article's near-repeat candidates, each with what the near-repeat
+/// pass needs: open addressing over the word hash segmentation computed, the bytes compared
+/// only when hashes are equal (distinct words that share a hash stay distinct). The slots are
+/// not cleared between articles: a slot is in use when its stamp is at least the article's
+/// first stamp, and stamps only grow (the article's, then one per sentence, then one per
+/// sentence for marks).
+#[derive(Default)]
+struct Words {
+    slots: Vec<Slot>,
+    /// The slots this article uses: `slots[..mask + 1]`.
+    mask: usize,
+    shift: u32,
+    /// The article's first stamp: that of its slots, before any sentence lists them.
+    base: u64,
+    /// Number of sentences of the article.
+    sentences: u64,
+}
+
+/// A distinct word of the article.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    hash: u64,
+    /// The last sentence (stamp) listing the word, or a mark of the near-repeat pass; below
+    /// the article's first stamp, the slot is free.
+    stamp: u64,
+    /// Where the word is in the stream (32 bits, like [`MatchWord::len`]: a document is far
+    /// below 4 G bytes).
+    pos: u32,
+    len: u32,
+    /// Number of sentences listing the word, or [`FUNCTION`].
+    count: u32,
+    /// Index in the content list of the word's latest occurrence, or [`NONE`].
+    last: u32,
+}
+
+impl Words {
+    /// Empties the table (in effect) for an article of `words` words in sentences that are
+    /// near-repeat candidates and `sentences` sentences.
+    fn start(&mut self, words: usize, sentences: usize) {
+        let bits = (2 * words).max(16).next_power_of_two().trailing_zeros();
+        let len = 1usize << bits;
+        if self.slots.len() < len {
+            self.slots.resize(len, Slot::default());
+        }
+        self.mask = len - 1;
+        self.shift = 64 - bits;
+        // After the previous article's last mark.
+        self.base += 2 * self.sentences + 1;
+        self.sentences = sentences as u64;
+    }
+
+    /// The stamp of sentence `i`.
+    fn stamp(&self, i: usize) -> u64 {
+        self.base + 1 + i as u64
+    }
+
+    /// The mark of sentence `i`, once every sentence's words are in the table.
+    fn mark(&self, i: usize) -> u64 {
+        self.base + 1 + self.sentences + i as u64
+    }
+
+    /// Appends the content words of sentence `sentence` (words `ws`) to `content`, each once,
+    /// and returns the sentence's [`sentence_hash`].
+    #[inline]
+    fn content_of(
+        &mut self,
+        doc: &Document,
+        ws: &[MatchWord],
+        sentence: u32,
+        content: &mut Vec<Occurrence>,
+    ) -> u64 {
+        let stream = doc.stream.as_bytes();
+        let stamp = self.stamp(sentence as usize);
+        let mut h = ws.len() as u64;
+        for w in ws {
+            h = mix(h, w.hash);
+            let at = self.find(doc, stream, w);
+            let slot = &mut self.slots[at];
+            if slot.count != FUNCTION && slot.stamp != stamp {
+                slot.stamp = stamp;
+                slot.count += 1;
+                content.push(Occurrence {
+                    slot: at as u32,
+                    prev: slot.last,
+                    sentence,
+                });
+                slot.last = content.len() as u32 - 1;
+            }
+        }
+        h
+    }
+
+    /// The slot of word `w`, taken (stamped with the article's first stamp, so in use) if the
+    /// word is new.
+    #[inline(always)]
+    fn find(&mut self, doc: &Document, stream: &[u8], w: &MatchWord) -> usize {
+        let mut at = (w.hash >> self.shift) as usize;
+        loop {
+            let s = &self.slots[at];
+            if s.stamp < self.base {
+                self.slots[at] = Slot {
+                    hash: w.hash,
+                    stamp: self.base,
+                    pos: w.pos as u32,
+                    len: w.len,
+                    count: if is_function(doc, w) { FUNCTION } else { 0 },
+                    last: NONE,
+                };
+                return at;
+            }
+            if s.hash == w.hash
+                && same_bytes(
+                    stream,
+                    s.pos as usize,
+                    s.pos as usize + s.len as usize,
+                    w.pos,
+                    w.pos + w.len as usize,
+                )
+            {
+                return at;
+            }
+            at = (at + 1) & self.mask;
+        }
+    }
+}
+
+/// Whether `w` is a function word (they say nothing about which sentences are copies).
+fn is_function(doc: &Document, w: &MatchWord) -> bool {
+    let b = function_bit(w.hash);
+    FUNCTION_BITS[b >> 6] & (1 << (b & 63)) != 0 && is_function_word(doc.match_word(w))
 }
 
 /// Similarity of two sentences (their words and number of distinct content words) that share
@@ -341,10 +459,6 @@ impl Table {
         self.shift = 64 - bits;
         self.entries.clear();
         self.entries.reserve(n);
-    }
-
-    fn len(&self) -> usize {
-        self.entries.len()
     }
 
     /// The id of `text[start..end]` (whose hash is `hash`), and whether it was just added.
@@ -615,7 +729,7 @@ mod tests {
                         "{name}, {w:?}"
                     );
                 }
-                assert_eq!(table.len(), reference.len());
+                assert_eq!(table.entries.len(), reference.len());
             }
         }
     }
