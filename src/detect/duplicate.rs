@@ -68,27 +68,96 @@ struct Occurrence {
 
 /// No occurrence.
 const NONE: u32 = u32::MAX;
-/// [`Slot::count`] of a function word: it never generates candidates nor counts as shared.
-const FUNCTION: u32 = u32::MAX;
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-/// One bit per function word's hash: a word whose bit is clear is no function word, so most
-/// content words skip the search of [`is_function_word`].
-static FUNCTION_BITS: LazyLock<[u64; 16]> = LazyLock::new(|| {
-    let mut bits = [0u64; 16];
+/// The function words ([`is_function_word`]: they say nothing about which sentences are
+/// copies) by the top 10 bits of their hash, so that telling a word is one costs a bit test for
+/// most content words and two integer compares for the others.
+struct FunctionWords {
+    /// One bit per bucket holding a function word.
+    bits: [u64; 16],
+    /// Per bucket: its function words packed by [`pack`] (0: none), or [`OVERFLOW`] twice when
+    /// more than two share the bucket.
+    keys: [[u64; 2]; 1024],
+}
+
+/// Bucket too full for [`FunctionWords::keys`]: its words are looked up by [`is_function_word`].
+const OVERFLOW: u64 = u64::MAX;
+
+static FUNCTION: LazyLock<FunctionWords> = LazyLock::new(|| {
+    let mut f = FunctionWords {
+        bits: [0; 16],
+        keys: [[0; 2]; 1024],
+    };
     for w in FUNCTION_WORDS {
         let b = function_bit(word_hash(w));
-        bits[b >> 6] |= 1 << (b & 63);
+        f.bits[b >> 6] |= 1 << (b & 63);
+        let key = pack(w.as_bytes()).unwrap_or(OVERFLOW);
+        f.keys[b] = match f.keys[b] {
+            [0, _] => [key, 0],
+            [k, 0] if k != OVERFLOW => [k, key],
+            _ => [OVERFLOW; 2],
+        };
     }
-    bits
+    f
 });
 
-/// The bit of [`FUNCTION_BITS`] for a word hash: its top 10 bits.
+/// The bucket of [`FunctionWords`] for a word hash: its top 10 bits.
 fn function_bit(hash: u64) -> usize {
     (hash >> 54) as usize
+}
+
+/// A word of up to 7 bytes as one integer: its bytes little-endian, its length in the top
+/// byte (distinct integers for distinct words).
+fn pack(word: &[u8]) -> Option<u64> {
+    let mut v = [0u8; 8];
+    v.get_mut(..word.len())?.copy_from_slice(word);
+    v[7] = u8::try_from(word.len()).ok().filter(|&n| n < 8)?;
+    Some(u64::from_le_bytes(v))
+}
+
+/// [`pack`] of a match word, read as one 8-byte load where the stream has room after it; `None`
+/// for a word of 8 bytes or more.
+#[inline(always)]
+fn packed(stream: &[u8], w: &MatchWord) -> Option<u64> {
+    let n = w.len;
+    if n >= 8 {
+        return None;
+    }
+    let bytes = match stream.get(w.pos..w.pos + 8) {
+        Some(x) => {
+            let mut v = [0u8; 8];
+            v.copy_from_slice(x);
+            u64::from_le_bytes(v) & ((1 << (8 * n)) - 1)
+        }
+        None => stream
+            .get(w.pos..w.pos + n as usize)?
+            .iter()
+            .rev()
+            .fold(0, |v, &b| (v << 8) | u64::from(b)),
+    };
+    Some(bytes | u64::from(n) << 56)
+}
+
+impl FunctionWords {
+    /// Whether match word `w` of `doc` is a function word.
+    #[inline(always)]
+    fn contains(&self, doc: &Document, w: &MatchWord) -> bool {
+        let b = function_bit(w.hash);
+        if self.bits[b >> 6] & (1 << (b & 63)) == 0 {
+            return false;
+        }
+        match (self.keys[b], packed(doc.stream.as_bytes(), w)) {
+            // A crowded bucket.
+            ([OVERFLOW, _], _) => is_function_word(doc.match_word(w)),
+            ([k0, k1], Some(key)) => key == k0 || key == k1,
+            // Every function word is shorter than 8 bytes.
+            (_, None) => false,
+        }
+    }
 }
 
 /// Scratch buffers holding more than this many words are dropped after use, so that one huge
@@ -158,41 +227,25 @@ fn repeats<'s>(doc: &Document, sc: &'s mut Scratch) -> &'s [Option<(usize, bool)
     } = sc;
     let stream = doc.stream.as_bytes();
     let sentences = &doc.sentences;
-    let long_words: usize = sentences
-        .iter()
-        .map(|s| s.words.len())
-        .filter(|&n| n >= MIN_NEAR_WORDS)
-        .sum();
-    words.start(long_words, sentences.len());
-    content.clear();
-    ranges.clear();
     original.clear();
     original.resize(sentences.len(), None);
     exact.reset(sentences.len());
     first.clear();
     for (i, s) in sentences.iter().enumerate() {
         let ws = doc.sentence_words(s);
-        let start = content.len() as u32;
-        // Only near-repeat candidates need their content words; the sentence's key hash comes
-        // from the same pass over its words.
-        let key = if ws.len() >= MIN_NEAR_WORDS {
-            words.content_of(doc, ws, i as u32, content)
-        } else {
-            sentence_hash(ws)
-        };
-        ranges.push((start, content.len() as u32));
         if ws.len() >= MIN_EXACT_WORDS
             && let (Some(a), Some(b)) = (ws.first(), ws.last())
         {
             // The key: the words joined by spaces, a slice of the stream. Words hold no space,
             // so equal keys are equal word sequences and have equal hashes.
             let (start, end) = (a.pos, b.pos + b.len as usize);
-            match exact.get_or_insert(stream, key, start, end) {
+            match exact.get_or_insert(stream, sentence_hash(ws), start, end) {
                 (_, true) => first.push(i),
                 (id, false) => original[i] = Some((first[id as usize], true)),
             }
         }
     }
+    words.collect(doc, content, ranges);
     // Near repeats: for each sentence, the earlier sentences sharing each of its content words
     // that occur in few sentences (a word in every sentence says nothing about which two are
     // copies), found by walking the word's chain of occurrences; the pairs that share enough
@@ -206,9 +259,9 @@ fn repeats<'s>(doc: &Document, sc: &'s mut Scratch) -> &'s [Option<(usize, bool)
         }
         let a_content = &content[a as usize..b as usize];
         for o in a_content {
-            let count = words.slots[o.slot as usize].count;
-            // A word of this sentence alone shares nothing (function words are not content).
-            if !(2..=MAX_POSTINGS as u32).contains(&count) {
+            // The first occurrence of a word shares it with no earlier sentence; the count is
+            // looked at only for the others.
+            if o.prev == NONE || words.slots[o.slot as usize].count > MAX_POSTINGS as u32 {
                 continue;
             }
             let mut p = o.prev;
@@ -225,36 +278,37 @@ fn repeats<'s>(doc: &Document, sc: &'s mut Scratch) -> &'s [Option<(usize, bool)
             continue;
         }
         // `a`'s content words are marked (once, on its first candidate) so that counting the
-        // words a candidate shares with it costs one look-up a word. Marks are stamps after
-        // the sentence stamps of this article.
+        // words a candidate shares with it costs one look-up a word.
         let mark = words.mark(i);
         let mut marked = false;
-        original[i] = touched
-            .iter()
-            .filter_map(|&j| {
-                let j = j as usize;
-                let (c, d) = ranges[j];
-                let b_content = &content[c as usize..d as usize];
-                if 2 * (shared[j] as usize) < a_content.len().min(b_content.len()) {
-                    return None;
+        // The most similar earlier sentence; the latest on ties.
+        let mut best: Option<(usize, f64)> = None;
+        for &j in touched.iter() {
+            let j = j as usize;
+            let (c, d) = ranges[j];
+            let b_content = &content[c as usize..d as usize];
+            if 2 * (shared[j] as usize) < a_content.len().min(b_content.len()) {
+                continue;
+            }
+            if !marked {
+                for o in a_content {
+                    words.slots[o.slot as usize].stamp = mark;
                 }
-                if !marked {
-                    for o in a_content {
-                        words.slots[o.slot as usize].stamp = mark;
-                    }
-                    marked = true;
-                }
-                let common = b_content
-                    .iter()
-                    .filter(|o| words.slots[o.slot as usize].stamp == mark)
-                    .count();
-                let a = (doc.sentence_words(s), a_content.len());
-                let b = (doc.sentence_words(&sentences[j]), b_content.len());
-                near(doc, a, b, common).map(|sim| (j, sim))
-            })
-            // The most similar earlier sentence; the latest on ties.
-            .max_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)))
-            .map(|(j, _)| (j, false));
+                marked = true;
+            }
+            let common = b_content
+                .iter()
+                .filter(|o| words.slots[o.slot as usize].stamp == mark)
+                .count();
+            let a = (doc.sentence_words(s), a_content.len());
+            let b = (doc.sentence_words(&sentences[j]), b_content.len());
+            if let Some(sim) = near(doc, a, b, common)
+                && best.is_none_or(|(k, best)| sim.total_cmp(&best).then(j.cmp(&k)).is_gt())
+            {
+                best = Some((j, sim));
+            }
+        }
+        original[i] = best.map(|(j, _)| (j, false));
         for &j in touched.iter() {
             shared[j as usize] = 0;
         }
@@ -266,35 +320,28 @@ fn repeats<'s>(doc: &Document, sc: &'s mut Scratch) -> &'s [Option<(usize, bool)
 /// Hash of a sentence's words in order (the key of exact repeats), from their hashes.
 #[inline]
 fn sentence_hash(words: &[MatchWord]) -> u64 {
-    words
-        .iter()
-        .fold(words.len() as u64, |h, w| mix(h, w.hash))
+    words.iter().fold(words.len() as u64, |h, w| {
+        (h.rotate_left(5) ^ w.hash).wrapping_mul(0x517c_c1b7_2722_0a95)
+    })
 }
 
-#[inline(always)]
-fn mix(h: u64, word: u64) -> u64 {
-    (h.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95)
-}
-
-/// The distinct words of one article's near-repeat candidates, each with what the near-repeat
-/// pass needs: open addressing over the word hash segmentation computed, the bytes compared
-/// only when hashes are equal (distinct words that share a hash stay distinct). The slots are
-/// not cleared between articles: a slot is in use when its stamp is at least the article's
-/// first stamp, and stamps only grow (the article's, then one per sentence, then one per
-/// sentence for marks).
+/// The distinct content words of one article's near-repeat candidates, each with what the
+/// near-repeat pass needs: open addressing over the word hash segmentation computed, words
+/// compared byte for byte when hashes are equal (distinct words
+/// that share a hash stay distinct). The
+/// slots are not cleared between articles: a slot is in use when its stamp is at least the
+/// article's first stamp, and stamps only grow (the article's, then one per sentence, then one
+/// per sentence for marks).
 #[derive(Default)]
 struct Words {
     slots: Vec<Slot>,
-    /// The slots this article uses: `slots[..mask + 1]`.
-    mask: usize,
-    shift: u32,
     /// The article's first stamp: that of its slots, before any sentence lists them.
     base: u64,
     /// Number of sentences of the article.
     sentences: u64,
 }
 
-/// A distinct word of the article.
+/// A distinct content word of the article.
 #[derive(Clone, Copy, Default)]
 struct Slot {
     hash: u64,
@@ -305,107 +352,108 @@ struct Slot {
     /// below 4 G bytes).
     pos: u32,
     len: u32,
-    /// Number of sentences listing the word, or [`FUNCTION`].
+    /// Number of sentences listing the word.
     count: u32,
     /// Index in the content list of the word's latest occurrence, or [`NONE`].
     last: u32,
 }
 
 impl Words {
-    /// Empties the table (in effect) for an article of `words` words in sentences that are
-    /// near-repeat candidates and `sentences` sentences.
-    fn start(&mut self, words: usize, sentences: usize) {
-        let bits = (2 * words).max(16).next_power_of_two().trailing_zeros();
-        let len = 1usize << bits;
+    /// Fills `content` with the content words of each near-repeat candidate (each once per
+    /// sentence, with the previous occurrence of the same word) and `ranges` with each
+    /// sentence's range of it, numbering the article's distinct content words in the table.
+    /// Calls `exact` with each exact-repeat candidate (sentence number, words, hash of the
+    /// words), computed in the same pass over the words.
+    fn collect(
+        &mut self,
+        doc: &Document,
+        content: &mut Vec<Occurrence>,
+        ranges: &mut Vec<(u32, u32)>,
+    ) {
+        let sentences = &doc.sentences;
+        let long_words: usize = sentences
+            .iter()
+            .map(|s| s.words.len())
+            .filter(|&n| n >= MIN_NEAR_WORDS)
+            .sum();
+        // At most half full, so probes stay short.
+        let bits = (2 * long_words).max(16).next_power_of_two().trailing_zeros();
+        let (len, shift) = (1usize << bits, 64 - bits);
         if self.slots.len() < len {
             self.slots.resize(len, Slot::default());
         }
-        self.mask = len - 1;
-        self.shift = 64 - bits;
         // After the previous article's last mark.
         self.base += 2 * self.sentences + 1;
-        self.sentences = sentences as u64;
+        self.sentences = sentences.len() as u64;
+        let base = self.base;
+        let mask = len - 1;
+        let slots = &mut self.slots[..len];
+        let stream = doc.stream.as_bytes();
+        let function = &*FUNCTION;
+        // Filled locally, so that its length stays in a register.
+        let mut list = std::mem::take(content);
+        list.clear();
+        list.reserve(long_words);
+        ranges.clear();
+        for (i, s) in sentences.iter().enumerate() {
+            let start = list.len() as u32;
+            let ws = doc.sentence_words(s);
+            if ws.len() >= MIN_NEAR_WORDS {
+                let stamp = base + 1 + i as u64;
+                for w in ws {
+                    if function.contains(doc, w) {
+                        continue;
+                    }
+                    let mut at = (w.hash >> shift) as usize & mask;
+                    loop {
+                        let s = &slots[at];
+                        if s.stamp < base {
+                            slots[at] = Slot {
+                                hash: w.hash,
+                                stamp: base,
+                                pos: w.pos as u32,
+                                len: w.len,
+                                count: 0,
+                                last: NONE,
+                            };
+                            break;
+                        }
+                        if s.hash == w.hash
+                            && same_bytes(
+                                stream,
+                                s.pos as usize,
+                                s.pos as usize + s.len as usize,
+                                w.pos,
+                                w.pos + w.len as usize,
+                            )
+                        {
+                            break;
+                        }
+                        at = (at + 1) & mask;
+                    }
+                    let slot = &mut slots[at];
+                    if slot.stamp != stamp {
+                        slot.stamp = stamp;
+                        slot.count += 1;
+                        list.push(Occurrence {
+                            slot: at as u32,
+                            prev: slot.last,
+                            sentence: i as u32,
+                        });
+                        slot.last = list.len() as u32 - 1;
+                    }
+                }
+            }
+            ranges.push((start, list.len() as u32));
+        }
+        *content = list;
     }
 
-    /// The stamp of sentence `i`.
-    fn stamp(&self, i: usize) -> u64 {
-        self.base + 1 + i as u64
-    }
-
-    /// The mark of sentence `i`, once every sentence's words are in the table.
+    /// The mark of sentence `i`, once every sentence's words are in the table: after the
+    /// sentence stamps.
     fn mark(&self, i: usize) -> u64 {
         self.base + 1 + self.sentences + i as u64
     }
-
-    /// Appends the content words of sentence `sentence` (words `ws`) to `content`, each once,
-    /// and returns the sentence's [`sentence_hash`].
-    #[inline]
-    fn content_of(
-        &mut self,
-        doc: &Document,
-        ws: &[MatchWord],
-        sentence: u32,
-        content: &mut Vec<Occurrence>,
-    ) -> u64 {
-        let stream = doc.stream.as_bytes();
-        let stamp = self.stamp(sentence as usize);
-        let mut h = ws.len() as u64;
-        for w in ws {
-            h = mix(h, w.hash);
-            let at = self.find(doc, stream, w);
-            let slot = &mut self.slots[at];
-            if slot.count != FUNCTION && slot.stamp != stamp {
-                slot.stamp = stamp;
-                slot.count += 1;
-                content.push(Occurrence {
-                    slot: at as u32,
-                    prev: slot.last,
-                    sentence,
-                });
-                slot.last = content.len() as u32 - 1;
-            }
-        }
-        h
-    }
-
-    /// The slot of word `w`, taken (stamped with the article's first stamp, so in use) if the
-    /// word is new.
-    #[inline(always)]
-    fn find(&mut self, doc: &Document, stream: &[u8], w: &MatchWord) -> usize {
-        let mut at = (w.hash >> self.shift) as usize;
-        loop {
-            let s = &self.slots[at];
-            if s.stamp < self.base {
-                self.slots[at] = Slot {
-                    hash: w.hash,
-                    stamp: self.base,
-                    pos: w.pos as u32,
-                    len: w.len,
-                    count: if is_function(doc, w) { FUNCTION } else { 0 },
-                    last: NONE,
-                };
-                return at;
-            }
-            if s.hash == w.hash
-                && same_bytes(
-                    stream,
-                    s.pos as usize,
-                    s.pos as usize + s.len as usize,
-                    w.pos,
-                    w.pos + w.len as usize,
-                )
-            {
-                return at;
-            }
-            at = (at + 1) & self.mask;
-        }
-    }
-}
-
-/// Whether `w` is a function word (they say nothing about which sentences are copies).
-fn is_function(doc: &Document, w: &MatchWord) -> bool {
-    let b = function_bit(w.hash);
-    FUNCTION_BITS[b >> 6] & (1 << (b & 63)) != 0 && is_function_word(doc.match_word(w))
 }
 
 /// Similarity of two sentences (their words and number of distinct content words) that share
