@@ -390,22 +390,13 @@ impl Words {
         let slots = &mut self.slots[..len];
         let stream = doc.stream.as_bytes();
         let function = &*FUNCTION;
-        // Sized once (one occurrence a word at most) and filled by index, so that its length
-        // stays in a register.
+        // Filled locally, so that its length stays in a register.
         let mut list = std::mem::take(content);
         list.clear();
-        list.resize(
-            long_words,
-            Occurrence {
-                slot: 0,
-                prev: 0,
-                sentence: 0,
-            },
-        );
-        let mut filled = 0;
+        list.reserve(long_words);
         ranges.clear();
         for (i, s) in sentences.iter().enumerate() {
-            let start = filled as u32;
+            let start = list.len() as u32;
             let ws = doc.sentence_words(s);
             if ws.len() >= MIN_NEAR_WORDS {
                 let stamp = base + 1 + i as u64;
@@ -444,19 +435,17 @@ impl Words {
                     if slot.stamp != stamp {
                         slot.stamp = stamp;
                         slot.count += 1;
-                        list[filled] = Occurrence {
+                        list.push(Occurrence {
                             slot: at as u32,
                             prev: slot.last,
                             sentence: i as u32,
-                        };
-                        slot.last = filled as u32;
-                        filled += 1;
+                        });
+                        slot.last = list.len() as u32 - 1;
                     }
                 }
             }
-            ranges.push((start, filled as u32));
+            ranges.push((start, list.len() as u32));
         }
-        list.truncate(filled);
         *content = list;
     }
 
