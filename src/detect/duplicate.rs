@@ -327,27 +327,28 @@ fn sentence_hash(words: &[MatchWord]) -> u64 {
 
 /// The distinct content words of one article's near-repeat candidates, each with what the
 /// near-repeat pass needs: open addressing over the word hash segmentation computed, words
-/// compared byte for byte when hashes are equal (distinct words
-/// that share a hash stay distinct). The
-/// slots are not cleared between articles: a slot is in use when its stamp is at least the
-/// article's first stamp, and stamps only grow (the article's, then one per sentence, then one
-/// per sentence for marks).
+/// compared byte for byte when (the low halves of) hashes are equal, so distinct words that
+/// share a hash stay distinct. The slots are not cleared between articles: a slot is in use
+/// when its stamp is at least the article's first stamp, and stamps only grow (the article's,
+/// then one per sentence, then one per sentence for marks) until they would wrap.
 #[derive(Default)]
 struct Words {
     slots: Vec<Slot>,
     /// The article's first stamp: that of its slots, before any sentence lists them.
-    base: u64,
+    base: u32,
     /// Number of sentences of the article.
-    sentences: u64,
+    sentences: u32,
 }
 
-/// A distinct content word of the article.
+/// A distinct content word of the article (24 bytes: the table has one to three slots per
+/// word of the long sentences).
 #[derive(Clone, Copy, Default)]
 struct Slot {
-    hash: u64,
+    /// Low half of the word's hash (the slot's place comes from the high bits).
+    hash: u32,
     /// The last sentence (stamp) listing the word, or a mark of the near-repeat pass; below
     /// the article's first stamp, the slot is free.
-    stamp: u64,
+    stamp: u32,
     /// Where the word is in the stream (32 bits, like [`MatchWord::len`]: a document is far
     /// below 4 G bytes).
     pos: u32,
@@ -362,8 +363,6 @@ impl Words {
     /// Fills `content` with the content words of each near-repeat candidate (each once per
     /// sentence, with the previous occurrence of the same word) and `ranges` with each
     /// sentence's range of it, numbering the article's distinct content words in the table.
-    /// Calls `exact` with each exact-repeat candidate (sentence number, words, hash of the
-    /// words), computed in the same pass over the words.
     fn collect(
         &mut self,
         doc: &Document,
@@ -376,15 +375,28 @@ impl Words {
             .map(|s| s.words.len())
             .filter(|&n| n >= MIN_NEAR_WORDS)
             .sum();
-        // At most half full, so probes stay short.
-        let bits = (2 * long_words).max(16).next_power_of_two().trailing_zeros();
+        // At most two thirds full (when every word is a distinct content word), so probes stay
+        // short.
+        let bits = (long_words + long_words / 2)
+            .max(16)
+            .next_power_of_two()
+            .trailing_zeros();
         let (len, shift) = (1usize << bits, 64 - bits);
         if self.slots.len() < len {
             self.slots.resize(len, Slot::default());
         }
-        // After the previous article's last mark.
-        self.base += 2 * self.sentences + 1;
-        self.sentences = sentences.len() as u64;
+        // After the previous article's last mark; when this article's stamps would wrap, every
+        // slot is freed and stamps start again.
+        let next = u64::from(self.base) + 2 * u64::from(self.sentences) + 1;
+        let stamps = 2 * sentences.len() as u64 + 2;
+        match u32::try_from(next + stamps) {
+            Ok(_) => self.base = next as u32,
+            Err(_) => {
+                self.slots.fill(Slot::default());
+                self.base = 1;
+            }
+        }
+        self.sentences = sentences.len() as u32;
         let base = self.base;
         let mask = len - 1;
         let slots = &mut self.slots[..len];
@@ -399,7 +411,7 @@ impl Words {
             let start = list.len() as u32;
             let ws = doc.sentence_words(s);
             if ws.len() >= MIN_NEAR_WORDS {
-                let stamp = base + 1 + i as u64;
+                let stamp = base + 1 + i as u32;
                 for w in ws {
                     if function.contains(doc, w) {
                         continue;
@@ -409,7 +421,7 @@ impl Words {
                         let s = &slots[at];
                         if s.stamp < base {
                             slots[at] = Slot {
-                                hash: w.hash,
+                                hash: w.hash as u32,
                                 stamp: base,
                                 pos: w.pos as u32,
                                 len: w.len,
@@ -418,7 +430,7 @@ impl Words {
                             };
                             break;
                         }
-                        if s.hash == w.hash
+                        if s.hash == w.hash as u32
                             && same_bytes(
                                 stream,
                                 s.pos as usize,
@@ -451,8 +463,8 @@ impl Words {
 
     /// The mark of sentence `i`, once every sentence's words are in the table: after the
     /// sentence stamps.
-    fn mark(&self, i: usize) -> u64 {
-        self.base + 1 + self.sentences + i as u64
+    fn mark(&self, i: usize) -> u32 {
+        self.base + 1 + self.sentences + i as u32
     }
 }
 
