@@ -845,7 +845,10 @@ mod tests {
         for w in FUNCTION_WORDS {
             let b = function_bit(word_hash(w));
             assert!(FUNCTION.bits[b >> 6] & (1 << (b & 63)) != 0, "{w}");
-            assert!(FUNCTION.keys[b].contains(&pack(w.as_bytes()).unwrap_or(0)), "{w}");
+            assert!(
+                FUNCTION.keys[b].contains(&pack(w.as_bytes()).unwrap_or(0)),
+                "{w}"
+            );
         }
     }
 
@@ -928,12 +931,57 @@ mod tests {
     /// words dropped, swapped or replaced.
     fn generated(rng: &mut Rng, sentences: usize) -> String {
         const VOCABULARY: &[&str] = &[
-            "the", "a", "of", "and", "in", "said", "is", "not", "then", "so", "more", "since",
-            "minister", "ministers", "talks", "trade", "defence", "Moscow", "Delhi", "Xi",
-            "Putin", "Modi", "pressure", "Western", "Ukrainian", "withstand", "mounting",
-            "hope", "help", "elites", "doubt", "alone", "abcdefg", "abcdefgh", "abcdefghi",
-            "isn't", "Russia's", "cannot", "café", "naïve", "Zürich", "vote", "count", "tally",
-            "again", "today", "Monday", "Friday", "cabinet", "formation", "different",
+            "the",
+            "a",
+            "of",
+            "and",
+            "in",
+            "said",
+            "is",
+            "not",
+            "then",
+            "so",
+            "more",
+            "since",
+            "minister",
+            "ministers",
+            "talks",
+            "trade",
+            "defence",
+            "Moscow",
+            "Delhi",
+            "Xi",
+            "Putin",
+            "Modi",
+            "pressure",
+            "Western",
+            "Ukrainian",
+            "withstand",
+            "mounting",
+            "hope",
+            "help",
+            "elites",
+            "doubt",
+            "alone",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefghi",
+            "isn't",
+            "Russia's",
+            "cannot",
+            "café",
+            "naïve",
+            "Zürich",
+            "vote",
+            "count",
+            "tally",
+            "again",
+            "today",
+            "Monday",
+            "Friday",
+            "cabinet",
+            "formation",
+            "different",
         ];
         let mut out: Vec<Vec<&str>> = Vec::new();
         for _ in 0..sentences {
@@ -991,8 +1039,14 @@ mod tests {
             let doc = Document::new(&text);
             let expected = reference(&doc);
             assert_eq!(repeats(&doc, &mut scratch), expected.as_slice(), "{text}");
-            exact += expected.iter().filter(|r| matches!(r, Some((_, true)))).count();
-            near_repeats += expected.iter().filter(|r| matches!(r, Some((_, false)))).count();
+            exact += expected
+                .iter()
+                .filter(|r| matches!(r, Some((_, true))))
+                .count();
+            near_repeats += expected
+                .iter()
+                .filter(|r| matches!(r, Some((_, false))))
+                .count();
         }
         // The articles exercise both kinds, so the comparison means something.
         assert!(exact > 500 && near_repeats > 500, "{exact} {near_repeats}");
