@@ -15,7 +15,6 @@
 
 use super::{Detector, Hit};
 use crate::finding::{Category, Severity};
-use crate::lexicon::foreign_table::hash_in;
 use crate::segment::{Document, FUNCTION_WORDS, MatchWord, is_function_word, word_hash};
 use std::cell::RefCell;
 use std::sync::LazyLock;
@@ -39,46 +38,126 @@ pub struct Duplicate;
 /// tables allocated and zeroed per article cost more than the pass itself on short articles.
 #[derive(Default)]
 struct Scratch {
-    /// Distinct words of the near-repeat candidates.
-    ids: Table,
+    /// Distinct words of the near-repeat candidates, with what the passes know of each.
+    words: Words,
     /// Distinct sentence keys of the exact-repeat candidates.
     exact: Table,
-    /// Per word id: whether it is a content word, and the last sentence (plus one) listing it.
-    word_info: Vec<(bool, u32)>,
-    /// Content word ids of every sentence, each once per sentence.
-    content: Vec<u32>,
+    /// Content words of every near-repeat candidate, each once per sentence, in sentence order.
+    content: Vec<Occurrence>,
     /// Per sentence: its range of `content`.
-    ranges: Vec<(usize, usize)>,
+    ranges: Vec<(u32, u32)>,
     /// Per sentence: the earlier sentence it repeats, and whether exactly.
     original: Vec<Option<(usize, bool)>>,
     /// Per distinct sentence key: the first sentence with it.
     first: Vec<usize>,
-    starts: Vec<u32>,
-    fill: Vec<u32>,
-    postings: Vec<u32>,
+    /// Per sentence: content words with short postings it shares with the sentence at hand.
     shared: Vec<u32>,
+    /// The sentences whose `shared` count is not zero.
     touched: Vec<u32>,
-    mark: Vec<u32>,
 }
+
+/// One content word of one sentence: a slot of [`Words`], and the word's previous occurrence
+/// (so that the sentences containing a word are a chain, walked backwards, with no postings
+/// to build).
+#[derive(Clone, Copy)]
+struct Occurrence {
+    slot: u32,
+    prev: u32,
+    sentence: u32,
+}
+
+/// No occurrence.
+const NONE: u32 = u32::MAX;
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-/// One bit per function word's hash: a word whose bit is clear is no function word, so most
-/// content words skip the search of [`is_function_word`].
-static FUNCTION_BITS: LazyLock<[u64; 16]> = LazyLock::new(|| {
-    let mut bits = [0u64; 16];
+/// The function words ([`is_function_word`]: they say nothing about which sentences are
+/// copies) by the top 10 bits of their hash, so that telling a word is one costs a bit test for
+/// most content words and two integer compares for the others.
+struct FunctionWords {
+    /// One bit per bucket holding a function word.
+    bits: [u64; 16],
+    /// Per bucket: its function words packed by [`pack`] (0: none), or [`OVERFLOW`] twice when
+    /// more than two share the bucket.
+    keys: [[u64; 2]; 1024],
+}
+
+/// Bucket too full for [`FunctionWords::keys`]: its words are looked up by [`is_function_word`].
+const OVERFLOW: u64 = u64::MAX;
+
+static FUNCTION: LazyLock<FunctionWords> = LazyLock::new(|| {
+    let mut f = FunctionWords {
+        bits: [0; 16],
+        keys: [[0; 2]; 1024],
+    };
     for w in FUNCTION_WORDS {
         let b = function_bit(word_hash(w));
-        bits[b >> 6] |= 1 << (b & 63);
+        f.bits[b >> 6] |= 1 << (b & 63);
+        let key = pack(w.as_bytes()).unwrap_or(OVERFLOW);
+        f.keys[b] = match f.keys[b] {
+            [0, _] => [key, 0],
+            [k, 0] if k != OVERFLOW => [k, key],
+            _ => [OVERFLOW; 2],
+        };
     }
-    bits
+    f
 });
 
-/// The bit of [`FUNCTION_BITS`] for a word hash: its top 10 bits.
+/// The bucket of [`FunctionWords`] for a word hash: its top 10 bits.
 fn function_bit(hash: u64) -> usize {
     (hash >> 54) as usize
+}
+
+/// A word of up to 7 bytes as one integer: its bytes little-endian, its length in the top
+/// byte (distinct integers for distinct words).
+fn pack(word: &[u8]) -> Option<u64> {
+    let mut v = [0u8; 8];
+    v.get_mut(..word.len())?.copy_from_slice(word);
+    v[7] = u8::try_from(word.len()).ok().filter(|&n| n < 8)?;
+    Some(u64::from_le_bytes(v))
+}
+
+/// [`pack`] of a match word, read as one 8-byte load where the stream has room after it; `None`
+/// for a word of 8 bytes or more.
+#[inline(always)]
+fn packed(stream: &[u8], w: &MatchWord) -> Option<u64> {
+    let n = w.len;
+    if n >= 8 {
+        return None;
+    }
+    let bytes = match stream.get(w.pos..w.pos + 8) {
+        Some(x) => {
+            let mut v = [0u8; 8];
+            v.copy_from_slice(x);
+            u64::from_le_bytes(v) & ((1 << (8 * n)) - 1)
+        }
+        None => stream
+            .get(w.pos..w.pos + n as usize)?
+            .iter()
+            .rev()
+            .fold(0, |v, &b| (v << 8) | u64::from(b)),
+    };
+    Some(bytes | u64::from(n) << 56)
+}
+
+impl FunctionWords {
+    /// Whether match word `w` of `doc` is a function word.
+    #[inline(always)]
+    fn contains(&self, doc: &Document, w: &MatchWord) -> bool {
+        let b = function_bit(w.hash);
+        if self.bits[b >> 6] & (1 << (b & 63)) == 0 {
+            return false;
+        }
+        match (self.keys[b], packed(doc.stream.as_bytes(), w)) {
+            // A crowded bucket.
+            ([OVERFLOW, _], _) => is_function_word(doc.match_word(w)),
+            ([k0, k1], Some(key)) => key == k0 || key == k1,
+            // Every function word is shorter than 8 bytes.
+            (_, None) => false,
+        }
+    }
 }
 
 /// Scratch buffers holding more than this many words are dropped after use, so that one huge
@@ -118,10 +197,9 @@ impl Scratch {
     /// Whether the buffers grew past [`KEEP_SCRATCH_WORDS`] (words or sentences).
     fn is_large(&self) -> bool {
         [
-            self.ids.slots.len() / 2,
-            self.ids.entries.capacity(),
+            self.words.slots.len() / 2,
+            self.exact.slots.len() / 2,
             self.content.capacity(),
-            self.postings.capacity(),
             self.original.capacity(),
         ]
         .iter()
@@ -130,164 +208,264 @@ impl Scratch {
 }
 
 /// For each sentence: the earlier sentence it repeats, and whether exactly.
+///
+/// Exact repeats: sentences of at least [`MIN_EXACT_WORDS`] words with the same words, found
+/// with a table keyed by a hash of their word hashes. Near repeats, among sentences of at least
+/// [`MIN_NEAR_WORDS`] words that repeat nothing exactly: the candidates of a sentence are the
+/// earlier ones sharing content words (not function words) that occur in at most
+/// [`MAX_POSTINGS`] sentences, enough of them for [`near`] to have a chance; [`near`] decides.
 fn repeats<'s>(doc: &Document, sc: &'s mut Scratch) -> &'s [Option<(usize, bool)>] {
     let Scratch {
-        ids,
+        words,
         exact,
-        word_info,
         content,
         ranges,
         original,
         first,
-        starts,
-        fill,
-        postings,
         shared,
         touched,
-        mark,
     } = sc;
     let stream = doc.stream.as_bytes();
     let sentences = &doc.sentences;
-    let function_bits = &*FUNCTION_BITS;
-    let is_function = |w: &MatchWord| {
-        let b = function_bit(w.hash);
-        function_bits[b >> 6] & (1 << (b & 63)) != 0 && is_function_word(doc.match_word(w))
-    };
-    // Every word of the near-repeat candidates as an id (one per distinct word), looked up by
-    // the hash segmentation computed; content words go in one flat array, each once per
-    // sentence, so comparing sentences costs integer compares; sentences hold ranges of it.
-    let long_words: usize = sentences
-        .iter()
-        .map(|s| s.words.len())
-        .filter(|&n| n >= MIN_NEAR_WORDS)
-        .sum();
-    ids.reset(long_words);
-    word_info.clear();
-    content.clear();
-    ranges.clear();
-    for (i, s) in sentences.iter().enumerate() {
-        let start = content.len();
-        // Only near-repeat candidates need their content words.
-        if s.words.len() >= MIN_NEAR_WORDS {
-            let stamp = i as u32 + 1;
-            for w in doc.sentence_words(s) {
-                let (id, new) = ids.get_or_insert(stream, w.hash, w.pos, w.pos + w.len as usize);
-                if new {
-                    // Once per distinct word, not once per occurrence.
-                    word_info.push((!is_function(w), 0));
-                }
-                let (is_content, last) = &mut word_info[id as usize];
-                if *is_content && *last != stamp {
-                    *last = stamp;
-                    content.push(id);
-                }
-            }
-        }
-        ranges.push((start, content.len()));
-    }
-
     original.clear();
     original.resize(sentences.len(), None);
     exact.reset(sentences.len());
     first.clear();
     for (i, s) in sentences.iter().enumerate() {
-        let words = doc.sentence_words(s);
-        if words.len() >= MIN_EXACT_WORDS
-            && let (Some(a), Some(b)) = (words.first(), words.last())
+        let ws = doc.sentence_words(s);
+        if ws.len() >= MIN_EXACT_WORDS
+            && let (Some(a), Some(b)) = (ws.first(), ws.last())
         {
-            // The key: the words joined by spaces, a slice of the stream.
+            // The key: the words joined by spaces, a slice of the stream. Words hold no space,
+            // so equal keys are equal word sequences and have equal hashes.
             let (start, end) = (a.pos, b.pos + b.len as usize);
-            let hash = hash_in(stream, start, end);
-            match exact.get_or_insert(stream, hash, start, end) {
+            match exact.get_or_insert(stream, sentence_hash(ws), start, end) {
                 (_, true) => first.push(i),
                 (id, false) => original[i] = Some((first[id as usize], true)),
             }
         }
     }
-    // Near repeats: the sentences of each content word (postings, filled in sentence order by
-    // counting, so no sort), then for each sentence the words it shares with each earlier one
-    // within short postings; the pairs that share enough are verified. Only near-repeat
-    // candidates have content words.
-    let nids = ids.len();
-    starts.clear();
-    starts.resize(nids + 1, 0);
-    for &w in content.iter() {
-        starts[w as usize + 1] += 1;
-    }
-    for k in 1..starts.len() {
-        starts[k] += starts[k - 1];
-    }
-    fill.clear();
-    fill.extend_from_slice(&starts[..nids]);
-    postings.clear();
-    postings.resize(starts[nids] as usize, 0);
-    for (i, &(a, b)) in ranges.iter().enumerate() {
-        for &w in &content[a..b] {
-            postings[fill[w as usize] as usize] = i as u32;
-            fill[w as usize] += 1;
-        }
-    }
+    words.collect(doc, content, ranges);
+    // Near repeats: for each sentence, the earlier sentences sharing each of its content words
+    // that occur in few sentences (a word in every sentence says nothing about which two are
+    // copies), found by walking the word's chain of occurrences; the pairs that share enough
+    // are verified.
     shared.clear();
     shared.resize(sentences.len(), 0);
     touched.clear();
-    mark.clear();
-    mark.resize(nids, 0);
-    for (i, s) in sentences.iter().enumerate() {
-        if s.words.len() < MIN_NEAR_WORDS || original[i].is_some() {
+    for (i, (s, &(a, b))) in sentences.iter().zip(ranges.iter()).enumerate() {
+        if a == b || original[i].is_some() {
             continue;
         }
-        let a_content = &content[ranges[i].0..ranges[i].1];
-        for &w in a_content {
-            let list = &postings[starts[w as usize] as usize..starts[w as usize + 1] as usize];
-            if list.len() > MAX_POSTINGS {
+        let a_content = &content[a as usize..b as usize];
+        for o in a_content {
+            // The first occurrence of a word shares it with no earlier sentence; the count is
+            // looked at only for the others.
+            if o.prev == NONE || words.slots[o.slot as usize].count > MAX_POSTINGS as u32 {
                 continue;
             }
-            for &j in list.iter().take_while(|&&j| (j as usize) < i) {
-                if shared[j as usize] == 0 {
-                    touched.push(j);
+            let mut p = o.prev;
+            while let Some(q) = content.get(p as usize) {
+                let j = q.sentence as usize;
+                if shared[j] == 0 {
+                    touched.push(q.sentence);
                 }
-                shared[j as usize] += 1;
+                shared[j] += 1;
+                p = q.prev;
             }
         }
         if touched.is_empty() {
             continue;
         }
-        touched.sort_unstable();
         // `a`'s content words are marked (once, on its first candidate) so that counting the
         // words a candidate shares with it costs one look-up a word.
-        let stamp = i as u32 + 1;
+        let mark = words.mark(i);
         let mut marked = false;
-        original[i] = touched
-            .iter()
-            .filter_map(|&j| {
-                let j = j as usize;
-                let b_content = &content[ranges[j].0..ranges[j].1];
-                if 2 * (shared[j] as usize) < a_content.len().min(b_content.len()) {
-                    return None;
+        // The most similar earlier sentence; the latest on ties.
+        let mut best: Option<(usize, f64)> = None;
+        for &j in touched.iter() {
+            let j = j as usize;
+            let (c, d) = ranges[j];
+            let b_content = &content[c as usize..d as usize];
+            if 2 * (shared[j] as usize) < a_content.len().min(b_content.len()) {
+                continue;
+            }
+            if !marked {
+                for o in a_content {
+                    words.slots[o.slot as usize].stamp = mark;
                 }
-                if !marked {
-                    for &w in a_content {
-                        mark[w as usize] = stamp;
-                    }
-                    marked = true;
-                }
-                let common = b_content
-                    .iter()
-                    .filter(|&&w| mark[w as usize] == stamp)
-                    .count();
-                let a = (doc.sentence_words(s), a_content.len());
-                let b = (doc.sentence_words(&sentences[j]), b_content.len());
-                near(doc, a, b, common).map(|sim| (j, sim))
-            })
-            // The most similar earlier sentence; the latest on ties.
-            .max_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)))
-            .map(|(j, _)| (j, false));
+                marked = true;
+            }
+            let common = b_content
+                .iter()
+                .filter(|o| words.slots[o.slot as usize].stamp == mark)
+                .count();
+            let a = (doc.sentence_words(s), a_content.len());
+            let b = (doc.sentence_words(&sentences[j]), b_content.len());
+            if let Some(sim) = near(doc, a, b, common)
+                && best.is_none_or(|(k, best)| sim.total_cmp(&best).then(j.cmp(&k)).is_gt())
+            {
+                best = Some((j, sim));
+            }
+        }
+        original[i] = best.map(|(j, _)| (j, false));
         for &j in touched.iter() {
             shared[j as usize] = 0;
         }
         touched.clear();
     }
     original
+}
+
+/// Hash of a sentence's words in order (the key of exact repeats), from their hashes.
+#[inline]
+fn sentence_hash(words: &[MatchWord]) -> u64 {
+    words.iter().fold(words.len() as u64, |h, w| {
+        (h.rotate_left(5) ^ w.hash).wrapping_mul(0x517c_c1b7_2722_0a95)
+    })
+}
+
+/// The distinct content words of one article's near-repeat candidates, each with what the
+/// near-repeat pass needs: open addressing over the word hash segmentation computed, words
+/// compared byte for byte when (the low halves of) hashes are equal, so distinct words that
+/// share a hash stay distinct. The slots are not cleared between articles: a slot is in use
+/// when its stamp is at least the article's first stamp, and stamps only grow (the article's,
+/// then one per sentence, then one per sentence for marks) until they would wrap.
+#[derive(Default)]
+struct Words {
+    slots: Vec<Slot>,
+    /// The article's first stamp: that of its slots, before any sentence lists them.
+    base: u32,
+    /// Number of sentences of the article.
+    sentences: u32,
+}
+
+/// A distinct content word of the article (24 bytes: the table has one to three slots per
+/// word of the long sentences).
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    /// Low half of the word's hash (the slot's place comes from the high bits).
+    hash: u32,
+    /// The last sentence (stamp) listing the word, or a mark of the near-repeat pass; below
+    /// the article's first stamp, the slot is free.
+    stamp: u32,
+    /// Where the word is in the stream (32 bits, like [`MatchWord::len`]: a document is far
+    /// below 4 G bytes).
+    pos: u32,
+    len: u32,
+    /// Number of sentences listing the word.
+    count: u32,
+    /// Index in the content list of the word's latest occurrence, or [`NONE`].
+    last: u32,
+}
+
+impl Words {
+    /// Fills `content` with the content words of each near-repeat candidate (each once per
+    /// sentence, with the previous occurrence of the same word) and `ranges` with each
+    /// sentence's range of it, numbering the article's distinct content words in the table.
+    fn collect(
+        &mut self,
+        doc: &Document,
+        content: &mut Vec<Occurrence>,
+        ranges: &mut Vec<(u32, u32)>,
+    ) {
+        let sentences = &doc.sentences;
+        let long_words: usize = sentences
+            .iter()
+            .map(|s| s.words.len())
+            .filter(|&n| n >= MIN_NEAR_WORDS)
+            .sum();
+        // At most two thirds full (when every word is a distinct content word), so probes stay
+        // short.
+        let bits = (long_words + long_words / 2)
+            .max(16)
+            .next_power_of_two()
+            .trailing_zeros();
+        let (len, shift) = (1usize << bits, 64 - bits);
+        if self.slots.len() < len {
+            self.slots.resize(len, Slot::default());
+        }
+        // After the previous article's last mark; when this article's stamps would wrap, every
+        // slot is freed and stamps start again.
+        let next = u64::from(self.base) + 2 * u64::from(self.sentences) + 1;
+        let stamps = 2 * sentences.len() as u64 + 2;
+        match u32::try_from(next + stamps) {
+            Ok(_) => self.base = next as u32,
+            Err(_) => {
+                self.slots.fill(Slot::default());
+                self.base = 1;
+            }
+        }
+        self.sentences = sentences.len() as u32;
+        let base = self.base;
+        let mask = len - 1;
+        let slots = &mut self.slots[..len];
+        let stream = doc.stream.as_bytes();
+        let function = &*FUNCTION;
+        // Filled locally, so that its length stays in a register.
+        let mut list = std::mem::take(content);
+        list.clear();
+        list.reserve(long_words);
+        ranges.clear();
+        for (i, s) in sentences.iter().enumerate() {
+            let start = list.len() as u32;
+            let ws = doc.sentence_words(s);
+            if ws.len() >= MIN_NEAR_WORDS {
+                let stamp = base + 1 + i as u32;
+                for w in ws {
+                    if function.contains(doc, w) {
+                        continue;
+                    }
+                    let mut at = (w.hash >> shift) as usize & mask;
+                    loop {
+                        let s = &slots[at];
+                        if s.stamp < base {
+                            slots[at] = Slot {
+                                hash: w.hash as u32,
+                                stamp: base,
+                                pos: w.pos as u32,
+                                len: w.len,
+                                count: 0,
+                                last: NONE,
+                            };
+                            break;
+                        }
+                        if s.hash == w.hash as u32
+                            && same_bytes(
+                                stream,
+                                s.pos as usize,
+                                s.pos as usize + s.len as usize,
+                                w.pos,
+                                w.pos + w.len as usize,
+                            )
+                        {
+                            break;
+                        }
+                        at = (at + 1) & mask;
+                    }
+                    let slot = &mut slots[at];
+                    if slot.stamp != stamp {
+                        slot.stamp = stamp;
+                        slot.count += 1;
+                        list.push(Occurrence {
+                            slot: at as u32,
+                            prev: slot.last,
+                            sentence: i as u32,
+                        });
+                        slot.last = list.len() as u32 - 1;
+                    }
+                }
+            }
+            ranges.push((start, list.len() as u32));
+        }
+        *content = list;
+    }
+
+    /// The mark of sentence `i`, once every sentence's words are in the table: after the
+    /// sentence stamps.
+    fn mark(&self, i: usize) -> u32 {
+        self.base + 1 + self.sentences + i as u32
+    }
 }
 
 /// Similarity of two sentences (their words and number of distinct content words) that share
@@ -341,10 +519,6 @@ impl Table {
         self.shift = 64 - bits;
         self.entries.clear();
         self.entries.reserve(n);
-    }
-
-    fn len(&self) -> usize {
-        self.entries.len()
     }
 
     /// The id of `text[start..end]` (whose hash is `hash`), and whether it was just added.
@@ -615,7 +789,7 @@ mod tests {
                         "{name}, {w:?}"
                     );
                 }
-                assert_eq!(table.len(), reference.len());
+                assert_eq!(table.entries.len(), reference.len());
             }
         }
     }
@@ -638,25 +812,244 @@ mod tests {
     }
 
     #[test]
-    fn function_bits_never_hide_a_function_word() {
-        let doc = Document::new(
+    fn function_words_agree_with_is_function_word() {
+        // Function words, words sharing their bucket or their first bytes, words of 7 and 8
+        // bytes, and one at the very end of the stream (no room for an 8-byte load).
+        let function_words = FUNCTION_WORDS.join(" ");
+        let texts = [
             "The cat and the dog were not in it, but his new one said so. Also: since, after, \
              before, under, which, who, what, all, more, very, says, Russia's, isn't, cannot, \
-             theatre, andes, butter, wasp, ones, ia, a1.",
-        );
+             theatre, andes, butter, wasp, ones, ia, a1, thens, the2, becomes, because, \
+             abcdefg, abcdefgh, café, naïve.",
+            function_words.as_str(),
+            "It is what it is, and so",
+            "the",
+            "x",
+        ];
         let mut function = 0;
-        for w in &doc.words {
-            let text = doc.match_word(w);
-            let b = function_bit(w.hash);
-            let fast = FUNCTION_BITS[b >> 6] & (1 << (b & 63)) != 0 && is_function_word(text);
-            assert_eq!(fast, is_function_word(text), "{text}");
-            function += usize::from(fast);
+        for text in texts {
+            let doc = Document::new(text);
+            for w in &doc.words {
+                let word = doc.match_word(w);
+                let fast = FUNCTION.contains(&doc, w);
+                assert_eq!(fast, is_function_word(word), "{word:?} in {text:?}");
+                function += usize::from(fast);
+                assert_eq!(
+                    packed(doc.stream.as_bytes(), w),
+                    pack(word.as_bytes()),
+                    "{word:?}"
+                );
+            }
         }
-        assert!(function > 20);
+        assert!(function > 20 + FUNCTION_WORDS.len());
         for w in FUNCTION_WORDS {
             let b = function_bit(word_hash(w));
-            assert!(FUNCTION_BITS[b >> 6] & (1 << (b & 63)) != 0, "{w}");
+            assert!(FUNCTION.bits[b >> 6] & (1 << (b & 63)) != 0, "{w}");
+            assert!(
+                FUNCTION.keys[b].contains(&pack(w.as_bytes()).unwrap_or(0)),
+                "{w}"
+            );
         }
+    }
+
+    /// Deterministic pseudo-random numbers (xorshift) for generated articles.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    /// [`repeats`] written from its definition, pair by pair: for each sentence of at least
+    /// [`MIN_EXACT_WORDS`] words, the first earlier one with the same words; else, for one of
+    /// at least [`MIN_NEAR_WORDS`], the earlier one [`near`] finds most similar (the latest on
+    /// ties) among those sharing content words listed by at most [`MAX_POSTINGS`] sentences,
+    /// at least half as many as the smaller of the two has.
+    fn reference(doc: &Document) -> Vec<Option<(usize, bool)>> {
+        use std::collections::{HashMap, HashSet};
+        let words = |i: usize| doc.sentence_words(&doc.sentences[i]);
+        let n = doc.sentences.len();
+        let content: Vec<HashSet<&str>> = (0..n)
+            .map(|i| {
+                let ws = words(i);
+                ws.iter()
+                    .map(|w| doc.match_word(w))
+                    .filter(|w| ws.len() >= MIN_NEAR_WORDS && !is_function_word(w))
+                    .collect()
+            })
+            .collect();
+        let mut listed: HashMap<&str, usize> = HashMap::new();
+        for set in &content {
+            for w in set {
+                *listed.entry(w).or_default() += 1;
+            }
+        }
+        let mut first: HashMap<Vec<&str>, usize> = HashMap::new();
+        let mut out = vec![None; n];
+        for i in 0..n {
+            let key: Vec<&str> = words(i).iter().map(|w| doc.match_word(w)).collect();
+            if key.len() >= MIN_EXACT_WORDS {
+                match first.get(&key) {
+                    Some(&j) => out[i] = Some((j, true)),
+                    None => {
+                        first.insert(key, i);
+                    }
+                }
+            }
+            if out[i].is_some() || words(i).len() < MIN_NEAR_WORDS {
+                continue;
+            }
+            let mut best: Option<(usize, f64)> = None;
+            for j in 0..i {
+                let (a, b) = (&content[i], &content[j]);
+                let shared = a
+                    .intersection(b)
+                    .filter(|w| listed[*w] <= MAX_POSTINGS)
+                    .count();
+                if shared == 0 || 2 * shared < a.len().min(b.len()) {
+                    continue;
+                }
+                let common = a.intersection(b).count();
+                if let Some(sim) = near(doc, (words(i), a.len()), (words(j), b.len()), common)
+                    && best.is_none_or(|(_, s)| sim >= s)
+                {
+                    best = Some((j, sim));
+                }
+            }
+            out[i] = best.map(|(j, _)| (j, false));
+        }
+        out
+    }
+
+    /// An article of `sentences` sentences from a small vocabulary: function words, words of
+    /// 7, 8 and more bytes, contractions, accented words, a word in nearly every sentence and
+    /// one in about 24; a third of the sentences copy an earlier one, exactly or with a few
+    /// words dropped, swapped or replaced.
+    fn generated(rng: &mut Rng, sentences: usize) -> String {
+        const VOCABULARY: &[&str] = &[
+            "the",
+            "a",
+            "of",
+            "and",
+            "in",
+            "said",
+            "is",
+            "not",
+            "then",
+            "so",
+            "more",
+            "since",
+            "minister",
+            "ministers",
+            "talks",
+            "trade",
+            "defence",
+            "Moscow",
+            "Delhi",
+            "Xi",
+            "Putin",
+            "Modi",
+            "pressure",
+            "Western",
+            "Ukrainian",
+            "withstand",
+            "mounting",
+            "hope",
+            "help",
+            "elites",
+            "doubt",
+            "alone",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefghi",
+            "isn't",
+            "Russia's",
+            "cannot",
+            "café",
+            "naïve",
+            "Zürich",
+            "vote",
+            "count",
+            "tally",
+            "again",
+            "today",
+            "Monday",
+            "Friday",
+            "cabinet",
+            "formation",
+            "different",
+        ];
+        let mut out: Vec<Vec<&str>> = Vec::new();
+        for _ in 0..sentences {
+            let s: Vec<&str> = if !out.is_empty() && rng.below(3) == 0 {
+                let mut s = out[rng.below(out.len())].clone();
+                for _ in 0..rng.below(4) {
+                    let k = rng.below(s.len());
+                    match rng.below(3) {
+                        0 if s.len() > 1 => {
+                            s.remove(k);
+                        }
+                        1 => {
+                            let l = rng.below(s.len());
+                            s.swap(k, l);
+                        }
+                        _ => s[k] = VOCABULARY[rng.below(VOCABULARY.len())],
+                    }
+                }
+                s
+            } else {
+                let mut s: Vec<&str> = (0..3 + rng.below(12))
+                    .map(|_| VOCABULARY[rng.below(VOCABULARY.len())])
+                    .collect();
+                if rng.below(8) != 0 {
+                    s.push("everywhere");
+                }
+                if rng.below(sentences / 24 + 1) == 0 {
+                    s.push("sometimes");
+                }
+                s
+            };
+            out.push(s);
+        }
+        // Capitalised, so that each is a sentence of its own.
+        out.iter()
+            .map(|s| {
+                let s = s.join(" ");
+                let mut c = s.chars();
+                let first = c.next().map(|c| c.to_uppercase().to_string());
+                format!("{}{}.", first.unwrap_or_default(), c.as_str())
+            })
+            .collect::<Vec<_>>()
+            .join(if rng.below(2) == 0 { " " } else { "\n" })
+    }
+
+    #[test]
+    fn repeats_agree_with_a_brute_force_reference() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        // One scratch for every article, long and short in turn: stale slots must not leak.
+        let mut scratch = Scratch::default();
+        let (mut exact, mut near_repeats) = (0, 0);
+        for round in 0..300 {
+            let sentences = [1, 5, 20, 60, 150][round % 5] + rng.below(10);
+            let text = generated(&mut rng, sentences);
+            let doc = Document::new(&text);
+            let expected = reference(&doc);
+            assert_eq!(repeats(&doc, &mut scratch), expected.as_slice(), "{text}");
+            exact += expected
+                .iter()
+                .filter(|r| matches!(r, Some((_, true))))
+                .count();
+            near_repeats += expected
+                .iter()
+                .filter(|r| matches!(r, Some((_, false))))
+                .count();
+        }
+        // The articles exercise both kinds, so the comparison means something.
+        assert!(exact > 500 && near_repeats > 500, "{exact} {near_repeats}");
     }
 
     #[test]
