@@ -8,15 +8,21 @@
 
 use crate::check::Checked;
 use crate::feed::Discovered;
+use crate::finding::Finding;
 use crate::output::Totals;
 use crate::rules::Rule;
+use crate::score::Summary;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::io::Write;
 
 /// Article text shown per article, in bytes; findings past it are counted, not shown.
 pub const MAX_TEXT_BYTES: usize = 100_000;
+/// Findings shown per article; the rest are counted, not shown (the CSV report has them all).
+/// Bounds the page's memory: 500 articles dense with findings would otherwise hold millions.
+pub const MAX_FINDINGS: usize = 500;
 /// Default number of articles on the page.
 pub const DEFAULT_ARTICLES: usize = 500;
 /// Discovered boilerplate paragraphs listed on the page.
@@ -130,11 +136,30 @@ impl ReviewPage {
 
     /// Offers one checked article; `seq` is its position in the input.
     pub fn add(&mut self, seq: usize, text: &str, checked: &Checked) {
+        self.add_findings(
+            seq,
+            text,
+            &checked.summary,
+            checked.findings.len(),
+            checked.findings.iter().map(Cow::Borrowed),
+        );
+    }
+
+    /// [`ReviewPage::add`] with the article's `total` findings given in offset order, of which
+    /// only those shown are ever read, or held.
+    pub fn add_findings<'f>(
+        &mut self,
+        seq: usize,
+        text: &str,
+        summary: &Summary,
+        total: usize,
+        findings: impl Iterator<Item = Cow<'f, Finding>>,
+    ) {
         self.seen += 1;
         if self.cap == 0 {
             return;
         }
-        let key = ((checked.summary.score * 10.0).round() as i64, Reverse(seq));
+        let key = ((summary.score * 10.0).round() as i64, Reverse(seq));
         if self.kept.len() >= self.cap
             && self.kept.peek().is_some_and(|Reverse(min)| min.key >= key)
         {
@@ -142,7 +167,7 @@ impl ReviewPage {
         }
         self.kept.push(Reverse(Kept {
             key,
-            article: page_article(text, checked),
+            article: page_article(text, summary, total, findings),
         }));
         if self.kept.len() > self.cap {
             self.kept.pop();
@@ -206,14 +231,23 @@ impl ReviewPage {
     }
 }
 
-fn page_article(text: &str, checked: &Checked) -> PageArticle {
-    let s = &checked.summary;
+fn page_article<'f>(
+    text: &str,
+    s: &Summary,
+    total: usize,
+    findings: impl Iterator<Item = Cow<'f, Finding>>,
+) -> PageArticle {
     let mut cut = text.len().min(MAX_TEXT_BYTES);
     while !text.is_char_boundary(cut) {
         cut -= 1;
     }
     let shown = &text[..cut];
-    let visible: Vec<_> = checked.findings.iter().filter(|f| f.end <= cut).collect();
+    // In offset order: none past the shown text is read.
+    let visible: Vec<_> = findings
+        .take_while(|f| f.start <= cut)
+        .filter(|f| f.end <= cut)
+        .take(MAX_FINDINGS)
+        .collect();
     // Byte offsets to UTF-16 offsets in one pass over the text, in offset order.
     let mut bounds: Vec<usize> = visible.iter().flat_map(|f| [f.start, f.end]).collect();
     bounds.sort_unstable();
@@ -238,7 +272,7 @@ fn page_article(text: &str, checked: &Checked) -> PageArticle {
         critical: s.critical,
         source_language: s.source_language.clone(),
         text: shown.to_string(),
-        hidden: checked.findings.len() - visible.len(),
+        hidden: total.saturating_sub(visible.len()),
         findings: visible
             .into_iter()
             .map(|f| PageFinding {
@@ -377,8 +411,54 @@ mod tests {
     fn long_texts_are_cut_and_hidden_findings_counted() {
         let text = format!("{} tail the the.", "é".repeat(MAX_TEXT_BYTES / 2 + 1));
         let f = finding(&text, "the the");
-        let a = page_article(&text, &checked("a", 1.0, vec![f]));
+        let c = checked("a", 1.0, vec![f]);
+        let a = page_article(&text, &c.summary, 1, c.findings.iter().map(Cow::Borrowed));
         assert!(a.text.len() <= MAX_TEXT_BYTES);
         assert_eq!((a.findings.len(), a.hidden), (0, 1));
+    }
+
+    #[test]
+    fn findings_past_the_shown_ones_are_counted_and_never_read() {
+        let text = "He saw the the end. ".repeat(MAX_FINDINGS + 10);
+        let mut findings: Vec<Finding> = (0..MAX_FINDINGS + 10)
+            .map(|i| {
+                let mut f = finding(&text, "the the");
+                f.start += i * 20;
+                f.end += i * 20;
+                f
+            })
+            .collect();
+        let c = checked("a", 1.0, findings.clone());
+        let a = page_article(
+            &text,
+            &c.summary,
+            c.findings.len(),
+            c.findings.iter().map(Cow::Borrowed),
+        );
+        assert_eq!((a.findings.len(), a.hidden), (MAX_FINDINGS, 10));
+        assert_eq!(a.findings[MAX_FINDINGS - 1].s, (MAX_FINDINGS - 1) * 20 + 7);
+        // A huge article's findings: those past the shown text are not even rendered.
+        let long = format!("{text}{}", " the the".repeat(MAX_TEXT_BYTES / 8 + 1));
+        let past = finding(&long, "the the");
+        findings.truncate(3);
+        let total = findings.len() + 1_000_000;
+        let rendered = std::cell::Cell::new(0);
+        let shown = findings.iter().map(Cow::Borrowed).chain(
+            std::iter::repeat_with(|| {
+                rendered.set(rendered.get() + 1);
+                let mut f = past.clone();
+                f.start = MAX_TEXT_BYTES + 1;
+                f.end = f.start + 7;
+                Cow::Owned(f)
+            })
+            .take(1_000_000),
+        );
+        let a = page_article(&long, &c.summary, total, shown);
+        assert_eq!((a.findings.len(), a.hidden), (3, 1_000_000));
+        assert_eq!(
+            rendered.get(),
+            1,
+            "only the first finding past the text is looked at"
+        );
     }
 }

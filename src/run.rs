@@ -699,16 +699,13 @@ impl Writer<'_> {
         }
         self.sites.add(&d.site, &checked.summary);
         if let Some(page) = self.page.as_mut() {
-            match &lean {
-                None => page.add(self.seq, &article.text, &checked),
-                Some(_) => {
-                    let all = Checked {
-                        summary: checked.summary.clone(),
-                        findings: findings.iter().map(|f| f.into_owned()).collect(),
-                    };
-                    page.add(self.seq, &article.text, &all);
-                }
-            }
+            page.add_findings(
+                self.seq,
+                &article.text,
+                &checked.summary,
+                findings.len(),
+                findings.iter(),
+            );
         }
         if let Some(lean) = &lean {
             lean.status()?;
