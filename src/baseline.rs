@@ -7,6 +7,7 @@ use crate::finding::Finding;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::Path;
 
 /// Version of the file format and of the fingerprint.
@@ -143,11 +144,6 @@ pub fn write(path: &Path, mut findings: Vec<Entry>) -> Result<()> {
         version: VERSION,
         findings,
     };
-    let mut text = serde_json::to_string_pretty(&file).map_err(|e| Error::Baseline {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    text.push('\n');
     let tmp = path.with_file_name(format!(
         ".{}.tmp{}",
         path.file_name()
@@ -158,7 +154,17 @@ pub fn write(path: &Path, mut findings: Vec<Entry>) -> Result<()> {
         path: path.to_path_buf(),
         source,
     };
-    std::fs::write(&tmp, text).map_err(write_err)?;
+    // Streamed to the file: a run with millions of findings never holds its JSON text too.
+    let written = std::fs::File::create(&tmp).and_then(|f| {
+        let mut w = std::io::BufWriter::new(f);
+        serde_json::to_writer_pretty(&mut w, &file)?;
+        w.write_all(b"\n")?;
+        w.into_inner().map(drop).map_err(|e| e.into_error())
+    });
+    if let Err(source) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(write_err(source));
+    }
     std::fs::rename(&tmp, path).map_err(|source| {
         let _ = std::fs::remove_file(&tmp);
         write_err(source)
