@@ -597,5 +597,8 @@ fn a_baseline_past_the_memory_cap_spills_and_comes_back_identical() {
     expected.push(b'\n');
     let got = std::fs::read(&baseline).unwrap();
     assert_eq!(got.len(), expected.len());
-    assert!(got == expected, "the baseline differs from the one held in memory");
+    assert!(
+        got == expected,
+        "the baseline differs from the one held in memory"
+    );
 }
