@@ -72,7 +72,7 @@ pub struct Baseline {
 }
 
 impl Baseline {
-    /// Reads a baseline written by [`write()`].
+    /// Reads a baseline written by [`Recorder::finish`].
     pub fn load(path: &Path) -> Result<Baseline> {
         let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
             path: path.to_path_buf(),
