@@ -258,7 +258,8 @@ impl Recorder {
                 })
             }
             Some(spill) => {
-                let read = (BUFFER / spill.runs.len().max(1)).clamp(MIN_READ, BUFFER);
+                // The read buffers of all runs together take about as much as the entries held.
+                let read = (self.cap / spill.runs.len().max(1)).clamp(MIN_READ, BUFFER);
                 let merge = Merge::new(&spill, read).map_err(|e| self.write_err(e))?;
                 let streamed = Streamed {
                     len: self.entries,
