@@ -10,7 +10,7 @@
 //! `boilerplate.discovered` finding in each article it appears in; from stdin it can only be
 //! reported at the end, in `boilerplate.csv`.
 
-use crate::baseline::Entry;
+use crate::baseline::{Entry, Recorder};
 use crate::check::{Checked, Checker};
 use crate::error::{Error, Result};
 use crate::feed::{self, Counter, Discovered, Discovery, Paragraph, Remembered, Sites};
@@ -304,7 +304,7 @@ pub fn run(
         outcome,
         emitter: Emitter::new(opts.format, opts.color, &opts.rules).with_records(records),
         totals: Totals::default(),
-        recorded: Vec::new(),
+        recorded: opts.write_baseline.as_deref().map(Recorder::new),
         reports: reports.as_mut(),
         counter: &mut counter,
         streaming,
@@ -337,8 +337,8 @@ pub fn run(
         let written = emitter.finish(&mut *out, &totals);
         stdout_result(written, &mut outcome)?;
     }
-    if let Some(path) = &opts.write_baseline {
-        crate::baseline::write(path, recorded)?;
+    if let Some(recorded) = recorded {
+        recorded.finish()?;
         // A baseline records today's findings; writing one is not a failure.
         outcome.failed = false;
     }
@@ -611,7 +611,8 @@ struct Writer<'a> {
     outcome: Outcome,
     emitter: Emitter<'a>,
     totals: Totals,
-    recorded: Vec<Entry>,
+    /// The baseline being recorded (`--write-baseline`).
+    recorded: Option<Recorder>,
     reports: Option<&'a mut ReportDir>,
     /// Paragraph counts: gathered during a streaming run; in a two-pass run, the texts of the
     /// paragraphs found.
@@ -672,8 +673,10 @@ impl Writer<'_> {
         if opts.max_score.is_some_and(|m| checked.summary.score > m) {
             outcome.failed = true;
         }
-        if opts.write_baseline.is_some() {
-            self.recorded.extend(findings.iter().map(|f| Entry::of(&f)));
+        if let Some(recorded) = &mut self.recorded {
+            for f in findings.iter() {
+                recorded.push(Entry::of(&f))?;
+            }
         }
         if let Some(r) = self.reports.as_mut() {
             let written = r.write_article(&checked.summary, findings);
