@@ -4,6 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::finding::Finding;
+use crate::spill::Disk;
 use serde::ser::{SerializeSeq, SerializeStruct};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -144,7 +145,7 @@ impl NewFindings<'_> {
 /// spilled as a run to an anonymous temporary file: 2,000,039 entries of 40 MB of dense
 /// findings took 517 MB when all held.
 pub const CAP: usize = 4 << 20;
-/// Bytes written at a time, and the most read at a time from one run.
+/// The most read at a time from one run.
 const BUFFER: usize = 64 << 10;
 /// The least read at a time from one run, however many runs there are.
 const MIN_READ: usize = 4 << 10;
@@ -165,9 +166,7 @@ pub struct Recorder {
 /// The temporary file: runs of entries, each sorted, as length-prefixed strings.
 #[derive(Debug)]
 struct Spill {
-    file: std::fs::File,
-    buffer: Vec<u8>,
-    written: u64,
+    disk: Disk,
     /// Byte ranges of the runs.
     runs: Vec<(u64, u64)>,
 }
@@ -215,26 +214,19 @@ impl Recorder {
         let spill = match &mut self.spill {
             Some(s) => s,
             None => self.spill.insert(Spill {
-                file: tempfile::tempfile()?,
-                buffer: Vec::with_capacity(BUFFER),
-                written: 0,
+                disk: Disk::new()?,
                 runs: Vec::new(),
             }),
         };
-        let start = spill.written + spill.buffer.len() as u64;
+        let start = spill.disk.len();
         for e in self.held.drain(..) {
             for s in [&e.article, &e.rule, &e.hash, &e.span] {
-                spill
-                    .buffer
-                    .extend_from_slice(&(s.len() as u64).to_le_bytes());
-                spill.buffer.extend_from_slice(s.as_bytes());
-            }
-            if spill.buffer.len() >= BUFFER {
-                spill.flush()?;
+                spill.disk.append(&(s.len() as u64).to_le_bytes())?;
+                spill.disk.append(s.as_bytes())?;
             }
         }
-        spill.flush()?;
-        spill.runs.push((start, spill.written));
+        spill.disk.flush()?;
+        spill.runs.push((start, spill.disk.len()));
         self.held_bytes = 0;
         Ok(())
     }
@@ -275,15 +267,6 @@ impl Recorder {
                 })
             }
         }
-    }
-}
-
-impl Spill {
-    fn flush(&mut self) -> std::io::Result<()> {
-        crate::spill::write_at(&self.file, &self.buffer, self.written)?;
-        self.written += self.buffer.len() as u64;
-        self.buffer.clear();
-        Ok(())
     }
 }
 
@@ -384,7 +367,7 @@ impl<'a> Merge<'a> {
             .runs
             .iter()
             .map(|&(next, end)| Run {
-                file: &spill.file,
+                file: spill.disk.file(),
                 next,
                 end,
                 buffer: Vec::new(),
@@ -600,7 +583,8 @@ mod tests {
         }
         // A run claims bytes past the end of the file.
         if let Some(s) = r.spill.as_mut() {
-            s.runs.push((s.written, s.written + 40));
+            let end = s.disk.len();
+            s.runs.push((end, end + 40));
         }
         let e = r.finish().unwrap_err().to_string();
         assert!(e.starts_with(&path.display().to_string()), "{e}");

@@ -753,6 +753,13 @@ fn report_error(err: &mut dyn Write, e: &Error) {
 mod tests {
     use super::Tokens;
     use std::sync::Arc;
+    use std::thread::JoinHandle;
+
+    /// A reader thread waiting to take `n` tokens once `wanted` are free.
+    fn reader(tokens: &Arc<Tokens>, n: usize, wanted: usize) -> JoinHandle<bool> {
+        let tokens = Arc::clone(tokens);
+        std::thread::spawn(move || tokens.take(n, wanted))
+    }
 
     #[test]
     fn tokens_are_taken_only_when_free() {
@@ -769,10 +776,7 @@ mod tests {
     #[test]
     fn a_waiting_reader_takes_once_enough_are_free_and_leaves_the_rest() {
         let tokens = Arc::new(Tokens::new(0));
-        let reader = {
-            let tokens = Arc::clone(&tokens);
-            std::thread::spawn(move || tokens.take(1, 3))
-        };
+        let reader = reader(&tokens, 1, 3);
         for _ in 0..3 {
             tokens.give(1);
         }
@@ -784,10 +788,7 @@ mod tests {
     #[test]
     fn closing_wakes_a_waiting_reader_empty_handed() {
         let tokens = Arc::new(Tokens::new(1));
-        let reader = {
-            let tokens = Arc::clone(&tokens);
-            std::thread::spawn(move || tokens.take(2, 2))
-        };
+        let reader = reader(&tokens, 2, 2);
         tokens.close();
         assert_eq!(reader.join().ok(), Some(false));
         assert!(!tokens.take(1, 1));

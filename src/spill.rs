@@ -46,7 +46,7 @@ pub(crate) struct Disk {
 }
 
 impl Disk {
-    fn new() -> io::Result<Disk> {
+    pub(crate) fn new() -> io::Result<Disk> {
         Ok(Disk {
             file: tempfile::tempfile()?,
             records: 0,
@@ -64,7 +64,26 @@ impl Disk {
         Ok(())
     }
 
-    fn flush(&mut self) -> io::Result<()> {
+    /// Appends bytes of records of varying length, which the caller counts and reads back
+    /// itself (through [`Disk::file`]).
+    pub(crate) fn append(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= BUFFER {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Bytes appended so far, flushed or not.
+    pub(crate) fn len(&self) -> u64 {
+        self.written + self.buffer.len() as u64
+    }
+
+    pub(crate) fn file(&self) -> &File {
+        &self.file
+    }
+
+    pub(crate) fn flush(&mut self) -> io::Result<()> {
         write_at(&self.file, &self.buffer, self.written)?;
         self.written += self.buffer.len() as u64;
         self.buffer.clear();

@@ -11,8 +11,8 @@ use std::io::{BufReader, Read};
 use std::path::Path;
 use std::sync::OnceLock;
 
-/// Every detector, the experimental ones included.
-fn check(text: &str) -> Checked {
+/// Every detector, the experimental ones included, in memory (the library's `check`).
+fn check_article(article: &Article) -> Checked {
     static RES: OnceLock<Resources> = OnceLock::new();
     let res = RES.get_or_init(|| Resources::load(&[]).unwrap());
     let all: Vec<String> = DETECTOR_IDS.iter().map(|s| s.to_string()).collect();
@@ -21,12 +21,16 @@ fn check(text: &str) -> Checked {
         Selection::parse(&all, &[]).unwrap(),
         Thresholds::default(),
     );
-    let article = Article {
+    checker.check(article, &article.id)
+}
+
+/// [`check_article`] of `text`, whose findings must point at their spans.
+fn check(text: &str) -> Checked {
+    let checked = check_article(&Article {
         id: "a".into(),
         text: text.into(),
         ..Default::default()
-    };
-    let checked = checker.check(&article, "a");
+    });
     for f in &checked.findings {
         assert_eq!(&text[f.start..f.end], f.span, "{f:?}");
     }
@@ -443,6 +447,27 @@ fn a_forty_five_megabyte_json_line_with_other_keys_is_read_in_bounded_memory() {
     );
 }
 
+/// `n` doubled-word sentences, with a paragraph of other findings after every `every`-th, written
+/// to `dense.txt` in `dir`: the file and the article as the CLI reads it.
+fn dense_article(dir: &Path, n: usize, every: usize) -> (std::path::PathBuf, Article) {
+    let mut text = String::new();
+    for i in 0..n {
+        text.push_str("He saw the the end. ");
+        if i % every == 0 {
+            text.push_str("It is a “quote. The economy creaks and creaks.\n\n");
+        }
+    }
+    let input = dir.join("dense.txt");
+    std::fs::write(&input, &text).unwrap();
+    let article = Article {
+        id: "dense".into(),
+        path: input.display().to_string(),
+        text,
+        ..Default::default()
+    };
+    (input, article)
+}
+
 /// An article with more findings than are held in memory (65,536: the rest go to a temporary
 /// file, in sorted runs merged at the end) is written, to stdout and to its report, exactly as
 /// when every finding is held (the library's `check_with`), under a 200 MB address-space limit.
@@ -450,16 +475,8 @@ fn a_forty_five_megabyte_json_line_with_other_keys_is_read_in_bounded_memory() {
 /// 117 MB.
 #[test]
 fn findings_past_the_memory_cap_spill_and_come_back_identical() {
-    let mut text = String::new();
-    for i in 0..100_000 {
-        text.push_str("He saw the the end. ");
-        if i % 9_999 == 0 {
-            text.push_str("It is a “quote. The economy creaks and creaks.\n\n");
-        }
-    }
     let tmp = tempfile::tempdir().unwrap();
-    let input = tmp.path().join("dense.txt");
-    std::fs::write(&input, &text).unwrap();
+    let (input, article) = dense_article(tmp.path(), 100_000, 9_999);
     let reports = tmp.path().join("reports");
     let all = DETECTOR_IDS.join(",");
     let args = [
@@ -474,22 +491,7 @@ fn findings_past_the_memory_cap_spill_and_come_back_identical() {
     let out = check_limited(200_000, &args, &input);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-
-    static RES: OnceLock<Resources> = OnceLock::new();
-    let res = RES.get_or_init(|| Resources::load(&[]).unwrap());
-    let only: Vec<String> = DETECTOR_IDS.iter().map(|s| s.to_string()).collect();
-    let checker = Checker::new(
-        res,
-        Selection::parse(&only, &[]).unwrap(),
-        Thresholds::default(),
-    );
-    let article = Article {
-        id: "dense".into(),
-        path: input.display().to_string(),
-        text,
-        ..Default::default()
-    };
-    let expected = checker.check(&article, "dense");
+    let expected = check_article(&article);
     assert!(
         expected.findings.len() > 100_000,
         "{}",
@@ -527,16 +529,8 @@ fn findings_past_the_memory_cap_spill_and_come_back_identical() {
 /// of 40 MB of "He saw the the end." peaked at 634 MB.
 #[test]
 fn a_baseline_past_the_memory_cap_spills_and_comes_back_identical() {
-    let mut text = String::new();
-    for i in 0..60_000 {
-        text.push_str("He saw the the end. ");
-        if i % 7_001 == 0 {
-            text.push_str("It is a “quote. The economy creaks and creaks.\n\n");
-        }
-    }
     let tmp = tempfile::tempdir().unwrap();
-    let input = tmp.path().join("dense.txt");
-    std::fs::write(&input, &text).unwrap();
+    let (input, article) = dense_article(tmp.path(), 60_000, 7_001);
     let baseline = tmp.path().join("baseline.json");
     let all = DETECTOR_IDS.join(",");
     let args = [
@@ -551,22 +545,7 @@ fn a_baseline_past_the_memory_cap_spills_and_comes_back_identical() {
     let out = check_limited(200_000, &args, &input);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-
-    static RES: OnceLock<Resources> = OnceLock::new();
-    let res = RES.get_or_init(|| Resources::load(&[]).unwrap());
-    let only: Vec<String> = DETECTOR_IDS.iter().map(|s| s.to_string()).collect();
-    let checker = Checker::new(
-        res,
-        Selection::parse(&only, &[]).unwrap(),
-        Thresholds::default(),
-    );
-    let article = Article {
-        id: "dense".into(),
-        path: input.display().to_string(),
-        text,
-        ..Default::default()
-    };
-    let checked = checker.check(&article, "dense");
+    let checked = check_article(&article);
     let mut findings: Vec<mtlint::baseline::Entry> = checked
         .findings
         .iter()
