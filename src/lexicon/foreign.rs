@@ -127,9 +127,12 @@ impl ForeignWords {
     pub fn evidence(&self, doc: &crate::segment::Document) -> [usize; 4] {
         let mut seen = rustc_hash::FxHashSet::default();
         let mut counts = [0; 4];
-        for (t, f) in doc.tokens.iter().zip(self.lookups(doc).iter()) {
-            if let Some(f) = f
-                && seen.insert(doc.word(t))
+        // Only the tokens with an entry, in order: not a pass over every token of the article.
+        let (found, listed) = self.lookups_listed(doc);
+        for &t in listed.iter() {
+            let t = t as usize;
+            if let (Some(tok), Some(Some(f))) = (doc.tokens.get(t), found.get(t))
+                && seen.insert(doc.word(tok))
             {
                 counts[f.lang] += 1;
             }
@@ -141,6 +144,15 @@ impl ForeignWords {
     /// not listed), looked up once per document: the untranslated detector and the language
     /// evidence share it.
     pub fn lookups<'d>(&self, doc: &'d crate::segment::Document) -> Cow<'d, [Option<ForeignWord>]> {
+        self.lookups_listed(doc).0
+    }
+
+    /// [`ForeignWords::lookups`], and the tokens whose entry is not `None`, in increasing order
+    /// (most tokens have none: a caller after the entries walks these, not every token).
+    pub fn lookups_listed<'d>(
+        &self,
+        doc: &'d crate::segment::Document,
+    ) -> (Cow<'d, [Option<ForeignWord>]>, Cow<'d, [u32]>) {
         // The cache is keyed by the table, in case a caller holds another one.
         let key = std::ptr::from_ref(self) as usize;
         let n = doc.tokens.len();
@@ -184,11 +196,14 @@ impl ForeignWords {
         };
         let cached = doc.foreign.get_or_init(compute);
         if cached.table == key {
-            Cow::Borrowed(&cached.found[..n])
+            (
+                Cow::Borrowed(&cached.found[..n]),
+                Cow::Borrowed(&cached.set),
+            )
         } else {
-            let mut found = compute().found;
+            let ForeignLookups { mut found, set, .. } = compute();
             found.truncate(n);
-            Cow::Owned(found)
+            (Cow::Owned(found), Cow::Owned(set))
         }
     }
 
@@ -375,6 +390,24 @@ mod tests {
                         .flatten();
                     assert_eq!(*f, want, "round {round}: {} in {text:?}", doc.word(tok));
                 }
+                // The tokens listed are exactly those with an entry, in order.
+                let listed: Vec<u32> = (0..doc.tokens.len() as u32)
+                    .filter(|&i| found[i as usize].is_some())
+                    .collect();
+                assert_eq!(*t.lookups_listed(&doc).1, listed, "{text:?}");
+                // Evidence from the listed tokens: distinct words per language, as over every
+                // token.
+                let mut seen = std::collections::HashSet::new();
+                let mut counts = [0; 4];
+                for tok in &doc.tokens {
+                    if tok.kind == TokenKind::Word
+                        && let Some(f) = t.lookup(doc.word(tok))
+                        && seen.insert(doc.word(tok))
+                    {
+                        counts[f.lang] += 1;
+                    }
+                }
+                assert_eq!(t.evidence(&doc), counts, "{text:?}");
             }
         }
     }
