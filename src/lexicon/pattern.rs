@@ -1193,6 +1193,60 @@ mod tests {
     }
 
     #[test]
+    fn a_set_finds_each_pattern_wherever_it_matches() {
+        // Patterns sharing anchor words, with different words around them (the keys' neighbour
+        // unions pass over most occurrences), runs (whose neighbours lie elsewhere), edges and
+        // gaps; a pattern has a hit in a sentence exactly when it matches there at some start.
+        let classes = Classes::default_embedded();
+        let sources = [
+            "more|fewer than",
+            "the end of",
+            "at the end",
+            "^ the end",
+            "the end $",
+            "a|the big one",
+            "big one|two",
+            "as well as",
+            "well then",
+            "in|within the frame of",
+            "{be} not waiting for",
+            "the * of the",
+            "end",
+        ];
+        let patterns: Vec<Pattern> = sources
+            .iter()
+            .map(|p| Pattern::parse(p, &classes).unwrap())
+            .collect();
+        let set = PatternSet::new(patterns.clone());
+        let doc = Document::new(
+            "The end of the talks came at the end. More than a big one, fewer than two. \
+             The big two were here as well as the end. Well then, the end. In the frame of the \
+             end of it. Within the frame. It isn't waiting for the end of the big one. End. \
+             The end. At the end of the day the big one won, as well.",
+        );
+        let found: std::collections::BTreeSet<(usize, usize)> = set
+            .find(&doc)
+            .iter()
+            .map(|h| (h.sentence, h.pattern))
+            .collect();
+        let mut expected = std::collections::BTreeSet::new();
+        for (si, s) in doc.sentences.iter().enumerate() {
+            let words: Vec<&str> = doc
+                .sentence_words(s)
+                .iter()
+                .map(|w| doc.match_word(w))
+                .collect();
+            for (pi, p) in patterns.iter().enumerate() {
+                if (0..words.len()).any(|start| p.match_at(&words, start).is_some()) {
+                    expected.insert((si, pi));
+                }
+            }
+        }
+        assert_eq!(found, expected);
+        assert!(expected.len() > 15, "{expected:?}");
+    }
+
+    #[test]
     fn alternatives_match_as_written() {
         let alts = Alts::new("creak|creaks|piep*|$|é*|a");
         // The definition `matches` replaces.
