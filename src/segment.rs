@@ -104,7 +104,19 @@ pub struct Document<'a> {
     /// Each token's foreign-word entry, looked up once and shared by the detectors and the
     /// language guess (see [`crate::lexicon::foreign::ForeignWords::lookups`]), with the table
     /// it came from.
-    pub foreign: std::sync::OnceLock<(usize, Vec<Option<ForeignWord>>)>,
+    pub foreign: std::sync::OnceLock<ForeignLookups>,
+}
+
+/// A document's foreign-word look-ups (see [`Document::foreign`]).
+#[derive(Debug, Clone)]
+pub struct ForeignLookups {
+    /// The table they come from (its address).
+    pub table: usize,
+    /// Per token, its entry; the buffer may run on past the document's tokens (with `None`s).
+    pub found: Vec<Option<ForeignWord>>,
+    /// The tokens whose entry is not `None`: resetting these empties the buffer for the next
+    /// document, rather than rewriting an entry per token.
+    pub set: Vec<u32>,
 }
 
 /// The buffers of a dropped [`Document`], kept for the next one on the same thread, so that the
@@ -121,7 +133,9 @@ struct Spare {
     stream: Vec<u8>,
     ends: Vec<usize>,
     lines: Vec<usize>,
+    /// Every entry `None` (see [`foreign_buffer`]), whatever its length.
     foreign: Vec<Option<ForeignWord>>,
+    foreign_set: Vec<u32>,
 }
 
 /// Largest buffer [`Spare`] keeps, in bytes: the token table of an article of some 40 KB.
@@ -139,6 +153,7 @@ thread_local! {
             ends: Vec::new(),
             lines: Vec::new(),
             foreign: Vec::new(),
+            foreign_set: Vec::new(),
         })
     };
 }
@@ -190,8 +205,23 @@ impl Drop for Document<'_> {
             if let Some(mut lines) = self.line_starts.take() {
                 keep(&mut spare.lines, &mut lines);
             }
-            if let Some((_, mut found)) = self.foreign.take() {
-                keep(&mut spare.foreign, &mut found);
+            if let Some(ForeignLookups {
+                mut found, mut set, ..
+            }) = self.foreign.take()
+            {
+                // Emptied by resetting the entries set, and kept at its length, so that the
+                // next document rewrites none of it.
+                for &t in &set {
+                    if let Some(f) = found.get_mut(t as usize) {
+                        *f = None;
+                    }
+                }
+                if found.capacity() > spare.foreign.capacity()
+                    && found.capacity() * size_of::<Option<ForeignWord>>() <= KEPT_BYTES
+                {
+                    std::mem::swap(&mut spare.foreign, &mut found);
+                }
+                keep(&mut spare.foreign_set, &mut set);
             }
         });
     }
@@ -204,13 +234,18 @@ fn sized<T>(mut v: Vec<T>, n: usize) -> Vec<T> {
     v
 }
 
-/// `n` empty foreign-word look-ups, in this thread's spare buffer if it has one (see
-/// [`Document::foreign`]).
-pub(crate) fn foreign_buffer(n: usize) -> Vec<Option<ForeignWord>> {
+/// At least `n` empty foreign-word look-ups (every entry `None`), in this thread's spare buffer
+/// if it has one (see [`Document::foreign`]), and an empty list for the tokens set. The spare
+/// buffer is all `None` already: only its growth is written, not an entry per token of every
+/// document.
+pub(crate) fn foreign_buffer(n: usize) -> (Vec<Option<ForeignWord>>, Vec<u32>) {
     let mut v = take_spare(|s| &mut s.foreign);
-    v.clear();
-    v.resize(n, None);
-    v
+    if v.len() < n {
+        v.resize(n, None);
+    }
+    let mut set = take_spare(|s| &mut s.foreign_set);
+    set.clear();
+    (v, set)
 }
 
 /// Words after which a full stop does not end a sentence.

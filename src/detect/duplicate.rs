@@ -79,9 +79,13 @@ thread_local! {
 struct FunctionWords {
     /// One bit per bucket holding a function word.
     bits: [u64; 16],
-    /// Per bucket: its function words packed by [`pack`] (0: none), or [`OVERFLOW`] twice when
-    /// more than two share the bucket.
-    keys: [[u64; 2]; 1024],
+    /// Per bucket: its index in `keys` (0 for a bucket without function words, whose bit is
+    /// clear). An index rather than the keys themselves, so that the tables a look-up reads
+    /// take 2 KB, not 16 KB of a cache the model's look-ups keep evicting.
+    index: [u8; 1024],
+    /// Per bucket holding function words: its words packed by [`pack`] (0: none), or
+    /// [`OVERFLOW`] twice when more than two share the bucket.
+    keys: [[u64; 2]; FUNCTION_WORDS.len()],
 }
 
 /// Bucket too full for [`FunctionWords::keys`]: its words are looked up by [`is_function_word`].
@@ -90,13 +94,21 @@ const OVERFLOW: u64 = u64::MAX;
 static FUNCTION: LazyLock<FunctionWords> = LazyLock::new(|| {
     let mut f = FunctionWords {
         bits: [0; 16],
-        keys: [[0; 2]; 1024],
+        index: [0; 1024],
+        keys: [[0; 2]; FUNCTION_WORDS.len()],
     };
+    // Buckets numbered in order of first use (at most one per function word, so `u8` fits).
+    let mut used = 0;
     for w in FUNCTION_WORDS {
         let b = function_bit(word_hash(w));
-        f.bits[b >> 6] |= 1 << (b & 63);
+        if f.bits[b >> 6] & (1 << (b & 63)) == 0 {
+            f.bits[b >> 6] |= 1 << (b & 63);
+            f.index[b] = used as u8;
+            used += 1;
+        }
         let key = pack(w.as_bytes()).unwrap_or(OVERFLOW);
-        f.keys[b] = match f.keys[b] {
+        let slot = &mut f.keys[usize::from(f.index[b])];
+        *slot = match *slot {
             [0, _] => [key, 0],
             [k, 0] if k != OVERFLOW => [k, key],
             _ => [OVERFLOW; 2],
@@ -150,7 +162,10 @@ impl FunctionWords {
         if self.bits[b >> 6] & (1 << (b & 63)) == 0 {
             return false;
         }
-        match (self.keys[b], packed(doc.stream.as_bytes(), w)) {
+        match (
+            self.keys[usize::from(self.index[b])],
+            packed(doc.stream.as_bytes(), w),
+        ) {
             // A crowded bucket.
             ([OVERFLOW, _], _) => is_function_word(doc.match_word(w)),
             ([k0, k1], Some(key)) => key == k0 || key == k1,
@@ -846,7 +861,8 @@ mod tests {
             let b = function_bit(word_hash(w));
             assert!(FUNCTION.bits[b >> 6] & (1 << (b & 63)) != 0, "{w}");
             assert!(
-                FUNCTION.keys[b].contains(&pack(w.as_bytes()).unwrap_or(0)),
+                FUNCTION.keys[usize::from(FUNCTION.index[b])]
+                    .contains(&pack(w.as_bytes()).unwrap_or(0)),
                 "{w}"
             );
         }

@@ -57,12 +57,27 @@ impl Detector for Untranslated {
         // one's table entry (looked up once).
         let mut words: Vec<Token> = Vec::new();
         let mut found: Vec<Option<ForeignWord>> = Vec::new();
-        let lookups = self.words.lookups(doc);
+        let (lookups, listed) = self.words.lookups_listed(doc);
+        // The next of the tokens with an entry (in order) not in an earlier sentence.
+        let mut next = 0;
         for s in &doc.sentences {
             let tokens = &doc.tokens[s.tokens.clone()];
             let entries = &lookups[s.tokens.clone()];
-            // Entries are only looked up for words.
-            let foreign = entries.iter().filter(|f| f.is_some_and(|f| f.flag)).count();
+            // Entries are only looked up for words; counted from the tokens listed with one, not
+            // by a pass over the sentence's tokens.
+            while listed
+                .get(next)
+                .is_some_and(|&t| (t as usize) < s.tokens.start)
+            {
+                next += 1;
+            }
+            let mut foreign = 0;
+            while let Some(&t) = listed.get(next)
+                && (t as usize) < s.tokens.end
+            {
+                foreign += usize::from(lookups[t as usize].is_some_and(|f| f.flag));
+                next += 1;
+            }
             // Without foreign words, only a party-member form ("CDA'er") can be flagged, and it
             // needs an apostrophe, which most sentences lack (one SIMD scan says so).
             let party = || {

@@ -8,6 +8,7 @@
 pub use super::foreign_table::LANGUAGES;
 use super::foreign_table::{self, Table, Value};
 use crate::error::{Error, Result};
+use crate::segment::ForeignLookups;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::path::Path;
@@ -126,9 +127,12 @@ impl ForeignWords {
     pub fn evidence(&self, doc: &crate::segment::Document) -> [usize; 4] {
         let mut seen = rustc_hash::FxHashSet::default();
         let mut counts = [0; 4];
-        for (t, f) in doc.tokens.iter().zip(self.lookups(doc).iter()) {
-            if let Some(f) = f
-                && seen.insert(doc.word(t))
+        // Only the tokens with an entry, in order: not a pass over every token of the article.
+        let (found, listed) = self.lookups_listed(doc);
+        for &t in listed.iter() {
+            let t = t as usize;
+            if let (Some(tok), Some(Some(f))) = (doc.tokens.get(t), found.get(t))
+                && seen.insert(doc.word(tok))
             {
                 counts[f.lang] += 1;
             }
@@ -140,12 +144,26 @@ impl ForeignWords {
     /// not listed), looked up once per document: the untranslated detector and the language
     /// evidence share it.
     pub fn lookups<'d>(&self, doc: &'d crate::segment::Document) -> Cow<'d, [Option<ForeignWord>]> {
+        self.lookups_listed(doc).0
+    }
+
+    /// [`ForeignWords::lookups`], and the tokens whose entry is not `None`, in increasing order
+    /// (most tokens have none: a caller after the entries walks these, not every token).
+    pub fn lookups_listed<'d>(
+        &self,
+        doc: &'d crate::segment::Document,
+    ) -> (Cow<'d, [Option<ForeignWord>]>, Cow<'d, [u32]>) {
         // The cache is keyed by the table, in case a caller holds another one.
         let key = std::ptr::from_ref(self) as usize;
+        let n = doc.tokens.len();
         let compute = || {
-            let mut found = crate::segment::foreign_buffer(doc.tokens.len());
+            let (mut found, mut set) = crate::segment::foreign_buffer(n);
             let Some(table) = self.table() else {
-                return found;
+                return ForeignLookups {
+                    table: key,
+                    found,
+                    set,
+                };
             };
             // Through the match words, which carry the hash the table is keyed by: a word token
             // whose one match word is the whole token (not split like "isn't" or "cannot") has
@@ -162,17 +180,30 @@ impl ForeignWords {
                 if w.len as usize != t.end - t.start || t.kind != crate::segment::TokenKind::Word {
                     continue;
                 }
-                found[w.token as usize] = table
+                let f = table
                     .get_hashed(doc.match_word(w), w.hash)
                     .map(ForeignWord::from);
+                if f.is_some() {
+                    found[w.token as usize] = f;
+                    set.push(w.token);
+                }
             }
-            found
+            ForeignLookups {
+                table: key,
+                found,
+                set,
+            }
         };
-        let (k, found) = doc.foreign.get_or_init(|| (key, compute()));
-        if *k == key {
-            Cow::Borrowed(found)
+        let cached = doc.foreign.get_or_init(compute);
+        if cached.table == key {
+            (
+                Cow::Borrowed(&cached.found[..n]),
+                Cow::Borrowed(&cached.set),
+            )
         } else {
-            Cow::Owned(compute())
+            let ForeignLookups { mut found, set, .. } = compute();
+            found.truncate(n);
+            (Cow::Owned(found), Cow::Owned(set))
         }
     }
 
@@ -328,6 +359,57 @@ mod tests {
             Some("de")
         );
         assert_eq!(other.lookups(&doc)[2], None);
+    }
+
+    #[test]
+    fn reused_lookup_buffers_hold_no_stale_entries() {
+        use crate::segment::{Document, TokenKind};
+        let t = ForeignWords::embedded();
+        // Documents longer and shorter than the one before, with foreign words where the
+        // previous one had English ones and the other way round, on one thread: each buffer is
+        // reused from the last document dropped.
+        let long =
+            "A long English sentence about the weather, the markets and the vote. ".repeat(40);
+        let texts = [
+            "Bovendien the gemeente said: allerdings, sagte der Bürgermeister gestern.",
+            "The council said it would meet again on Monday to discuss the budget.",
+            "Ook de gemeente",
+            "",
+            long.as_str(),
+            "Bovendien",
+            "The gemeente and the Bürgermeister met. Allerdings it rained; bovendien it snowed.",
+        ];
+        for round in 0..2 {
+            for text in &texts {
+                let doc = Document::new(text);
+                let found = t.lookups(&doc);
+                assert_eq!(found.len(), doc.tokens.len(), "{text:?}");
+                for (tok, f) in doc.tokens.iter().zip(found.iter()) {
+                    let want = (tok.kind == TokenKind::Word)
+                        .then(|| t.lookup(doc.word(tok)))
+                        .flatten();
+                    assert_eq!(*f, want, "round {round}: {} in {text:?}", doc.word(tok));
+                }
+                // The tokens listed are exactly those with an entry, in order.
+                let listed: Vec<u32> = (0..doc.tokens.len() as u32)
+                    .filter(|&i| found[i as usize].is_some())
+                    .collect();
+                assert_eq!(*t.lookups_listed(&doc).1, listed, "{text:?}");
+                // Evidence from the listed tokens: distinct words per language, as over every
+                // token.
+                let mut seen = std::collections::HashSet::new();
+                let mut counts = [0; 4];
+                for tok in &doc.tokens {
+                    if tok.kind == TokenKind::Word
+                        && let Some(f) = t.lookup(doc.word(tok))
+                        && seen.insert(doc.word(tok))
+                    {
+                        counts[f.lang] += 1;
+                    }
+                }
+                assert_eq!(t.evidence(&doc), counts, "{text:?}");
+            }
+        }
     }
 
     #[test]

@@ -17,7 +17,6 @@
 use super::Classes;
 use super::foreign_table::hash_in;
 use crate::segment::{Document, MatchWord, is_function_word};
-use rustc_hash::FxHashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -506,40 +505,63 @@ fn run_signature(hashes: impl Iterator<Item = u64>) -> u64 {
 /// looking up a document's word costs no hashing.
 #[derive(Debug, Clone)]
 struct Index {
-    /// One bit per [`filter_bit`] of a key's hash: most words of a text are no key, and this
-    /// says so before the hash map is probed.
+    /// One bit per value of a key hash's top bits: most words of a text are no key, and this
+    /// says so before the table is probed. Sized to the keys (about 32 bits a key), so that a
+    /// small set's filter (the boilerplate prompts') is a few cache lines, not 8 KB.
     filter: Box<[u64]>,
-    ranges: FxHashMap<u64, (u32, u32)>,
+    /// 64 minus the number of bits the filter is indexed by.
+    filter_shift: u32,
+    /// Open addressing over the hash's top bits, at most half full: a key's hash and its range
+    /// of `refs` (an empty range marks a free slot). A probe is a load and a compare or two,
+    /// where a general hash map costs some fifty instructions.
+    slots: Box<[(u64, u32, u32)]>,
+    /// 64 minus the number of bits the slots are indexed by.
+    slot_shift: u32,
     refs: Vec<AnchorRef>,
 }
 
-/// 16 bits of a key's hash (the top ones: the map uses the low ones).
-fn filter_bit(h: u64) -> usize {
-    (h >> 48) as usize
-}
+/// Bits of a key's hash [`Index::filter`] gives each key, at least…
+const FILTER_BITS_PER_KEY: usize = 32;
+/// …within these bounds (64 bytes to 8 KB).
+const FILTER_BITS: (usize, usize) = (1 << 9, 1 << 16);
 
 impl Index {
     fn new(keyed: Vec<(&[u8], AnchorRef)>) -> Index {
-        let mut filter = vec![0u64; 1 << 10].into_boxed_slice();
         let mut keyed: Vec<(u64, AnchorRef)> =
             keyed.into_iter().map(|(k, r)| (hash(k), r)).collect();
+        let filter_bits = (keyed.len() * FILTER_BITS_PER_KEY)
+            .next_power_of_two()
+            .clamp(FILTER_BITS.0, FILTER_BITS.1);
+        let filter_shift = 64 - filter_bits.trailing_zeros();
+        let mut filter = vec![0u64; filter_bits / 64].into_boxed_slice();
         for (h, _) in &keyed {
-            let f = filter_bit(*h);
+            let f = (h >> filter_shift) as usize;
             filter[f >> 6] |= 1 << (f & 63);
         }
         keyed.sort_by_key(|(h, r)| (*h, r.pattern, r.alt));
-        let mut ranges = FxHashMap::default();
-        ranges.reserve(keyed.len());
+        let slot_bits = (2 * keyed.len())
+            .max(2)
+            .next_power_of_two()
+            .trailing_zeros();
+        let slot_shift = 64 - slot_bits;
+        let mut slots = vec![(0u64, 0u32, 0u32); 1 << slot_bits].into_boxed_slice();
+        let mask = slots.len() - 1;
         let mut start = 0;
         while start < keyed.len() {
             let h = keyed[start].0;
             let end = start + keyed[start..].iter().take_while(|(k, _)| *k == h).count();
-            ranges.insert(h, (start as u32, end as u32));
+            let mut at = (h >> slot_shift) as usize;
+            while slots[at].2 != 0 {
+                at = (at + 1) & mask;
+            }
+            slots[at] = (h, start as u32, end as u32);
             start = end;
         }
         Index {
             filter,
-            ranges,
+            filter_shift,
+            slots,
+            slot_shift,
             refs: keyed.into_iter().map(|(_, r)| r).collect(),
         }
     }
@@ -548,19 +570,33 @@ impl Index {
     /// The filter test is inlined: most words are no key and cost no call.
     #[inline(always)]
     fn get(&self, h: u64) -> &[AnchorRef] {
-        let f = filter_bit(h);
-        if self.filter[f >> 6] & (1 << (f & 63)) == 0 {
+        if !self.may_have(h) {
             return &[];
         }
         self.probe(h)
     }
 
-    /// The map look-up of [`Index::get`], once the filter has passed.
-    #[inline(never)]
+    /// Whether the filter lets a key with hash `h` through (every key's does).
+    #[inline(always)]
+    fn may_have(&self, h: u64) -> bool {
+        let f = (h >> self.filter_shift) as usize;
+        self.filter[f >> 6] & (1 << (f & 63)) != 0
+    }
+
+    /// The table look-up of [`Index::get`], once the filter has passed.
+    #[inline]
     fn probe(&self, h: u64) -> &[AnchorRef] {
-        match self.ranges.get(&h) {
-            Some(&(a, b)) => &self.refs[a as usize..b as usize],
-            None => &[],
+        let mask = self.slots.len() - 1;
+        let mut at = (h >> self.slot_shift) as usize;
+        loop {
+            let (k, start, end) = self.slots[at];
+            if end == 0 {
+                return &[];
+            }
+            if k == h {
+                return &self.refs[start as usize..end as usize];
+            }
+            at = (at + 1) & mask;
         }
     }
 }
@@ -717,6 +753,10 @@ impl PatternSet {
     /// [`PatternSet::find_where`]; without `keep`, every hit is kept. Words are read in place
     /// from the stream while matching; the sentence's words as strings are only collected for
     /// `keep`, once a pattern has matched (rare), and without `keep` never.
+    ///
+    /// Most words are no anchor: a tight loop over the document's words tests the indexes'
+    /// filters alone (a few instructions a word, everything in registers), and only a word that
+    /// passes is placed in its sentence and looked at by [`PatternSet::anchors_at`].
     fn find_inner(
         &self,
         doc: &Document,
@@ -729,91 +769,131 @@ impl PatternSet {
         };
         let stream = doc.stream.as_bytes();
         let prefixes = !self.by_prefix.refs.is_empty();
-        for (si, sentence) in doc.sentences.iter().enumerate() {
-            let sentence_words = doc.sentence_words(sentence);
-            let words = Sentence {
-                doc,
-                words: sentence_words,
+        let words = &doc.words;
+        // The sentence of the word at hand: sentences list the words in order, each a range.
+        let mut si = 0;
+        let mut at = 0;
+        loop {
+            let next = if prefixes {
+                words[at..].iter().position(|mw| {
+                    self.by_word.may_have(mw.hash)
+                        || (mw.len as usize >= self.prefix_key
+                            && self.by_prefix.may_have(hash_in(
+                                stream,
+                                mw.pos,
+                                mw.pos + self.prefix_key,
+                            )))
+                })
+            } else {
+                words[at..]
+                    .iter()
+                    .position(|mw| self.by_word.may_have(mw.hash))
             };
-            for (local, mw) in sentence_words.iter().enumerate() {
-                let by_word = self.by_word.get(mw.hash);
-                // The prefix key of the word, hashed where it lies in the stream.
-                let by_prefix = if prefixes && mw.len as usize >= self.prefix_key {
-                    self.by_prefix
-                        .get(hash_in(stream, mw.pos, mw.pos + self.prefix_key))
-                } else {
-                    &[]
-                };
-                if by_word.is_empty() && by_prefix.is_empty() {
-                    continue;
-                }
-                let w = &stream[mw.pos..mw.pos + mw.len as usize];
-                for &r in by_word {
-                    let anchored_at = if r.run > 0 {
-                        local.wrapping_sub(r.alt as usize)
-                    } else {
-                        local
-                    };
-                    if anchored_at > r.latest as usize
-                        || !neighbours_admit(
-                            r,
-                            sentence_words,
-                            anchored_at,
-                            anchored_at.wrapping_add((r.run as usize).max(1)),
-                        )
-                    {
-                        continue;
-                    }
-                    // A run whose words' hashes differ from the text's cannot occur here.
-                    if r.run > 0 {
-                        let fits = local
-                            .checked_sub(r.alt as usize)
-                            .and_then(|start| sentence_words.get(start..start + r.run as usize));
-                        if fits.is_none_or(|ws| {
-                            run_signature(ws.iter().map(|w| w.hash)) != r.signature
-                        }) {
-                            continue;
-                        }
-                    }
-                    let p = &self.patterns[r.pattern as usize];
-                    // Where the anchor starts, if it occurs here.
-                    let start = match &p.steps[p.anchor.clone()] {
-                        [Step::Alt(alts)] => {
-                            (alts.at(r.alt as usize).as_bytes() == w).then_some(local)
-                        }
-                        run => local.checked_sub(r.alt as usize).filter(|&start| {
-                            run.len() <= words.len() - start
-                                && run.iter().enumerate().all(|(k, s)| {
-                                    matches!((s, words.word(start + k)),
-                                        (Step::Lit(l), Some(w)) if same_word(l, w))
-                                })
-                        }),
-                    };
-                    if let Some(start) = start {
-                        self.verify(r, &words, si, start, &mut keep, &mut strs, &mut hits);
-                    }
-                }
-                for &r in by_prefix {
-                    if local > r.latest as usize
-                        || !neighbours_admit(r, sentence_words, local, local + 1)
-                    {
-                        continue;
-                    }
-                    let p = &self.patterns[r.pattern as usize];
-                    let stem = match &p.steps[p.anchor.start] {
-                        Step::Alt(alts) => alts.at(r.alt as usize).strip_suffix('*'),
-                        Step::Prefix(stem) => Some(stem.as_str()),
-                        _ => None,
-                    };
-                    if stem.is_some_and(|stem| w.starts_with(stem.as_bytes())) {
-                        self.verify(r, &words, si, local, &mut keep, &mut strs, &mut hits);
-                    }
-                }
+            let Some(k) = next else {
+                break;
+            };
+            let wi = at + k;
+            at = wi + 1;
+            while doc.sentences.get(si).is_some_and(|s| s.words.end <= wi) {
+                si += 1;
             }
+            let Some(local) = doc
+                .sentences
+                .get(si)
+                .and_then(|s| wi.checked_sub(s.words.start))
+            else {
+                continue;
+            };
+            self.anchors_at(doc, si, local, &mut keep, &mut strs, &mut hits);
         }
         hits.sort_by_key(|h| (h.sentence, h.words.start, h.pattern));
         hits.dedup();
         hits
+    }
+
+    /// The patterns anchored at word `local` of sentence `si`, verified: the candidates of the
+    /// word and of its prefix, ruled out by their neighbours where possible.
+    #[inline]
+    fn anchors_at<'d>(
+        &self,
+        doc: &'d Document,
+        si: usize,
+        local: usize,
+        keep: &mut Option<impl FnMut(usize, &[&str]) -> bool>,
+        strs: &mut Kept<'d>,
+        hits: &mut Vec<PatternHit>,
+    ) {
+        let stream = doc.stream.as_bytes();
+        let sentence_words = doc.sentence_words(&doc.sentences[si]);
+        let words = Sentence {
+            doc,
+            words: sentence_words,
+        };
+        let mw = &sentence_words[local];
+        let by_word = self.by_word.get(mw.hash);
+        // The prefix key of the word, hashed where it lies in the stream.
+        let by_prefix = if !self.by_prefix.refs.is_empty() && mw.len as usize >= self.prefix_key {
+            self.by_prefix
+                .get(hash_in(stream, mw.pos, mw.pos + self.prefix_key))
+        } else {
+            &[]
+        };
+        let w = &stream[mw.pos..mw.pos + mw.len as usize];
+        for &r in by_word {
+            let anchored_at = if r.run > 0 {
+                local.wrapping_sub(r.alt as usize)
+            } else {
+                local
+            };
+            if anchored_at > r.latest as usize
+                || !neighbours_admit(
+                    r,
+                    sentence_words,
+                    anchored_at,
+                    anchored_at.wrapping_add((r.run as usize).max(1)),
+                )
+            {
+                continue;
+            }
+            // A run whose words' hashes differ from the text's cannot occur here.
+            if r.run > 0 {
+                let fits = local
+                    .checked_sub(r.alt as usize)
+                    .and_then(|start| sentence_words.get(start..start + r.run as usize));
+                if fits.is_none_or(|ws| run_signature(ws.iter().map(|w| w.hash)) != r.signature) {
+                    continue;
+                }
+            }
+            let p = &self.patterns[r.pattern as usize];
+            // Where the anchor starts, if it occurs here.
+            let start = match &p.steps[p.anchor.clone()] {
+                [Step::Alt(alts)] => (alts.at(r.alt as usize).as_bytes() == w).then_some(local),
+                run => local.checked_sub(r.alt as usize).filter(|&start| {
+                    run.len() <= words.len() - start
+                        && run.iter().enumerate().all(|(k, s)| {
+                            matches!((s, words.word(start + k)),
+                                (Step::Lit(l), Some(w)) if same_word(l, w))
+                        })
+                }),
+            };
+            if let Some(start) = start {
+                self.verify(r, &words, si, start, keep, strs, hits);
+            }
+        }
+        for &r in by_prefix {
+            if local > r.latest as usize || !neighbours_admit(r, sentence_words, local, local + 1) {
+                continue;
+            }
+            let p = &self.patterns[r.pattern as usize];
+            let stem = match &p.steps[p.anchor.start] {
+                Step::Alt(alts) => alts.at(r.alt as usize).strip_suffix('*'),
+                Step::Prefix(stem) => Some(stem.as_str()),
+                _ => None,
+            };
+            if stem.is_some_and(|stem| w.starts_with(stem.as_bytes())) {
+                self.verify(r, &words, si, local, keep, strs, hits);
+            }
+        }
     }
 
     /// Tries the pattern of an anchor found at word `local` of sentence `si`: the first start,
@@ -1064,6 +1144,106 @@ mod tests {
         for (pattern, text, want) in cases {
             assert_eq!(find(pattern, text), *want, "{pattern:?} on {text:?}");
         }
+    }
+
+    #[test]
+    fn index_agrees_with_a_map_whatever_its_size() {
+        // Keys from a few to more than the largest filter holds sparsely; looked up with every
+        // key and as many words that are none (some sharing a key's filter bit or slot).
+        let r = |pattern: u32| AnchorRef {
+            pattern,
+            alt: 0,
+            run: 0,
+            latest: u32::MAX,
+            signature: 0,
+            before: Neighbour::ANY,
+            after: Neighbour::ANY,
+        };
+        for n in [0usize, 1, 2, 33, 700, 2500] {
+            let keys: Vec<String> = (0..n).map(|i| format!("k{}", i % (n / 2 + 1))).collect();
+            let index = Index::new(
+                keys.iter()
+                    .enumerate()
+                    .map(|(i, k)| (k.as_bytes(), r(i as u32)))
+                    .collect(),
+            );
+            let mut reference: std::collections::HashMap<u64, Vec<u32>> = Default::default();
+            for (i, k) in keys.iter().enumerate() {
+                reference
+                    .entry(hash(k.as_bytes()))
+                    .or_default()
+                    .push(i as u32);
+            }
+            let probes = (0..2 * n + 50).map(|i| format!("k{i}"));
+            let mut found = 0;
+            for w in probes.chain(["", "the", "of"].map(String::from)) {
+                let h = hash(w.as_bytes());
+                let mut got: Vec<u32> = index.get(h).iter().map(|r| r.pattern).collect();
+                got.sort();
+                let want = reference.get(&h).cloned().unwrap_or_default();
+                assert_eq!(got, want, "{n} keys, {w:?}");
+                found += usize::from(!got.is_empty());
+                // The table alone agrees too (the filter only short-cuts it).
+                let mut probed: Vec<u32> = index.probe(h).iter().map(|r| r.pattern).collect();
+                probed.sort();
+                assert_eq!(probed, want, "{n} keys, {w:?}");
+            }
+            assert_eq!(found, reference.len(), "{n} keys");
+        }
+    }
+
+    #[test]
+    fn a_set_finds_each_pattern_wherever_it_matches() {
+        // Patterns sharing anchor words, with different words around them (the keys' neighbour
+        // unions pass over most occurrences), runs (whose neighbours lie elsewhere), edges and
+        // gaps; a pattern has a hit in a sentence exactly when it matches there at some start.
+        let classes = Classes::default_embedded();
+        let sources = [
+            "more|fewer than",
+            "the end of",
+            "at the end",
+            "^ the end",
+            "the end $",
+            "a|the big one",
+            "big one|two",
+            "as well as",
+            "well then",
+            "in|within the frame of",
+            "{be} not waiting for",
+            "the * of the",
+            "end",
+        ];
+        let patterns: Vec<Pattern> = sources
+            .iter()
+            .map(|p| Pattern::parse(p, &classes).unwrap())
+            .collect();
+        let set = PatternSet::new(patterns.clone());
+        let doc = Document::new(
+            "The end of the talks came at the end. More than a big one, fewer than two. \
+             The big two were here as well as the end. Well then, the end. In the frame of the \
+             end of it. Within the frame. It isn't waiting for the end of the big one. End. \
+             The end. At the end of the day the big one won, as well.",
+        );
+        let found: std::collections::BTreeSet<(usize, usize)> = set
+            .find(&doc)
+            .iter()
+            .map(|h| (h.sentence, h.pattern))
+            .collect();
+        let mut expected = std::collections::BTreeSet::new();
+        for (si, s) in doc.sentences.iter().enumerate() {
+            let words: Vec<&str> = doc
+                .sentence_words(s)
+                .iter()
+                .map(|w| doc.match_word(w))
+                .collect();
+            for (pi, p) in patterns.iter().enumerate() {
+                if (0..words.len()).any(|start| p.match_at(&words, start).is_some()) {
+                    expected.insert((si, pi));
+                }
+            }
+        }
+        assert_eq!(found, expected);
+        assert!(expected.len() > 15, "{expected:?}");
     }
 
     #[test]
