@@ -885,7 +885,7 @@ impl Model {
             return Err(bad("corrupt header (total)".into()));
         }
         // Each table line should be one cache line: copy the bytes if they start elsewhere.
-        let (bytes, base) = if bytes.as_ptr() as usize % LINE == 0 {
+        let (bytes, base) = if (bytes.as_ptr() as usize).is_multiple_of(LINE) {
             (bytes, 0)
         } else {
             aligned(&bytes)
