@@ -19,7 +19,7 @@
 //! | 4 | bucket bits of the vector table (`vb`, 2 bytes) and the vector dimension (2 bytes: 0 or [`DIM`]) |
 //! | 4 | buckets per line of the unigram, bigram and vector tables, as a shift (0 or 1, a byte each), then 0 |
 //! | 8 | number of word vectors `nv` |
-//! | … | unigram table, bigram table, vector table, `nv` directions ([`DIM`] bytes each), `nv` usual fits (2 bytes each) |
+//! | … | unigram table, bigram table, vector table, `nv` directions ([`DIM`] bytes each), `nv` usual fits (2 bytes each), `nv` unit vectors ([`DIM`] f32 each) |
 //!
 //! Every part starts at a multiple of 64 bytes (zero padding), and the model is kept 64-byte
 //! aligned in memory, so each table line is one cache line.
@@ -40,16 +40,17 @@
 //! A direction is [`DIM`] signed bytes (only angles between vectors mean something); a usual
 //! fit is the mean (signed byte, /100) and standard deviation (byte, /200) of the cosine
 //! between the word and the text around it in the training corpora: how well the word usually
-//! fits its surroundings.
+//! fits its surroundings. A unit vector is the direction scaled to length 1
+//! ([`WordVector::unit`]), stored so that `oddity` reads it rather than computing it (and
+//! caching it per thread) for every word of every article.
 //!
 //! A lookup hashes the word(s) and reads one line, which answers a count; a vector's direction
-//! is one more cache line. No allocation, no index of bucket starts on the way (version 2 had
+//! is one more cache line, its unit vector four. No allocation, no index of bucket starts on the way (version 2 had
 //! one: three dependent cache misses per lookup). Entries that share a bucket and a
 //! fingerprint are written once: no lookup could find the second.
 
 use crate::error::{Error, Result};
 use std::borrow::Cow;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 pub mod train;
 
@@ -748,9 +749,6 @@ fn bits_for(n: usize) -> u32 {
     b
 }
 
-/// Source of [`Model::id`].
-static NEXT_MODEL_ID: AtomicU64 = AtomicU64::new(0);
-
 /// A loaded model: word and pair counts.
 #[derive(Debug)]
 pub struct Model {
@@ -764,14 +762,13 @@ pub struct Model {
     unigrams: Table,
     bigrams: Table,
     vectors: Table,
-    /// Offsets (from `base`) of the vector directions ([`DIM`] bytes each) and usual fits
-    /// (2 bytes each).
+    /// Offsets (from `base`) of the vector directions ([`DIM`] bytes each), usual fits (2
+    /// bytes each) and unit vectors ([`DIM`] f32 each).
     directions: usize,
     fits: usize,
+    units: usize,
     /// Where it came from, for messages.
     pub name: String,
-    /// See [`Model::id`].
-    id: u64,
 }
 
 /// A copy of `data` starting at a multiple of [`LINE`] in memory, and where it starts.
@@ -866,10 +863,11 @@ impl Model {
         let (bigrams, at) = Table::read(&bytes, at, (bb, bs, nb), 1).map_err(&bad)?;
         let (vectors, directions) = Table::read(&bytes, at, (vb, vs, nv), 4).map_err(&bad)?;
         let fits = nv.checked_mul(DIM).and_then(|d| directions.checked_add(d));
-        let end = fits
+        let units = fits
             .and_then(|f| f.checked_add(nv.checked_mul(2)?))
             .and_then(|end| end.checked_next_multiple_of(LINE));
-        let (Some(fits), Some(end)) = (fits, end) else {
+        let end = units.and_then(|u| u.checked_add(nv.checked_mul(DIM * 4)?));
+        let (Some(fits), Some(units), Some(end)) = (fits, units, end) else {
             return Err(bad("truncated or corrupt: too many vectors".into()));
         };
         if end != bytes.len() {
@@ -900,8 +898,8 @@ impl Model {
             vectors,
             directions,
             fits,
+            units,
             name,
-            id: NEXT_MODEL_ID.fetch_add(1, Ordering::Relaxed),
         })
     }
 
@@ -956,13 +954,17 @@ impl Model {
             .get(self.directions + i * DIM..)?
             .first_chunk::<DIM>()?;
         let fit = bytes.get(self.fits + i * 2..)?.first_chunk::<2>()?;
-        Some((i, WordVector { direction, fit }))
-    }
-
-    /// Unique to this model among those loaded in the process (a clone shares it: same
-    /// content), so that a cache keyed by vector-table entries can tell which model filled it.
-    pub fn id(&self) -> u64 {
-        self.id
+        let unit = bytes
+            .get(self.units + i * DIM * 4..)?
+            .first_chunk::<{ DIM * 4 }>()?;
+        Some((
+            i,
+            WordVector {
+                direction,
+                fit,
+                unit,
+            },
+        ))
     }
 
     /// Count of the adjacent pair `w1 w2` (0 if unseen). Pairs of function words, and pairs
@@ -1027,6 +1029,12 @@ impl Model {
             body.extend_from_slice(&record[DIM..]);
         }
         body.resize(body.len().next_multiple_of(LINE), 0);
+        for (_, record) in &v {
+            let direction = record[..DIM].try_into().unwrap_or(&[0; DIM]);
+            for x in unit_of(direction) {
+                body.extend_from_slice(&x.to_le_bytes());
+            }
+        }
         let dim = if v.is_empty() { 0 } else { DIM as u32 };
         let mut out = Vec::with_capacity(HEADER + body.len());
         out.extend_from_slice(MAGIC);
@@ -1064,6 +1072,30 @@ pub fn seal(bytes: &mut [u8]) {
 pub struct WordVector<'a> {
     direction: &'a [u8; DIM],
     fit: &'a [u8; 2],
+    /// [`unit_of`] the direction, as stored (f32, little-endian).
+    unit: &'a [u8; DIM * 4],
+}
+
+/// Euclidean length of a direction.
+#[inline(always)]
+fn norm_of(direction: &[u8; DIM]) -> f32 {
+    // The squares are integers whose sum stays below 2^24, so an integer sum is exactly the f32
+    // sum, in any order.
+    let sum: i32 = direction
+        .iter()
+        .map(|&b| i32::from(b as i8) * i32::from(b as i8))
+        .sum();
+    (sum as f32).sqrt()
+}
+
+/// A direction scaled to unit length (zero if it is zero): what the model stores as its unit
+/// vector. Each component is one correctly rounded division, so any build computes the same
+/// floats.
+fn unit_of(direction: &[u8; DIM]) -> [f32; DIM] {
+    let norm = norm_of(direction);
+    // A zero vector's direction is zero: 0/0 would be NaN. Dividing by one keeps it zero.
+    let norm = if norm > 0.0 { norm } else { 1.0 };
+    std::array::from_fn(|i| f32::from(direction[i] as i8) / norm)
 }
 
 impl WordVector<'_> {
@@ -1084,34 +1116,16 @@ impl WordVector<'_> {
     /// Euclidean length.
     #[inline(always)]
     pub fn norm(&self) -> f32 {
-        // The squares are integers whose sum stays below 2^24, so an integer sum is exactly the
-        // f32 sum, in any order.
-        let sum: i32 = self
-            .direction
-            .iter()
-            .map(|&b| i32::from(b as i8) * i32::from(b as i8))
-            .sum();
-        (sum as f32).sqrt()
+        norm_of(self.direction)
     }
 
-    /// This vector scaled to unit length (zero if it is zero).
+    /// This vector scaled to unit length (zero if it is zero), as the model stores it.
     #[inline(always)]
     pub fn unit(&self) -> [f32; DIM] {
-        let mut unit = [0f32; DIM];
-        self.unit_into(&mut unit);
-        unit
-    }
-
-    /// [`WordVector::unit`] written into `out`, so a caller filling a buffer copies nothing.
-    #[inline(always)]
-    pub fn unit_into(&self, out: &mut [f32; DIM]) {
-        let norm = self.norm();
-        // A zero vector's direction is zero: 0/0 would be NaN. Dividing by one keeps it zero
-        // without a second loop.
-        let norm = if norm > 0.0 { norm } else { 1.0 };
-        for (u, &b) in out.iter_mut().zip(self.direction) {
-            *u = f32::from(b as i8) / norm;
-        }
+        std::array::from_fn(|i| {
+            let b = &self.unit[i * 4..i * 4 + 4];
+            f32::from_le_bytes([b[0], b[1], b[2], b[3]])
+        })
     }
 
     /// Cosine between this vector and `other`.
@@ -1208,6 +1222,7 @@ mod tests {
             let norm = (0..DIM).map(|i| v.get(i).powi(2)).sum::<f32>().sqrt();
             assert_eq!(v.norm(), norm, "{w}");
             let unit = v.unit();
+            assert_eq!(unit, unit_of(v.direction), "{w}");
             for (i, u) in unit.iter().enumerate() {
                 assert_eq!(*u, v.get(i) / norm, "{w} {i}");
             }
@@ -1227,10 +1242,12 @@ mod tests {
         entries.dedup();
         assert_eq!(entries.len(), 4);
         assert!(m.vector_entry_of(&WordKey::new("the")).is_none());
-        // Each loaded model has its own id; a clone is the same model.
-        let other = Model::embedded().unwrap();
-        assert_ne!(m.id(), other.id());
-        assert_eq!(m.id(), m.clone().id());
+        // A clone answers the same.
+        let clone = m.clone();
+        assert_eq!(
+            clone.vector_entry_of(&WordKey::new("bridge")).unwrap().0,
+            entries[2]
+        );
     }
 
     #[test]
@@ -1298,6 +1315,9 @@ mod tests {
             .collect();
         let bytes = Model::write(1e6, &mut u, &mut b, &mut v);
         let m = Model::from_bytes(Cow::Owned(bytes), "t".into()).unwrap();
+        // A clone is its own aligned copy of the bytes, and answers the same.
+        let m = m.clone();
+        assert_eq!(m.data().as_ptr() as usize % LINE, 0);
         assert!(m.unigrams.spills > 0 && m.vectors.spills > 0);
         assert_eq!(m.sizes(), (keys.len(), keys.len(), keys.len()));
         let data = m.data();
