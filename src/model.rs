@@ -5,39 +5,57 @@
 //! Built by `mtlint train` ([`train`]) from raw text and n-gram tables; the default model
 //! (`lexicons/english.model`) is embedded in the binary.
 //!
-//! # File format (version 2, little-endian)
+//! # File format (version 3, little-endian)
 //!
 //! | bytes | content |
 //! | --- | --- |
 //! | 8 | magic `MTLINTLM` |
-//! | 4 | version (2) |
+//! | 4 | version (3) |
 //! | 4 | bucket bits of the unigram table (`ub`) and of the bigram table (`bb`), 2 bytes each |
 //! | 8 | `total`: tokens the counts are relative to (f64) |
 //! | 8 | number of unigrams `nu` |
 //! | 8 | number of bigrams `nb` |
 //! | 8 | checksum of everything after the header |
 //! | 4 | bucket bits of the vector table (`vb`, 2 bytes) and the vector dimension (2 bytes: 0 or [`DIM`]) |
-//! | 4 | reserved (0) |
+//! | 4 | buckets per line of the unigram, bigram and vector tables, as a shift (0 or 1, a byte each), then 0 |
 //! | 8 | number of word vectors `nv` |
-//! | … | unigram table, bigram table, vector table |
+//! | … | unigram table, bigram table, vector table, `nv` directions ([`DIM`] bytes each), `nv` usual fits (2 bytes each), `nv` unit vectors ([`DIM`] f32 each) |
 //!
-//! A table of `n` keys with `b` bucket bits is `2^b + 1` bucket starts (u32), then `n` key
-//! fingerprints (u32: the low 32 bits of a 64-bit hash whose top `b` bits pick the bucket; sorted
-//! within each bucket), then `n` values: for counts one byte each (`round(8 · log2 count)`, at
-//! least 1), for vectors [`RECORD`] bytes each: [`DIM`] signed bytes (a direction: only angles
-//! between vectors mean something), then the mean (signed byte, /100) and standard deviation
-//! (byte, /200) of the cosine between the word and the text around it in the training corpora:
-//! how well the word usually fits its surroundings. A lookup hashes the word(s), reads one bucket and scans a few u32s: no allocation,
-//! two or three cache lines.
+//! Every part starts at a multiple of 64 bytes (zero padding), and the model is kept 64-byte
+//! aligned in memory, so each table line is one cache line.
+//!
+//! A key is a 64-bit hash: its top `b` bits (the table's bucket bits) pick its bucket and its
+//! low 32 bits are its fingerprint. A table with `b` bucket bits and shift `s` is `2^(b-s)`
+//! lines of 64 bytes, line `i` holding buckets `i << s` to `(i << s) + 2^s - 1`, then its
+//! spilled entries. A line holds up to 12 (count tables) or 14 (vector table) entries in the
+//! order of the keys (by bucket, then fingerprint): their fingerprints (u32 each), then for
+//! counts one byte each (`round(8 · log2 count)`, at least 1), for vectors the index of the
+//! line's first entry (u32, entries numbered in key order); then at byte 60 the number of
+//! entries in the line, at 61 how many of them are in the line's first bucket, at 62 1 if the
+//! line's buckets have more entries than fit (spilled), 0 if not, and at 63 a 0. The spilled
+//! entries of all lines follow the lines: their keys as u64 (bucket << 32 | fingerprint,
+//! ascending), then their values (a count byte, or a vector's entry index as u32). Their number
+//! is what the lines leave of the table's key count.
+//!
+//! A direction is [`DIM`] signed bytes (only angles between vectors mean something); a usual
+//! fit is the mean (signed byte, /100) and standard deviation (byte, /200) of the cosine
+//! between the word and the text around it in the training corpora: how well the word usually
+//! fits its surroundings. A unit vector is the direction scaled to length 1
+//! ([`WordVector::unit`]), stored so that `oddity` reads it rather than computing it (and
+//! caching it per thread) for every word of every article.
+//!
+//! A lookup hashes the word(s) and reads one line, which answers a count; a vector's direction
+//! is one more cache line, its unit vector four. No allocation, no index of bucket starts on the way (version 2 had
+//! one: three dependent cache misses per lookup). Entries that share a bucket and a
+//! fingerprint are written once: no lookup could find the second.
 
 use crate::error::{Error, Result};
 use std::borrow::Cow;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 pub mod train;
 
 const MAGIC: &[u8; 8] = b"MTLINTLM";
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 const HEADER: usize = 64;
 /// Dimension of the word vectors.
 pub const DIM: usize = 64;
@@ -45,8 +63,12 @@ pub const DIM: usize = 64;
 pub const RECORD: usize = DIM + 2;
 
 /// The default model, trained on the CMU US-English LM and native corpora (see
-/// `lexicons/LICENSES.md`).
-static EMBEDDED: &[u8] = include_bytes!("../lexicons/english.model");
+/// `lexicons/LICENSES.md`), aligned to a cache line like every table line in it.
+static EMBEDDED: &Aligned<[u8]> = &Aligned(*include_bytes!("../lexicons/english.model"));
+
+/// Bytes aligned to a cache line.
+#[repr(C, align(64))]
+struct Aligned<T: ?Sized>(T);
 
 /// Words that never take part in a scored pair: function words, whose pairs are grammar rather
 /// than collocation, and reporting verbs, numbers and time words, which sit beside anything.
@@ -452,112 +474,270 @@ fn dequantize(q: u8) -> f64 {
     (f64::from(q) / 8.0).exp2()
 }
 
+/// Bytes per table line: one cache line.
+const LINE: usize = 64;
+/// Fingerprints a line of a count table holds (48 bytes), followed by their one-byte values.
+const COUNT_SLOTS: usize = 12;
+/// Fingerprints a line of the vector table holds (56 bytes), followed by the index of the
+/// line's first entry.
+const VECTOR_SLOTS: usize = 14;
+/// Where a line's metadata starts: the number of entries in the line, how many of them belong
+/// to the line's first bucket, and whether some of the line's entries spilled.
+const META: usize = 60;
+
+/// Where a key was found: in a line (its bytes and the key's position there), or as entry `i`
+/// of the table's spilled entries.
+enum Found<'a> {
+    Line(&'a [u8; LINE], usize),
+    Spilled(usize),
+}
+
 /// One hashed table inside the model bytes.
 #[derive(Debug, Clone, Copy, Default)]
 struct Table {
+    /// Bucket bits: the top `bits` bits of a key's hash pick its bucket.
     bits: u32,
-    /// Offsets into the model bytes.
-    index: usize,
-    keys: usize,
-    vals: usize,
+    /// Buckets per line: `1 << shift`, `shift` 0 or 1.
+    shift: u32,
+    /// Offsets into the model bytes: the lines, then the spilled entries' keys (u64 each,
+    /// sorted), then their values.
+    lines: usize,
+    spilled: usize,
+    /// Number of spilled entries.
+    spills: usize,
+    /// Offset of the spilled entries' values.
+    spilled_values: usize,
+    /// Number of keys.
     len: usize,
-    /// Bytes per value.
-    width: usize,
 }
 
 impl Table {
-    /// Bytes of a table of `n` keys; `None` if that overflows (a corrupt header's counts).
-    fn byte_len(bits: u32, n: usize, width: usize) -> Option<usize> {
-        ((1usize << bits) + 1)
-            .checked_mul(4)?
-            .checked_add(n.checked_mul(4 + width)?)
+    /// The bucket of key `h`: its top `bits` bits (none for 0 bits, where `h >> 64` would
+    /// overflow).
+    #[inline(always)]
+    fn bucket(bits: u32, h: u64) -> usize {
+        ((h >> 1) >> (63 - bits)) as usize
     }
 
-    fn at(offset: usize, bits: u32, len: usize, width: usize) -> Table {
-        let index = offset;
-        let keys = index + ((1usize << bits) + 1) * 4;
-        let vals = keys + len * 4;
-        Table {
-            bits,
-            index,
-            keys,
-            vals,
-            len,
-            width,
-        }
+    /// Lines of a table with `bits` bucket bits and `shift`; `None` if that overflows.
+    fn line_bytes(bits: u32, shift: u32) -> Option<usize> {
+        1usize.checked_shl(bits - shift)?.checked_mul(LINE)
     }
 
-    /// The index of key `h` among the table's entries.
-    #[inline]
-    fn find(&self, bytes: &[u8], h: u64) -> Option<usize> {
-        // The top `bits` bits of `h` (none for 0 bits, where `h >> 64` would overflow).
-        let bucket = ((h >> 1) >> (63 - self.bits)) as usize;
-        let fp = (h as u32).to_le_bytes();
-        // This bucket's start and the next one's, with one bounds check.
-        let (starts, _) = bytes
-            .get(self.index + bucket * 4..)?
-            .split_first_chunk::<8>()?;
-        let starts = u64::from_le_bytes(*starts);
-        let lo = starts as u32 as usize;
-        let hi = ((starts >> 32) as usize).min(self.len);
-        // The bucket's fingerprints as one slice, so the scan has no bounds check per key.
-        let keys = bytes.get(self.keys + lo * 4..self.keys + hi * 4)?;
-        Some(lo + keys.chunks_exact(4).position(|k| k == fp)?)
-    }
-
-    /// The value of entry `i`, of a table whose values are `W` bytes wide.
-    #[inline]
-    fn value<'a, const W: usize>(&self, bytes: &'a [u8], i: usize) -> Option<&'a [u8; W]> {
-        bytes.get(self.vals + i * W..)?.first_chunk::<W>()
-    }
-
-    /// The value of key `h`.
-    #[inline]
-    fn get<'a>(&self, bytes: &'a [u8], h: u64) -> Option<&'a [u8]> {
-        let i = self.find(bytes, h)?;
-        bytes.get(self.vals + i * self.width..self.vals + (i + 1) * self.width)
-    }
-
-    /// Serialises `(hash, value)` entries with `bits` bucket bits.
-    fn write<V: AsRef<[u8]>>(out: &mut Vec<u8>, bits: u32, entries: &mut [(u64, V)]) {
-        let bucket = |h: u64| {
-            if bits == 0 {
-                0
-            } else {
-                (h >> (64 - bits)) as usize
-            }
+    /// Finds key `h`: one cache line, unless the line's buckets spilled and `h` is not in it.
+    #[inline(always)]
+    fn find<'a>(&self, bytes: &'a [u8], h: u64) -> Option<Found<'a>> {
+        let bucket = Table::bucket(self.bits, h);
+        let line = bytes
+            .get(self.lines + (bucket >> self.shift) * LINE..)?
+            .first_chunk::<LINE>()?;
+        let (n, split) = (u32::from(line[META]), u32::from(line[META + 1]));
+        // Entries `..split` are the first bucket's, `split..n` the second's (loading checked
+        // that split <= n <= VECTOR_SLOTS).
+        let (lo, hi) = if bucket & ((1 << self.shift) - 1) == 0 {
+            (0, split)
+        } else {
+            (split, n)
         };
-        entries.sort_unstable_by_key(|(h, _)| (bucket(*h), *h as u32));
-        let n = 1usize << bits;
-        let mut starts = vec![0u32; n + 1];
-        for (h, _) in entries.iter() {
-            starts[bucket(*h) + 1] += 1;
+        let fp = h as u32;
+        // Every slot compared at once (a count line's values compare too, outside the range).
+        let mut hits = 0u32;
+        for (i, k) in line[..VECTOR_SLOTS * 4].chunks_exact(4).enumerate() {
+            hits |= u32::from(u32::from_le_bytes([k[0], k[1], k[2], k[3]]) == fp) << i;
         }
-        for i in 0..n {
-            starts[i + 1] += starts[i];
+        let hits = hits & ((1 << hi) - (1 << lo));
+        if hits != 0 {
+            return Some(Found::Line(line, hits.trailing_zeros() as usize));
         }
-        for s in starts {
-            out.extend_from_slice(&s.to_le_bytes());
+        if line[META + 2] == 0 {
+            return None;
         }
-        for (h, _) in entries.iter() {
-            out.extend_from_slice(&(*h as u32).to_le_bytes());
+        self.find_spilled(bytes, ((bucket as u64) << 32) | u64::from(fp))
+            .map(Found::Spilled)
+    }
+
+    /// The index of `key` (bucket and fingerprint) among the spilled entries.
+    #[cold]
+    fn find_spilled(&self, bytes: &[u8], key: u64) -> Option<usize> {
+        let (mut lo, mut hi) = (0, self.spills);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match read_u64(bytes, self.spilled + mid * 8)?.cmp(&key) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
         }
-        for (_, v) in entries.iter() {
-            out.extend_from_slice(v.as_ref());
+        None
+    }
+
+    /// The one-byte value of key `h` in a count table.
+    #[inline(always)]
+    fn count(&self, bytes: &[u8], h: u64) -> Option<u8> {
+        match self.find(bytes, h)? {
+            Found::Line(line, i) => line.get(COUNT_SLOTS * 4 + i).copied(),
+            Found::Spilled(i) => bytes.get(self.spilled_values + i).copied(),
         }
+    }
+
+    /// The entry index of key `h` in the vector table.
+    #[inline(always)]
+    fn entry(&self, bytes: &[u8], h: u64) -> Option<usize> {
+        match self.find(bytes, h)? {
+            Found::Line(line, i) => {
+                let first = line[VECTOR_SLOTS * 4..META].try_into().ok()?;
+                Some(u32::from_le_bytes(first) as usize + i)
+            }
+            Found::Spilled(i) => Some(read_u32(bytes, self.spilled_values + i * 4)? as usize),
+        }
+    }
+
+    /// Reads the table at `offset` of a model whose header says `bits`, `shift` and `len` keys,
+    /// `width` bytes per spilled value (1 for counts, 4 for the vector table's entry indices):
+    /// checks every line, so that no look-up can index out of bounds or loop, and returns the
+    /// table and the offset just past it.
+    fn read(
+        bytes: &[u8],
+        offset: usize,
+        (bits, shift, len): (u32, u32, usize),
+        width: usize,
+    ) -> std::result::Result<(Table, usize), String> {
+        let vector = width == 4;
+        let slots = if vector { VECTOR_SLOTS } else { COUNT_SLOTS };
+        let lines_end = Table::line_bytes(bits, shift)
+            .and_then(|b| offset.checked_add(b))
+            .filter(|&end| end <= bytes.len())
+            .ok_or_else(|| format!("truncated or corrupt: {} bytes", bytes.len()))?;
+        let mut in_lines = 0usize;
+        let mut spilled_lines = false;
+        for line in bytes[offset..lines_end].chunks_exact(LINE) {
+            let (n, split, spills) = (
+                usize::from(line[META]),
+                usize::from(line[META + 1]),
+                line[META + 2],
+            );
+            let first = read_u32(line, VECTOR_SLOTS * 4).unwrap_or(0) as usize;
+            if n > slots
+                || split > n
+                || (shift == 0 && split != n)
+                || spills > 1
+                || line[META + 3] != 0
+                || (vector && first.saturating_add(n) > len)
+            {
+                return Err("corrupt table line".into());
+            }
+            in_lines += n;
+            spilled_lines |= spills == 1;
+        }
+        let spills = len
+            .checked_sub(in_lines)
+            .ok_or_else(|| "corrupt table line counts".to_string())?;
+        let spilled = lines_end;
+        let spilled_values = spills.checked_mul(8).and_then(|k| spilled.checked_add(k));
+        let end = spilled_values
+            .and_then(|v| v.checked_add(spills.checked_mul(width)?))
+            .and_then(|end| end.checked_next_multiple_of(LINE))
+            .filter(|&end| end <= bytes.len());
+        let (Some(spilled_values), Some(end)) = (spilled_values, end) else {
+            return Err(format!("truncated or corrupt: {} bytes", bytes.len()));
+        };
+        if (spills > 0) != spilled_lines {
+            return Err("corrupt table line counts".into());
+        }
+        let mut prev = None;
+        for i in 0..spills {
+            let key = read_u64(bytes, spilled + i * 8).unwrap_or(0);
+            if prev.is_some_and(|p| p >= key)
+                || (vector
+                    && read_u32(bytes, spilled_values + i * 4).is_none_or(|e| e as usize >= len))
+            {
+                return Err("corrupt spilled entries".into());
+            }
+            prev = Some(key);
+        }
+        let table = Table {
+            bits,
+            shift,
+            lines: offset,
+            spilled,
+            spills,
+            spilled_values,
+            len,
+        };
+        Ok((table, end))
+    }
+
+    /// Serialises `(hash, value)` entries, sorted and without duplicates (see [`prepare`]),
+    /// with `bits` bucket bits and `shift`: count tables (`values` one byte each) store the
+    /// values in the lines; the vector table (no values) stores each line's first entry index.
+    fn write(out: &mut Vec<u8>, bits: u32, shift: u32, keys: &[u64], values: Option<&[u8]>) {
+        let slots = if values.is_some() {
+            COUNT_SLOTS
+        } else {
+            VECTOR_SLOTS
+        };
+        let mut spilled: Vec<usize> = Vec::new();
+        let mut at = 0;
+        for line in 0..1usize << (bits - shift) {
+            let start = at;
+            while at < keys.len() && Table::bucket(bits, keys[at]) >> shift == line {
+                at += 1;
+            }
+            let n = (at - start).min(slots);
+            let mut bytes = [0u8; LINE];
+            for (i, &h) in keys[start..start + n].iter().enumerate() {
+                bytes[i * 4..i * 4 + 4].copy_from_slice(&(h as u32).to_le_bytes());
+            }
+            match values {
+                Some(v) => bytes[COUNT_SLOTS * 4..COUNT_SLOTS * 5][..n]
+                    .copy_from_slice(&v[start..start + n]),
+                None => {
+                    bytes[VECTOR_SLOTS * 4..META].copy_from_slice(&(start as u32).to_le_bytes())
+                }
+            }
+            let first_bucket = keys[start..start + n]
+                .iter()
+                .take_while(|&&h| Table::bucket(bits, h) & ((1 << shift) - 1) == 0)
+                .count();
+            bytes[META] = n as u8;
+            bytes[META + 1] = first_bucket as u8;
+            bytes[META + 2] = u8::from(at - start > n);
+            out.extend_from_slice(&bytes);
+            spilled.extend(start + n..at);
+        }
+        for &i in &spilled {
+            let key = ((Table::bucket(bits, keys[i]) as u64) << 32) | (keys[i] & 0xffff_ffff);
+            out.extend_from_slice(&key.to_le_bytes());
+        }
+        for &i in &spilled {
+            match values {
+                Some(v) => out.push(v[i]),
+                None => out.extend_from_slice(&(i as u32).to_le_bytes()),
+            }
+        }
+        out.resize(out.len().next_multiple_of(LINE), 0);
     }
 }
 
-fn read_u32(bytes: &[u8], at: usize) -> u32 {
-    let mut a = [0u8; 4];
-    a.copy_from_slice(&bytes[at..at + 4]);
-    u32::from_le_bytes(a)
+/// Sorts `(hash, value)` entries as the table stores them (by bucket, then fingerprint) and
+/// keeps the first of entries that share both, which is the only one a look-up could find.
+fn prepare<V>(bits: u32, entries: &mut Vec<(u64, V)>) {
+    entries.sort_unstable_by_key(|(h, _)| (Table::bucket(bits, *h), *h as u32));
+    entries.dedup_by_key(|(h, _)| (Table::bucket(bits, *h), *h as u32));
 }
 
-fn read_u64(bytes: &[u8], at: usize) -> u64 {
-    let mut a = [0u8; 8];
-    a.copy_from_slice(&bytes[at..at + 8]);
-    u64::from_le_bytes(a)
+/// Buckets per line (as a shift) for `n` keys in `bits` bucket bits and lines of `slots`
+/// entries: two when that leaves lines on average at most half full, so few spill.
+fn shift_for(bits: u32, n: usize, slots: usize) -> u32 {
+    u32::from(bits > 0 && n <= (slots / 2) << (bits - 1))
+}
+
+fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(*bytes.get(at..)?.first_chunk::<4>()?))
+}
+
+fn read_u64(bytes: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(*bytes.get(at..)?.first_chunk::<8>()?))
 }
 
 /// Bucket bits for `n` keys: about four keys per bucket.
@@ -569,29 +749,57 @@ fn bits_for(n: usize) -> u32 {
     b
 }
 
-/// Source of [`Model::id`].
-static NEXT_MODEL_ID: AtomicU64 = AtomicU64::new(0);
-
 /// A loaded model: word and pair counts.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Model {
+    /// The file's bytes, from `base` on, which is a multiple of [`LINE`] in memory so that
+    /// each table line is one cache line.
     bytes: Cow<'static, [u8]>,
+    base: usize,
     total: f64,
     /// The count each stored byte stands for, so a lookup does not call `exp2`.
     levels: [f64; 256],
     unigrams: Table,
     bigrams: Table,
     vectors: Table,
+    /// Offsets (from `base`) of the vector directions ([`DIM`] bytes each), usual fits (2
+    /// bytes each) and unit vectors ([`DIM`] f32 each).
+    directions: usize,
+    fits: usize,
+    units: usize,
     /// Where it came from, for messages.
     pub name: String,
-    /// See [`Model::id`].
-    id: u64,
+}
+
+/// A copy of `data` starting at a multiple of [`LINE`] in memory, and where it starts.
+fn aligned(data: &[u8]) -> (Cow<'static, [u8]>, usize) {
+    let mut buf = Vec::with_capacity(data.len() + LINE);
+    let base = (LINE - buf.as_ptr() as usize % LINE) % LINE;
+    buf.resize(base, 0);
+    buf.extend_from_slice(data);
+    (Cow::Owned(buf), base)
+}
+
+impl Clone for Model {
+    /// A clone has its own copy of the bytes, aligned again.
+    fn clone(&self) -> Model {
+        let (bytes, base) = match &self.bytes {
+            Cow::Borrowed(b) => (Cow::Borrowed(*b), self.base),
+            Cow::Owned(_) => aligned(self.data()),
+        };
+        Model {
+            bytes,
+            base,
+            name: self.name.clone(),
+            ..*self
+        }
+    }
 }
 
 impl Model {
     /// The embedded default model.
     pub fn embedded() -> Result<Model> {
-        Model::from_bytes(Cow::Borrowed(EMBEDDED), "embedded model".into())
+        Model::from_bytes(Cow::Borrowed(&EMBEDDED.0), "embedded model".into())
     }
 
     /// Reads a model file written by `mtlint train`.
@@ -603,7 +811,13 @@ impl Model {
         Model::from_bytes(Cow::Owned(bytes), path.display().to_string())
     }
 
-    /// Checks header, sizes and checksum.
+    /// The model file's bytes.
+    #[inline(always)]
+    fn data(&self) -> &[u8] {
+        self.bytes.get(self.base..).unwrap_or_default()
+    }
+
+    /// Checks header, sizes, checksum and every table line.
     pub fn from_bytes(bytes: Cow<'static, [u8]>, name: String) -> Result<Model> {
         let bad = |m: String| Error::Model {
             name: name.clone(),
@@ -612,67 +826,80 @@ impl Model {
         if bytes.len() < HEADER || &bytes[..8] != MAGIC {
             return Err(bad("not an mtlint model (bad magic)".into()));
         }
-        let version = read_u32(&bytes, 8);
+        let u32_at = |at| read_u32(&bytes, at).unwrap_or(0);
+        let u64_at = |at| read_u64(&bytes, at).unwrap_or(0);
+        let version = u32_at(8);
         if version != VERSION {
             return Err(bad(format!(
                 "model version {version}, this mtlint reads version {VERSION}; retrain it with `mtlint train`"
             )));
         }
-        let bits = read_u32(&bytes, 12);
+        let bits = u32_at(12);
         let (ub, bb) = (bits & 0xffff, bits >> 16);
-        let total = f64::from_bits(read_u64(&bytes, 16));
-        let nu = usize::try_from(read_u64(&bytes, 24)).map_err(|_| bad("too large".into()))?;
-        let nb = usize::try_from(read_u64(&bytes, 32)).map_err(|_| bad("too large".into()))?;
-        let sum = read_u64(&bytes, 40);
-        let vbits = read_u32(&bytes, 48);
+        let total = f64::from_bits(u64_at(16));
+        let nu = usize::try_from(u64_at(24)).map_err(|_| bad("too large".into()))?;
+        let nb = usize::try_from(u64_at(32)).map_err(|_| bad("too large".into()))?;
+        let sum = u64_at(40);
+        let vbits = u32_at(48);
         let (vb, dim) = (vbits & 0xffff, (vbits >> 16) as usize);
-        let nv = usize::try_from(read_u64(&bytes, 56)).map_err(|_| bad("too large".into()))?;
-        if ub > 30 || bb > 30 || vb > 30 || !(dim == DIM || (dim == 0 && nv == 0)) {
+        let (us, bs, vs) = (
+            u32::from(bytes[52]),
+            u32::from(bytes[53]),
+            u32::from(bytes[54]),
+        );
+        let nv = usize::try_from(u64_at(56)).map_err(|_| bad("too large".into()))?;
+        if ub > 30
+            || bb > 30
+            || vb > 30
+            || us > ub.min(1)
+            || bs > bb.min(1)
+            || vs > vb.min(1)
+            || bytes[55] != 0
+            || !(dim == DIM || (dim == 0 && nv == 0))
+        {
             return Err(bad("corrupt header".into()));
         }
-        let width = if dim == DIM { RECORD } else { 0 };
-        let sizes = Table::byte_len(ub, nu, 1)
-            .zip(Table::byte_len(bb, nb, 1))
-            .zip(Table::byte_len(vb, nv, width));
-        let want =
-            sizes.and_then(|((u, b), v)| HEADER.checked_add(u)?.checked_add(b)?.checked_add(v));
-        let Some(((us, bs), _)) = sizes.filter(|_| want == Some(bytes.len())) else {
-            return Err(bad(format!(
-                "truncated or corrupt: {} bytes, header says {}",
-                bytes.len(),
-                want.map_or("overflow".into(), |w| w.to_string())
-            )));
+        let (unigrams, at) = Table::read(&bytes, HEADER, (ub, us, nu), 1).map_err(&bad)?;
+        let (bigrams, at) = Table::read(&bytes, at, (bb, bs, nb), 1).map_err(&bad)?;
+        let (vectors, directions) = Table::read(&bytes, at, (vb, vs, nv), 4).map_err(&bad)?;
+        let fits = nv.checked_mul(DIM).and_then(|d| directions.checked_add(d));
+        let units = fits
+            .and_then(|f| f.checked_add(nv.checked_mul(2)?))
+            .and_then(|end| end.checked_next_multiple_of(LINE));
+        let end = units.and_then(|u| u.checked_add(nv.checked_mul(DIM * 4)?));
+        let (Some(fits), Some(units), Some(end)) = (fits, units, end) else {
+            return Err(bad("truncated or corrupt: too many vectors".into()));
         };
+        if end != bytes.len() {
+            return Err(bad(format!(
+                "truncated or corrupt: {} bytes, header says {end}",
+                bytes.len()
+            )));
+        }
         if checksum(&bytes[HEADER..]) != sum {
             return Err(bad("checksum mismatch: the file is corrupt".into()));
         }
         if !(total.is_finite() && total > 0.0) {
             return Err(bad("corrupt header (total)".into()));
         }
-        let unigrams = Table::at(HEADER, ub, nu, 1);
-        let bigrams = Table::at(HEADER + us, bb, nb, 1);
-        let vectors = Table::at(HEADER + us + bs, vb, nv, width);
-        // Bucket starts must be monotone and within the table, so lookups cannot index out of
-        // bounds on a file that passed the checksum by accident.
-        for t in [&unigrams, &bigrams, &vectors] {
-            let mut prev = 0;
-            for i in 0..=(1usize << t.bits) {
-                let s = read_u32(&bytes, t.index + i * 4) as usize;
-                if s < prev || s > t.len {
-                    return Err(bad("corrupt bucket index".into()));
-                }
-                prev = s;
-            }
-        }
+        // Each table line should be one cache line: copy the bytes if they start elsewhere.
+        let (bytes, base) = if (bytes.as_ptr() as usize).is_multiple_of(LINE) {
+            (bytes, 0)
+        } else {
+            aligned(&bytes)
+        };
         Ok(Model {
             bytes,
+            base,
             total,
             levels: std::array::from_fn(|q| dequantize(q as u8)),
             unigrams,
             bigrams,
             vectors,
+            directions,
+            fits,
+            units,
             name,
-            id: NEXT_MODEL_ID.fetch_add(1, Ordering::Relaxed),
         })
     }
 
@@ -688,7 +915,7 @@ impl Model {
 
     /// Size in bytes.
     pub fn byte_len(&self) -> usize {
-        self.bytes.len()
+        self.data().len()
     }
 
     /// Count of a lowercase word (0 if unseen), within about 5 %.
@@ -700,9 +927,8 @@ impl Model {
     #[inline]
     pub fn count_of(&self, key: &WordKey) -> f64 {
         self.unigrams
-            .find(&self.bytes, key.hash)
-            .and_then(|i| self.unigrams.value::<1>(&self.bytes, i))
-            .map_or(0.0, |v| self.levels[usize::from(v[0])])
+            .count(self.data(), key.hash)
+            .map_or(0.0, |v| self.levels[usize::from(v)])
     }
 
     /// The topic vector of a lowercase content word, if the model has one.
@@ -713,23 +939,32 @@ impl Model {
     /// [`Model::vector`] of an already hashed word.
     #[inline]
     pub fn vector_of(&self, key: &WordKey) -> Option<WordVector<'_>> {
-        let record = self.vectors.get(&self.bytes, key.hash)?;
-        record.try_into().ok().map(WordVector)
+        self.vector_entry_of(key).map(|(_, v)| v)
     }
 
     /// [`Model::vector_of`], with the vector's index in the vector table (below the third of
     /// [`Model::sizes`]), by which a caller can cache what it derives from the vector.
     #[inline]
     pub fn vector_entry_of(&self, key: &WordKey) -> Option<(usize, WordVector<'_>)> {
-        let i = self.vectors.find(&self.bytes, key.hash)?;
-        let record = self.vectors.value::<RECORD>(&self.bytes, i)?;
-        Some((i, WordVector(record)))
-    }
-
-    /// Unique to this model among those loaded in the process (a clone shares it: same
-    /// content), so that a cache keyed by vector-table entries can tell which model filled it.
-    pub fn id(&self) -> u64 {
-        self.id
+        let bytes = self.data();
+        let i = self.vectors.entry(bytes, key.hash)?;
+        // Only addresses: the direction is read when it is used, and the usual fit (another
+        // cache line) only for the rare word that fits its surroundings badly.
+        let direction = bytes
+            .get(self.directions + i * DIM..)?
+            .first_chunk::<DIM>()?;
+        let fit = bytes.get(self.fits + i * 2..)?.first_chunk::<2>()?;
+        let unit = bytes
+            .get(self.units + i * DIM * 4..)?
+            .first_chunk::<{ DIM * 4 }>()?;
+        Some((
+            i,
+            WordVector {
+                direction,
+                fit,
+                unit,
+            },
+        ))
     }
 
     /// Count of the adjacent pair `w1 w2` (0 if unseen). Pairs of function words, and pairs
@@ -741,9 +976,8 @@ impl Model {
     /// [`Model::pair_count`] with `w1` already hashed.
     pub fn pair_count_of(&self, w1: &WordKey, w2: &[u8]) -> f64 {
         self.bigrams
-            .find(&self.bytes, w1.pair_hash(w2))
-            .and_then(|i| self.bigrams.value::<1>(&self.bytes, i))
-            .map_or(0.0, |v| self.levels[usize::from(v[0])])
+            .count(self.data(), w1.pair_hash(w2))
+            .map_or(0.0, |v| self.levels[usize::from(v)])
     }
 
     /// How often the corpora reduplicate the lowercase content word `w` ("years and years"), 0
@@ -755,11 +989,12 @@ impl Model {
     /// [`Model::reduplications`] of an already hashed word.
     pub fn reduplications_of(&self, key: &WordKey) -> f64 {
         self.bigrams
-            .get(&self.bytes, key.pair_hash(b"and"))
-            .map_or(0.0, |v| self.levels[usize::from(v[0])])
+            .count(self.data(), key.pair_hash(b"and"))
+            .map_or(0.0, |v| self.levels[usize::from(v)])
     }
 
-    /// Serialises counts and vectors into a model file.
+    /// Serialises counts and vectors into a model file. Entries that share a bucket and a
+    /// fingerprint with an earlier one (after sorting) are dropped: no look-up could reach them.
     pub fn write(
         total: f64,
         unigrams: &mut [(u64, u8)],
@@ -771,34 +1006,47 @@ impl Model {
             bits_for(bigrams.len()),
             bits_for(vectors.len()),
         );
-        // Only a capacity hint: tables that fit in memory cannot overflow it.
-        let mut body = Vec::with_capacity(
-            [
-                Table::byte_len(ub, unigrams.len(), 1),
-                Table::byte_len(bb, bigrams.len(), 1),
-                Table::byte_len(vb, vectors.len(), RECORD),
-            ]
-            .into_iter()
-            .flatten()
-            .sum(),
+        let (mut u, mut b, mut v) = (unigrams.to_vec(), bigrams.to_vec(), vectors.to_vec());
+        prepare(ub, &mut u);
+        prepare(bb, &mut b);
+        prepare(vb, &mut v);
+        let (us, bs, vs) = (
+            shift_for(ub, u.len(), COUNT_SLOTS),
+            shift_for(bb, b.len(), COUNT_SLOTS),
+            shift_for(vb, v.len(), VECTOR_SLOTS),
         );
-        let mut u: Vec<(u64, [u8; 1])> = unigrams.iter().map(|&(h, q)| (h, [q])).collect();
-        let mut b: Vec<(u64, [u8; 1])> = bigrams.iter().map(|&(h, q)| (h, [q])).collect();
-        Table::write(&mut body, ub, &mut u);
-        Table::write(&mut body, bb, &mut b);
-        Table::write(&mut body, vb, vectors);
-        let dim = if vectors.is_empty() { 0 } else { DIM as u32 };
+        let mut body = Vec::new();
+        for (bits, shift, table) in [(ub, us, &u), (bb, bs, &b)] {
+            let (keys, values): (Vec<u64>, Vec<u8>) = table.iter().copied().unzip();
+            Table::write(&mut body, bits, shift, &keys, Some(&values));
+        }
+        let keys: Vec<u64> = v.iter().map(|(h, _)| *h).collect();
+        Table::write(&mut body, vb, vs, &keys, None);
+        for (_, record) in &v {
+            body.extend_from_slice(&record[..DIM]);
+        }
+        for (_, record) in &v {
+            body.extend_from_slice(&record[DIM..]);
+        }
+        body.resize(body.len().next_multiple_of(LINE), 0);
+        for (_, record) in &v {
+            let direction = record[..DIM].try_into().unwrap_or(&[0; DIM]);
+            for x in unit_of(direction) {
+                body.extend_from_slice(&x.to_le_bytes());
+            }
+        }
+        let dim = if v.is_empty() { 0 } else { DIM as u32 };
         let mut out = Vec::with_capacity(HEADER + body.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&VERSION.to_le_bytes());
         out.extend_from_slice(&(ub | (bb << 16)).to_le_bytes());
         out.extend_from_slice(&total.to_bits().to_le_bytes());
-        out.extend_from_slice(&(unigrams.len() as u64).to_le_bytes());
-        out.extend_from_slice(&(bigrams.len() as u64).to_le_bytes());
+        out.extend_from_slice(&(u.len() as u64).to_le_bytes());
+        out.extend_from_slice(&(b.len() as u64).to_le_bytes());
         out.extend_from_slice(&checksum(&body).to_le_bytes());
         out.extend_from_slice(&(vb | (dim << 16)).to_le_bytes());
-        out.extend_from_slice(&0u32.to_le_bytes());
-        out.extend_from_slice(&(vectors.len() as u64).to_le_bytes());
+        out.extend_from_slice(&[us as u8, bs as u8, vs as u8, 0]);
+        out.extend_from_slice(&(v.len() as u64).to_le_bytes());
         out.extend_from_slice(&body);
         out
     }
@@ -821,53 +1069,63 @@ pub fn seal(bytes: &mut [u8]) {
 /// A word's topic vector: [`DIM`] signed bytes, stored as `u8` (two's complement), and how well
 /// the word usually fits the text around it.
 #[derive(Debug, Clone, Copy)]
-pub struct WordVector<'a>(&'a [u8; RECORD]);
+pub struct WordVector<'a> {
+    direction: &'a [u8; DIM],
+    fit: &'a [u8; 2],
+    /// [`unit_of`] the direction, as stored (f32, little-endian).
+    unit: &'a [u8; DIM * 4],
+}
+
+/// Euclidean length of a direction.
+#[inline(always)]
+fn norm_of(direction: &[u8; DIM]) -> f32 {
+    // The squares are integers whose sum stays below 2^24, so an integer sum is exactly the f32
+    // sum, in any order.
+    let sum: i32 = direction
+        .iter()
+        .map(|&b| i32::from(b as i8) * i32::from(b as i8))
+        .sum();
+    (sum as f32).sqrt()
+}
+
+/// A direction scaled to unit length (zero if it is zero): what the model stores as its unit
+/// vector. Each component is one correctly rounded division, so any build computes the same
+/// floats.
+fn unit_of(direction: &[u8; DIM]) -> [f32; DIM] {
+    let norm = norm_of(direction);
+    // A zero vector's direction is zero: 0/0 would be NaN. Dividing by one keeps it zero.
+    let norm = if norm > 0.0 { norm } else { 1.0 };
+    std::array::from_fn(|i| f32::from(direction[i] as i8) / norm)
+}
 
 impl WordVector<'_> {
     /// Mean and standard deviation of the cosine between this word and the text around it in
     /// the training corpora.
     pub fn usual_fit(&self) -> (f32, f32) {
         (
-            f32::from(self.0[DIM] as i8) / 100.0,
-            f32::from(self.0[DIM + 1]) / 200.0,
+            f32::from(self.fit[0] as i8) / 100.0,
+            f32::from(self.fit[1]) / 200.0,
         )
     }
 
     /// Component `i`.
     pub fn get(&self, i: usize) -> f32 {
-        f32::from(self.0[i] as i8)
+        f32::from(self.direction[i] as i8)
     }
 
     /// Euclidean length.
     #[inline(always)]
     pub fn norm(&self) -> f32 {
-        // The squares are integers whose sum stays below 2^24, so an integer sum is exactly the
-        // f32 sum, in any order.
-        let sum: i32 = self.0[..DIM]
-            .iter()
-            .map(|&b| i32::from(b as i8) * i32::from(b as i8))
-            .sum();
-        (sum as f32).sqrt()
+        norm_of(self.direction)
     }
 
-    /// This vector scaled to unit length (zero if it is zero).
+    /// This vector scaled to unit length (zero if it is zero), as the model stores it.
     #[inline(always)]
     pub fn unit(&self) -> [f32; DIM] {
-        let mut unit = [0f32; DIM];
-        self.unit_into(&mut unit);
-        unit
-    }
-
-    /// [`WordVector::unit`] written into `out`, so a caller filling a buffer copies nothing.
-    #[inline(always)]
-    pub fn unit_into(&self, out: &mut [f32; DIM]) {
-        let norm = self.norm();
-        // A zero vector's direction is zero: 0/0 would be NaN. Dividing by one keeps it zero
-        // without a second loop.
-        let norm = if norm > 0.0 { norm } else { 1.0 };
-        for (u, &b) in out.iter_mut().zip(&self.0[..DIM]) {
-            *u = f32::from(b as i8) / norm;
-        }
+        std::array::from_fn(|i| {
+            let b = &self.unit[i * 4..i * 4 + 4];
+            f32::from_le_bytes([b[0], b[1], b[2], b[3]])
+        })
     }
 
     /// Cosine between this vector and `other`.
@@ -964,6 +1222,7 @@ mod tests {
             let norm = (0..DIM).map(|i| v.get(i).powi(2)).sum::<f32>().sqrt();
             assert_eq!(v.norm(), norm, "{w}");
             let unit = v.unit();
+            assert_eq!(unit, unit_of(v.direction), "{w}");
             for (i, u) in unit.iter().enumerate() {
                 assert_eq!(*u, v.get(i) / norm, "{w} {i}");
             }
@@ -983,10 +1242,12 @@ mod tests {
         entries.dedup();
         assert_eq!(entries.len(), 4);
         assert!(m.vector_entry_of(&WordKey::new("the")).is_none());
-        // Each loaded model has its own id; a clone is the same model.
-        let other = Model::embedded().unwrap();
-        assert_ne!(m.id(), other.id());
-        assert_eq!(m.id(), m.clone().id());
+        // A clone answers the same.
+        let clone = m.clone();
+        assert_eq!(
+            clone.vector_entry_of(&WordKey::new("bridge")).unwrap().0,
+            entries[2]
+        );
     }
 
     #[test]
@@ -1011,8 +1272,23 @@ mod tests {
                 .unwrap_err()
                 .to_string()
         };
-        let e = sealed(HEADER + 4, &u32::MAX.to_le_bytes());
-        assert!(e.contains("corrupt bucket index"), "{e}");
+        // A line claiming more entries than it holds, or a first bucket larger than the line.
+        let e = sealed(HEADER + META, &[200]);
+        assert!(e.contains("corrupt table line"), "{e}");
+        let e = sealed(HEADER + META + 1, &[13]);
+        assert!(e.contains("corrupt table line"), "{e}");
+        let e = sealed(52, &[2]);
+        assert!(e.contains("corrupt header"), "{e}");
+        // A version 2 file is named as such.
+        let mut old = good.clone();
+        old[8..12].copy_from_slice(&2u32.to_le_bytes());
+        let e = Model::from_bytes(Cow::Owned(old), "m".into())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("model version 2, this mtlint reads version 3; retrain it"),
+            "{e}"
+        );
         let e = sealed(16, &f64::NAN.to_bits().to_le_bytes());
         assert!(e.contains("total"), "{e}");
         let e = sealed(24, &u64::MAX.to_le_bytes());
@@ -1020,6 +1296,52 @@ mod tests {
         let mut resealed = good.clone();
         seal(&mut resealed);
         assert_eq!(resealed, good);
+    }
+
+    /// Keys crowded into one bucket spill out of their line; every key is still found, with its
+    /// value, and a look-up answers by bucket and fingerprint alone, as version 2 did: a key
+    /// that differs from a stored one only in the bits between them is found too.
+    #[test]
+    fn lookups_match_buckets_and_fingerprints_through_spills() {
+        // 40 keys in bucket 0 (top bits zero), 2,000 spread out.
+        let crowded = (0..40u64).map(|i| mix(i) >> 12);
+        let spread = (0..2000u64).map(|i| mix(i + 1000));
+        let keys: Vec<u64> = crowded.chain(spread).collect();
+        let mut u: Vec<(u64, u8)> = keys.iter().map(|&h| (h, (h >> 40) as u8 | 1)).collect();
+        let mut b = u.clone();
+        let mut v: Vec<(u64, [u8; RECORD])> = keys
+            .iter()
+            .map(|&h| (h, std::array::from_fn(|i| (h >> (i % 56)) as u8)))
+            .collect();
+        let bytes = Model::write(1e6, &mut u, &mut b, &mut v);
+        let m = Model::from_bytes(Cow::Owned(bytes), "t".into()).unwrap();
+        // A clone is its own aligned copy of the bytes, and answers the same.
+        let m = m.clone();
+        assert_eq!(m.data().as_ptr() as usize % LINE, 0);
+        assert!(m.unigrams.spills > 0 && m.vectors.spills > 0);
+        assert_eq!(m.sizes(), (keys.len(), keys.len(), keys.len()));
+        let data = m.data();
+        for (&h, &(_, value)) in keys.iter().zip(&u) {
+            // Same bucket and fingerprint, other bits in between.
+            let twin = h ^ (1 << 35);
+            for probe in [h, twin] {
+                assert_eq!(m.unigrams.count(data, probe), Some(value), "{h:x}");
+                assert_eq!(m.bigrams.count(data, probe), Some(value), "{h:x}");
+                let i = m.vectors.entry(data, probe).unwrap();
+                let (_, v) = m
+                    .vector_entry_of(&WordKey {
+                        fnv: 0,
+                        hash: probe,
+                    })
+                    .unwrap();
+                let record: [u8; RECORD] = std::array::from_fn(|j| (h >> (j % 56)) as u8);
+                assert_eq!(v.direction[..], record[..DIM], "{h:x} {i}");
+                assert_eq!(v.fit[..], record[DIM..], "{h:x} {i}");
+            }
+            // Another fingerprint, or another bucket, is absent.
+            assert_eq!(m.unigrams.count(data, h ^ 1), None, "{h:x}");
+            assert_eq!(m.vectors.entry(data, h ^ (1 << 63)), None, "{h:x}");
+        }
     }
 
     #[test]

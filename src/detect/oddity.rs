@@ -261,13 +261,8 @@ struct TopicWord<'d, 'm> {
 /// results, since each float operation rounds the same way at any width.
 #[multiversion(targets("x86_64+avx2"))]
 fn topic_hits(doc: &Document, m: &Model, words: &[TopicWord], scratch: &mut Scratch) -> Vec<Hit> {
-    let Scratch {
-        prefix,
-        repeats,
-        units,
-    } = scratch;
+    let Scratch { prefix, repeats } = scratch;
     let entries = m.sizes().2;
-    units.prepare(m.id());
     let repeated = repeats.find(words, entries);
     // Running sums of the unit vectors, so each window's sum costs one subtraction (adding a
     // zero vector changes nothing: no sum is ever -0.0). Kept in a ring that only holds the
@@ -279,23 +274,14 @@ fn topic_hits(doc: &Document, m: &Model, words: &[TopicWord], scratch: &mut Scra
     // Running sums computed so far: `prefix` holds sums 0..summed (the last RING of them).
     let mut summed = 1;
     let mut hits = Vec::new();
-    for (
-        i,
-        TopicWord {
-            token,
-            entry,
-            vector,
-            ..
-        },
-    ) in words.iter().enumerate()
-    {
+    for (i, TopicWord { token, vector, .. }) in words.iter().enumerate() {
         let lo = i.saturating_sub(HALF_WINDOW);
         let hi = (i + HALF_WINDOW + 1).min(words.len());
         while summed <= hi {
             let k = summed;
             let w = &words[k - 1];
             // The last sum is kept in hand (in registers) rather than read back from the ring.
-            for (r, x) in running.iter_mut().zip(units.unit(w.entry, &w.vector)) {
+            for (r, x) in running.iter_mut().zip(w.vector.unit()) {
                 *r += x;
             }
             prefix[k % RING] = running;
@@ -305,8 +291,7 @@ fn topic_hits(doc: &Document, m: &Model, words: &[TopicWord], scratch: &mut Scra
         if repeated[i] {
             continue;
         }
-        // Computed when the running sums reached this word.
-        let unit = units.unit(*entry, vector);
+        let unit = &vector.unit();
         let (high, low) = (&prefix[hi % RING], &prefix[lo % RING]);
         // Most words fit well enough that a fast, reordered cosine rules them out; the
         // margin is a hundred times its rounding error.
@@ -372,54 +357,13 @@ fn rough_fit(unit: &[f32; DIM], hi: &[f32; DIM], lo: &[f32; DIM]) -> f32 {
 struct Scratch {
     prefix: Box<[[f32; DIM]; RING]>,
     repeats: Repeats,
-    units: UnitVectors,
 }
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch {
         prefix: Box::new([[0f32; DIM]; RING]),
         repeats: Repeats::default(),
-        units: UnitVectors::default(),
     });
-}
-
-/// Slots of [`UnitVectors`], a power of two: 1 MB of unit vectors per thread. One slot per
-/// vector-table entry (9.4 MB per thread, touched all over by any long run) raised the peak of
-/// two 50 MB articles at `-j2` from 133 to 156 MB, over the 150 MB bound.
-const UNIT_SLOTS: usize = 4096;
-
-/// [`WordVector::unit`] by vector-table entry, kept in a direct-mapped cache: the frequent words
-/// of every article are computed once per thread, and a word whose slot another word took is
-/// computed again (the same floats).
-#[derive(Default)]
-struct UnitVectors {
-    /// [`Model::id`] of the model the slots were computed from.
-    model: Option<u64>,
-    units: Vec<[f32; DIM]>,
-    /// The entry each slot holds, `usize::MAX` for none.
-    tags: Vec<usize>,
-}
-
-impl UnitVectors {
-    /// Makes the cache hold vectors of model `id`, emptied if it held another's.
-    fn prepare(&mut self, id: u64) {
-        if self.model != Some(id) {
-            self.model = Some(id);
-            self.units = vec![[0f32; DIM]; UNIT_SLOTS];
-            self.tags = vec![usize::MAX; UNIT_SLOTS];
-        }
-    }
-
-    /// The unit vector of `vector`, entry `entry` of the model prepared for.
-    #[inline(always)]
-    fn unit(&mut self, entry: usize, vector: &WordVector) -> &[f32; DIM] {
-        let slot = entry & (UNIT_SLOTS - 1);
-        if self.tags[slot] != entry {
-            vector.unit_into(&mut self.units[slot]);
-            self.tags[slot] = entry;
-        }
-        &self.units[slot]
-    }
 }
 
 /// Finds the words an article repeats. Equal words have the same vector-table entry, so a table
@@ -722,31 +666,6 @@ mod tests {
         assert_eq!(repeats.find(&odd, entries), [true, false, true, false]);
         let by_hash = repeats.find_by_hash(&words).to_vec();
         assert_eq!(repeats.find(&words, entries), by_hash);
-    }
-
-    #[test]
-    fn unit_vectors_are_computed_once_per_model() {
-        let m = Model::embedded().unwrap();
-        let mut units = UnitVectors::default();
-        units.prepare(m.id());
-        for w in ["minister", "lyricist", "bridge"] {
-            let (entry, vector) = m.vector_entry_of(&WordKey::new(w)).unwrap();
-            assert_eq!(*units.unit(entry, &vector), vector.unit(), "{w}");
-            // A second meeting reads what the first computed.
-            assert_eq!(*units.unit(entry, &vector), vector.unit(), "{w}");
-        }
-        // Another model's entries are not taken for this one's.
-        let (entry, vector) = m.vector_entry_of(&WordKey::new("minister")).unwrap();
-        let other = Model::embedded().unwrap();
-        units.prepare(other.id());
-        assert_ne!(units.tags[entry & (UNIT_SLOTS - 1)], entry);
-        units.prepare(m.id());
-        assert_eq!(*units.unit(entry, &vector), vector.unit());
-        // Two entries on one slot take turns; each reads its own vector.
-        let (_, other_vector) = m.vector_entry_of(&WordKey::new("bridge")).unwrap();
-        let same_slot = entry + UNIT_SLOTS;
-        assert_eq!(*units.unit(same_slot, &other_vector), other_vector.unit());
-        assert_eq!(*units.unit(entry, &vector), vector.unit());
     }
 
     #[test]
