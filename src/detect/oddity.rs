@@ -384,6 +384,10 @@ const KEEP_TOPIC_WORDS: usize = (256 << 10) / size_of::<TopicWord>();
 /// The allocation of `v`, emptied, for topic words of other lifetimes: collecting an emptied
 /// vector's iterator into one of a type of the same size and alignment reuses its allocation
 /// (the standard library's in-place collection), so no memory is allocated or freed.
+#[expect(
+    clippy::unnecessary_filter_map,
+    reason = "`filter` cannot change the lifetimes of the element type"
+)]
 fn recycle<'a, 'b, 'c, 'd>(mut v: Vec<TopicWord<'a, 'b>>) -> Vec<TopicWord<'c, 'd>> {
     v.clear();
     v.into_iter().filter_map(|_| None).collect()
