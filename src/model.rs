@@ -21,8 +21,9 @@
 //! | 8 | number of word vectors `nv` |
 //! | … | unigram table, bigram table, vector table, `nv` directions ([`DIM`] bytes each), `nv` usual fits (2 bytes each) |
 //!
-//! Every part starts at a multiple of 64 bytes (zero padding), and the model is kept 64-byte
-//! aligned in memory, so each table line is one cache line.
+//! Every table, the directions and the usual fits start at a multiple of 64 bytes (zero
+//! padding) and the file ends at one; the model is kept 64-byte aligned in memory, so each
+//! table line is one cache line.
 //!
 //! A key is a 64-bit hash: its top `b` bits (the table's bucket bits) pick its bucket and its
 //! low 32 bits are its fingerprint. A table with `b` bucket bits and shift `s` is `2^(b-s)`
@@ -46,10 +47,11 @@
 //! word of every article. Not stored in the file, so the binary does not carry it and a run
 //! without `oddity` never computes it.
 //!
-//! A lookup hashes the word(s) and reads one line, which answers a count; a vector's direction
-//! is one more cache line, its unit vector four. No allocation (after the unit vectors, once), no index of bucket starts on the way (version 2 had
-//! one: three dependent cache misses per lookup). Entries that share a bucket and a
-//! fingerprint are written once: no lookup could find the second.
+//! A lookup hashes the word(s) and reads one line (plus a binary search of the spilled entries
+//! if the line spilled), which answers a count; a vector's direction is one more cache line,
+//! its unit vector four. No allocation (but the unit vectors' once), no index of bucket starts
+//! on the way (version 2 had one: three dependent cache misses per lookup). Entries that share
+//! a bucket and a fingerprint are written once: no lookup could find the second.
 
 use crate::error::{Error, Result};
 use std::borrow::Cow;
@@ -502,13 +504,13 @@ struct Table {
     bits: u32,
     /// Buckets per line: `1 << shift`, `shift` 0 or 1.
     shift: u32,
-    /// Offsets into the model bytes: the lines, then the spilled entries' keys (u64 each,
-    /// sorted), then their values.
+    /// Offset into the model bytes of the lines…
     lines: usize,
+    /// …of the spilled entries' keys (u64 each, sorted), which follow them…
     spilled: usize,
     /// Number of spilled entries.
     spills: usize,
-    /// Offset of the spilled entries' values.
+    /// …and of the spilled entries' values, which follow the keys.
     spilled_values: usize,
     /// Number of keys.
     len: usize,
@@ -522,9 +524,12 @@ impl Table {
         ((h >> 1) >> (63 - bits)) as usize
     }
 
-    /// Lines of a table with `bits` bucket bits and `shift`; `None` if that overflows.
+    /// Bytes of the lines of a table with `bits` bucket bits and `shift`; `None` if that
+    /// overflows.
     fn line_bytes(bits: u32, shift: u32) -> Option<usize> {
-        1usize.checked_shl(bits - shift)?.checked_mul(LINE)
+        1usize
+            .checked_shl(bits.checked_sub(shift)?)?
+            .checked_mul(LINE)
     }
 
     /// Finds key `h`: one cache line, unless the line's buckets spilled and `h` is not in it.
@@ -670,7 +675,7 @@ impl Table {
         Ok((table, end))
     }
 
-    /// Serialises `(hash, value)` entries, sorted and without duplicates (see [`prepare`]),
+    /// Serialises entries (`keys`, and `values` in the same order), sorted and without duplicates (see [`prepare`]),
     /// with `bits` bucket bits and `shift`: count tables (`values` one byte each) store the
     /// values in the lines; the vector table (no values) stores each line's first entry index.
     fn write(out: &mut Vec<u8>, bits: u32, shift: u32, keys: &[u64], values: Option<&[u8]>) {
@@ -785,7 +790,8 @@ fn aligned(data: &[u8]) -> (Cow<'static, [u8]>, usize) {
 }
 
 impl Clone for Model {
-    /// A clone has its own copy of the bytes, aligned again.
+    /// A clone of a model read from a file has its own copy of the bytes, aligned again (the
+    /// embedded model's are shared); its unit vectors are computed again when first needed.
     fn clone(&self) -> Model {
         let (bytes, base) = match &self.bytes {
             Cow::Borrowed(b) => (Cow::Borrowed(*b), self.base),
@@ -974,9 +980,11 @@ impl Model {
         self.units.get_or_init(|| {
             let directions = self.data().get(self.directions..).unwrap_or_default();
             directions
-                .chunks_exact(DIM)
+                .as_chunks::<DIM>()
+                .0
+                .iter()
                 .take(self.vectors.len)
-                .map(|d| Unit(unit_of(d.try_into().unwrap_or(&[0; DIM]))))
+                .map(|d| Unit(unit_of(d)))
                 .collect()
         })
     }
@@ -1085,7 +1093,7 @@ pub struct WordVector<'a> {
 }
 
 /// A unit vector, on a cache line of its own (four, in fact: 256 bytes).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 #[repr(C, align(64))]
 struct Unit([f32; DIM]);
 
@@ -1101,8 +1109,8 @@ fn norm_of(direction: &[u8; DIM]) -> f32 {
     (sum as f32).sqrt()
 }
 
-/// A direction scaled to unit length (zero if it is zero): what [`WordVector::unit`] gives. Each component is one correctly rounded division, so any build computes the same
-/// floats.
+/// A direction scaled to unit length (zero if it is zero): what [`WordVector::unit`] gives.
+/// Each component is one correctly rounded division, so any build computes the same floats.
 fn unit_of(direction: &[u8; DIM]) -> [f32; DIM] {
     let norm = norm_of(direction);
     // A zero vector's direction is zero: 0/0 would be NaN. Dividing by one keeps it zero.
@@ -1312,44 +1320,54 @@ mod tests {
     /// that differs from a stored one only in the bits between them is found too.
     #[test]
     fn lookups_match_buckets_and_fingerprints_through_spills() {
-        // 40 keys in bucket 0 (top bits zero), 2,000 spread out.
-        let crowded = (0..40u64).map(|i| mix(i) >> 12);
-        let spread = (0..2000u64).map(|i| mix(i + 1000));
-        let keys: Vec<u64> = crowded.chain(spread).collect();
-        let mut u: Vec<(u64, u8)> = keys.iter().map(|&h| (h, (h >> 40) as u8 | 1)).collect();
-        let mut b = u.clone();
-        let mut v: Vec<(u64, [u8; RECORD])> = keys
-            .iter()
-            .map(|&h| (h, std::array::from_fn(|i| (h >> (i % 56)) as u8)))
+        // 2,040 keys: one bucket per line, 40 keys crowded into bucket 0 (top bits zero).
+        // 1,240 keys: two buckets per line, 20 keys crowded into each of line 0's buckets.
+        let one_per_line: Vec<u64> = (0..40u64)
+            .map(|i| mix(i) >> 12)
+            .chain((0..2000u64).map(|i| mix(i + 1000)))
             .collect();
-        let bytes = Model::write(1e6, &mut u, &mut b, &mut v);
-        let m = Model::from_bytes(Cow::Owned(bytes), "t".into()).unwrap();
-        // A clone is its own aligned copy of the bytes, and answers the same.
-        let m = m.clone();
-        assert_eq!(m.data().as_ptr() as usize % LINE, 0);
-        assert!(m.unigrams.spills > 0 && m.vectors.spills > 0);
-        assert_eq!(m.sizes(), (keys.len(), keys.len(), keys.len()));
-        let data = m.data();
-        for (&h, &(_, value)) in keys.iter().zip(&u) {
-            // Same bucket and fingerprint, other bits in between.
-            let twin = h ^ (1 << 35);
-            for probe in [h, twin] {
-                assert_eq!(m.unigrams.count(data, probe), Some(value), "{h:x}");
-                assert_eq!(m.bigrams.count(data, probe), Some(value), "{h:x}");
-                let i = m.vectors.entry(data, probe).unwrap();
-                let (_, v) = m
-                    .vector_entry_of(&WordKey {
-                        fnv: 0,
-                        hash: probe,
-                    })
-                    .unwrap();
-                let record: [u8; RECORD] = std::array::from_fn(|j| (h >> (j % 56)) as u8);
-                assert_eq!(v.direction[..], record[..DIM], "{h:x} {i}");
-                assert_eq!(v.fit[..], record[DIM..], "{h:x} {i}");
+        let two_per_line: Vec<u64> = (0..20u64)
+            .map(|i| mix(i) >> 12)
+            .chain((20..40u64).map(|i| (mix(i) >> 9) | 1 << 55))
+            .chain((0..1200u64).map(|i| mix(i + 1000)))
+            .collect();
+        for (keys, shift) in [(one_per_line, 0), (two_per_line, 1)] {
+            let mut u: Vec<(u64, u8)> = keys.iter().map(|&h| (h, (h >> 40) as u8 | 1)).collect();
+            let mut b = u.clone();
+            let mut v: Vec<(u64, [u8; RECORD])> = keys
+                .iter()
+                .map(|&h| (h, std::array::from_fn(|i| (h >> (i % 56)) as u8)))
+                .collect();
+            let bytes = Model::write(1e6, &mut u, &mut b, &mut v);
+            let m = Model::from_bytes(Cow::Owned(bytes), "t".into()).unwrap();
+            // A clone is its own aligned copy of the bytes, and answers the same.
+            let m = m.clone();
+            assert_eq!(m.data().as_ptr() as usize % LINE, 0);
+            assert_eq!((m.unigrams.shift, m.vectors.shift), (shift, shift));
+            assert!(m.unigrams.spills > 0 && m.vectors.spills > 0, "{shift}");
+            assert_eq!(m.sizes(), (keys.len(), keys.len(), keys.len()));
+            let data = m.data();
+            for (&h, &(_, value)) in keys.iter().zip(&u) {
+                // Same bucket and fingerprint, other bits in between.
+                let twin = h ^ (1 << 35);
+                for probe in [h, twin] {
+                    assert_eq!(m.unigrams.count(data, probe), Some(value), "{h:x}");
+                    assert_eq!(m.bigrams.count(data, probe), Some(value), "{h:x}");
+                    let i = m.vectors.entry(data, probe).unwrap();
+                    let (_, v) = m
+                        .vector_entry_of(&WordKey {
+                            fnv: 0,
+                            hash: probe,
+                        })
+                        .unwrap();
+                    let record: [u8; RECORD] = std::array::from_fn(|j| (h >> (j % 56)) as u8);
+                    assert_eq!(v.direction[..], record[..DIM], "{h:x} {i}");
+                    assert_eq!(v.fit[..], record[DIM..], "{h:x} {i}");
+                }
+                // Another fingerprint, or another bucket, is absent.
+                assert_eq!(m.unigrams.count(data, h ^ 1), None, "{h:x}");
+                assert_eq!(m.vectors.entry(data, h ^ (1 << 63)), None, "{h:x}");
             }
-            // Another fingerprint, or another bucket, is absent.
-            assert_eq!(m.unigrams.count(data, h ^ 1), None, "{h:x}");
-            assert_eq!(m.vectors.entry(data, h ^ (1 << 63)), None, "{h:x}");
         }
     }
 

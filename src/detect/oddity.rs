@@ -378,7 +378,8 @@ thread_local! {
     });
 }
 
-/// Topic words whose buffer [`Scratch`] keeps (256 KB): an article of some 40 KB.
+/// Capacity of the topic-word buffer [`Scratch`] keeps (256 KB): it is reserved per token,
+/// so an article of some 4,000 tokens (20-25 KB of text).
 const KEEP_TOPIC_WORDS: usize = (256 << 10) / size_of::<TopicWord>();
 
 /// The allocation of `v`, emptied, for topic words of other lifetimes: collecting an emptied

@@ -346,7 +346,14 @@ pub fn model(data: &[u8]) {
                 continue;
             }
         };
-        for w in ["the", "minister", "huge", "serving", "creaks"] {
+        // A clone (its bytes copied and aligned again) answers the look-ups below.
+        let m = m.clone();
+        // Words of the input too, so that look-ups reach buckets the fuzzer chooses.
+        let lossy = String::from_utf8_lossy(data).to_lowercase();
+        let words = ["the", "minister", "huge", "serving", "creaks"]
+            .into_iter()
+            .chain(lossy.split_whitespace().take(16));
+        for w in words {
             let _ = (m.count(w), m.reduplications(w), m.pair_count(w, "minister"));
             if let Some(v) = m.vector(w) {
                 let _ = (v.usual_fit(), v.norm(), v.cosine(&v.unit()));
