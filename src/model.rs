@@ -928,6 +928,12 @@ impl Model {
         self.data().len()
     }
 
+    /// The count a stored byte stands for.
+    #[inline(always)]
+    fn level(&self, q: u8) -> f64 {
+        self.levels[usize::from(q)]
+    }
+
     /// Count of a lowercase word (0 if unseen), within about 5 %.
     pub fn count(&self, w: &str) -> f64 {
         self.count_of(&WordKey::new(w))
@@ -938,7 +944,7 @@ impl Model {
     pub fn count_of(&self, key: &WordKey) -> f64 {
         self.unigrams
             .count(self.data(), key.hash)
-            .map_or(0.0, |v| self.levels[usize::from(v)])
+            .map_or(0.0, |q| self.level(q))
     }
 
     /// The topic vector of a lowercase content word, if the model has one.
@@ -999,7 +1005,7 @@ impl Model {
     pub fn pair_count_of(&self, w1: &WordKey, w2: &[u8]) -> f64 {
         self.bigrams
             .count(self.data(), w1.pair_hash(w2))
-            .map_or(0.0, |v| self.levels[usize::from(v)])
+            .map_or(0.0, |q| self.level(q))
     }
 
     /// How often the corpora reduplicate the lowercase content word `w` ("years and years"), 0
@@ -1012,16 +1018,16 @@ impl Model {
     pub fn reduplications_of(&self, key: &WordKey) -> f64 {
         self.bigrams
             .count(self.data(), key.pair_hash(b"and"))
-            .map_or(0.0, |v| self.levels[usize::from(v)])
+            .map_or(0.0, |q| self.level(q))
     }
 
     /// Serialises counts and vectors into a model file. Entries that share a bucket and a
     /// fingerprint with an earlier one (after sorting) are dropped: no look-up could reach them.
     pub fn write(
         total: f64,
-        unigrams: &mut [(u64, u8)],
-        bigrams: &mut [(u64, u8)],
-        vectors: &mut [(u64, [u8; RECORD])],
+        unigrams: &[(u64, u8)],
+        bigrams: &[(u64, u8)],
+        vectors: &[(u64, [u8; RECORD])],
     ) -> Vec<u8> {
         let (ub, bb, vb) = (
             bits_for(unigrams.len()),
@@ -1174,15 +1180,15 @@ mod tests {
     use super::*;
 
     fn tiny() -> Vec<u8> {
-        let mut u = vec![
+        let u = vec![
             (hash_word("huge"), quantize(1000.0)),
             (hash_word("favor"), quantize(500.0)),
         ];
-        let mut b = vec![(hash_pair("huge", "favor"), quantize(30.0))];
+        let b = vec![(hash_pair("huge", "favor"), quantize(30.0))];
         let mut unit = [0f32; DIM];
         unit[0] = 1.0;
-        let mut v = vec![(hash_word("huge"), quantize_vector(&unit, 0.3, 0.1))];
-        Model::write(1e6, &mut u, &mut b, &mut v)
+        let v = vec![(hash_word("huge"), quantize_vector(&unit, 0.3, 0.1))];
+        Model::write(1e6, &u, &b, &v)
     }
 
     #[test]
@@ -1332,13 +1338,13 @@ mod tests {
             .chain((0..1200u64).map(|i| mix(i + 1000)))
             .collect();
         for (keys, shift) in [(one_per_line, 0), (two_per_line, 1)] {
-            let mut u: Vec<(u64, u8)> = keys.iter().map(|&h| (h, (h >> 40) as u8 | 1)).collect();
-            let mut b = u.clone();
-            let mut v: Vec<(u64, [u8; RECORD])> = keys
+            let u: Vec<(u64, u8)> = keys.iter().map(|&h| (h, (h >> 40) as u8 | 1)).collect();
+            let b = u.clone();
+            let v: Vec<(u64, [u8; RECORD])> = keys
                 .iter()
                 .map(|&h| (h, std::array::from_fn(|i| (h >> (i % 56)) as u8)))
                 .collect();
-            let bytes = Model::write(1e6, &mut u, &mut b, &mut v);
+            let bytes = Model::write(1e6, &u, &b, &v);
             let m = Model::from_bytes(Cow::Owned(bytes), "t".into()).unwrap();
             // A clone is its own aligned copy of the bytes, and answers the same.
             let m = m.clone();

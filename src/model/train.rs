@@ -414,7 +414,7 @@ pub fn train(opts: &TrainOptions, progress: &mut dyn FnMut(&str)) -> Result<(Vec
         }
         progress(&format!("{}: done", path.display()));
     }
-    let mut unigrams: Vec<(u64, u8)> = c
+    let unigrams: Vec<(u64, u8)> = c
         .words
         .iter()
         .filter(|(_, n)| **n >= opts.min_count)
@@ -434,11 +434,11 @@ pub fn train(opts: &TrainOptions, progress: &mut dyn FnMut(&str)) -> Result<(Vec
         .collect();
     bigrams.extend(c.reduplications.iter().map(|(h, n)| (*h, quantize(*n))));
     progress("topic vectors");
-    let mut vectors = topic_vectors(&c, &corpus_words, total, opts.vector_min_count);
+    let vectors = topic_vectors(&c, &corpus_words, total, opts.vector_min_count);
     stats.unigrams = unigrams.len();
     stats.bigrams = bigrams.len();
     stats.vectors = vectors.len();
-    let bytes = Model::write(total, &mut unigrams, &mut bigrams, &mut vectors);
+    let bytes = Model::write(total, &unigrams, &bigrams, &vectors);
     stats.bytes = bytes.len();
     Ok((bytes, stats))
 }
