@@ -490,6 +490,11 @@ const VECTOR_SLOTS: usize = 14;
 /// to the line's first bucket, and whether some of the line's entries spilled.
 const META: usize = 60;
 
+/// Entries a line of the vector table, or of a count table, holds.
+fn slots_per_line(vector: bool) -> usize {
+    if vector { VECTOR_SLOTS } else { COUNT_SLOTS }
+}
+
 /// Where a key was found: in a line (its bytes and the key's position there), or as entry `i`
 /// of the table's spilled entries.
 enum Found<'a> {
@@ -592,10 +597,7 @@ impl Table {
     #[inline(always)]
     fn entry(&self, bytes: &[u8], h: u64) -> Option<usize> {
         match self.find(bytes, h)? {
-            Found::Line(line, i) => {
-                let first = line[VECTOR_SLOTS * 4..META].try_into().ok()?;
-                Some(u32::from_le_bytes(first) as usize + i)
-            }
+            Found::Line(line, i) => Some(read_u32(line, VECTOR_SLOTS * 4)? as usize + i),
             Found::Spilled(i) => Some(read_u32(bytes, self.spilled_values + i * 4)? as usize),
         }
     }
@@ -611,7 +613,7 @@ impl Table {
         width: usize,
     ) -> std::result::Result<(Table, usize), String> {
         let vector = width == 4;
-        let slots = if vector { VECTOR_SLOTS } else { COUNT_SLOTS };
+        let slots = slots_per_line(vector);
         let lines_end = Table::line_bytes(bits, shift)
             .and_then(|b| offset.checked_add(b))
             .filter(|&end| end <= bytes.len())
@@ -675,15 +677,11 @@ impl Table {
         Ok((table, end))
     }
 
-    /// Serialises entries (`keys`, and `values` in the same order), sorted and without duplicates (see [`prepare`]),
-    /// with `bits` bucket bits and `shift`: count tables (`values` one byte each) store the
+    /// Serialises entries (`keys`, and `values` in the same order), sorted and without
+    /// duplicates (see [`prepare`]), with `bits` bucket bits and `shift`: count tables (`values` one byte each) store the
     /// values in the lines; the vector table (no values) stores each line's first entry index.
     fn write(out: &mut Vec<u8>, bits: u32, shift: u32, keys: &[u64], values: Option<&[u8]>) {
-        let slots = if values.is_some() {
-            COUNT_SLOTS
-        } else {
-            VECTOR_SLOTS
-        };
+        let slots = slots_per_line(values.is_none());
         let mut spilled: Vec<usize> = Vec::new();
         let mut at = 0;
         for line in 0..1usize << (bits - shift) {
@@ -1039,9 +1037,9 @@ impl Model {
         prepare(bb, &mut b);
         prepare(vb, &mut v);
         let (us, bs, vs) = (
-            shift_for(ub, u.len(), COUNT_SLOTS),
-            shift_for(bb, b.len(), COUNT_SLOTS),
-            shift_for(vb, v.len(), VECTOR_SLOTS),
+            shift_for(ub, u.len(), slots_per_line(false)),
+            shift_for(bb, b.len(), slots_per_line(false)),
+            shift_for(vb, v.len(), slots_per_line(true)),
         );
         let mut body = Vec::new();
         for (bits, shift, table) in [(ub, us, &u), (bb, bs, &b)] {

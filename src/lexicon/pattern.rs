@@ -950,6 +950,14 @@ struct Kept<'d> {
 mod tests {
     use super::*;
 
+    /// The match words of sentence `s` as strings, as [`Pattern::match_at`] takes them.
+    fn sentence_strs<'d>(doc: &'d Document, s: &crate::segment::Sentence) -> Vec<&'d str> {
+        doc.sentence_words(s)
+            .iter()
+            .map(|w| doc.match_word(w))
+            .collect()
+    }
+
     fn find(pattern: &str, text: &str) -> Vec<String> {
         let classes = Classes::default_embedded();
         let set = PatternSet::new(vec![Pattern::parse(pattern, &classes).unwrap()]);
@@ -968,11 +976,7 @@ mod tests {
         );
         let mut by_strings = Vec::new();
         for (si, s) in doc.sentences.iter().enumerate() {
-            let words: Vec<&str> = doc
-                .sentence_words(s)
-                .iter()
-                .map(|w| doc.match_word(w))
-                .collect();
+            let words = sentence_strs(&doc, s);
             for start in 0..words.len() {
                 if let Some(end) = set.patterns()[0].match_at(&words, start) {
                     by_strings.push((si, start..end));
@@ -1231,11 +1235,7 @@ mod tests {
             .collect();
         let mut expected = std::collections::BTreeSet::new();
         for (si, s) in doc.sentences.iter().enumerate() {
-            let words: Vec<&str> = doc
-                .sentence_words(s)
-                .iter()
-                .map(|w| doc.match_word(w))
-                .collect();
+            let words = sentence_strs(&doc, s);
             for (pi, p) in patterns.iter().enumerate() {
                 if (0..words.len()).any(|start| p.match_at(&words, start).is_some()) {
                     expected.insert((si, pi));
