@@ -66,6 +66,10 @@ const HEADER: usize = 64;
 pub const DIM: usize = 64;
 /// Bytes per word-vector record: the direction, then the usual fit (mean, spread).
 pub const RECORD: usize = DIM + 2;
+/// Most topic vectors a model may hold. `oddity` keeps a 256-byte unit vector of each in memory,
+/// so this bounds that to 256 MiB; a file claiming more is refused at load rather than left to
+/// fail an allocation (the default model has 36,656, and `mtlint train` keeps the most frequent).
+pub const MAX_VECTORS: usize = 1 << 20;
 
 /// The default model, trained on the CMU US-English LM and native corpora (see
 /// `lexicons/LICENSES.md`), aligned to a cache line like every table line in it.
@@ -868,6 +872,11 @@ impl Model {
         {
             return Err(bad("corrupt header".into()));
         }
+        if nv > MAX_VECTORS {
+            return Err(bad(format!(
+                "{nv} topic vectors; mtlint holds at most {MAX_VECTORS}: retrain it with `mtlint train`, which keeps the most frequent words"
+            )));
+        }
         let (unigrams, at) = Table::read(&bytes, HEADER, (ub, us, nu), 1).map_err(&bad)?;
         let (bigrams, at) = Table::read(&bytes, at, (bb, bs, nb), 1).map_err(&bad)?;
         let (vectors, directions) = Table::read(&bytes, at, (vb, vs, nv), 4).map_err(&bad)?;
@@ -1313,6 +1322,15 @@ mod tests {
         let e = sealed(16, &f64::NAN.to_bits().to_le_bytes());
         assert!(e.contains("total"), "{e}");
         let e = sealed(24, &u64::MAX.to_le_bytes());
+        assert!(e.contains("truncated or corrupt"), "{e}");
+        // More topic vectors than their unit vectors may take memory for: refused at load, with
+        // what to do, before their size is checked against the file's.
+        let e = sealed(56, &(MAX_VECTORS as u64 + 1).to_le_bytes());
+        assert!(
+            e.contains("1048577 topic vectors; mtlint holds at most 1048576: retrain it"),
+            "{e}"
+        );
+        let e = sealed(56, &(MAX_VECTORS as u64).to_le_bytes());
         assert!(e.contains("truncated or corrupt"), "{e}");
         let mut resealed = good.clone();
         seal(&mut resealed);

@@ -6,10 +6,12 @@
 //! Text is segmented exactly as `mtlint check` segments it, so the model counts the same tokens
 //! the detector looks up. N-gram probabilities become pseudo-counts over `lm_tokens` tokens.
 
-use super::{DIM, Model, RECORD, WordKey, hash_pair, hash_word, mix, quantize, quantize_vector};
+use super::{
+    DIM, MAX_VECTORS, Model, RECORD, WordKey, hash_pair, hash_word, mix, quantize, quantize_vector,
+};
 use crate::error::{Error, Result};
 use crate::segment::{Document, TokenKind};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::PathBuf;
 
 /// What to train on.
@@ -28,6 +30,8 @@ pub struct TrainOptions {
     pub min_count: f64,
     /// Content words seen fewer times than this in the corpora get no topic vector.
     pub vector_min_count: f64,
+    /// At most this many words get a topic vector, the most frequent (see [`MAX_VECTORS`]).
+    pub max_vectors: usize,
 }
 
 impl Default for TrainOptions {
@@ -39,6 +43,7 @@ impl Default for TrainOptions {
             min_expected: 0.05,
             min_count: 2.0,
             vector_min_count: 3.0,
+            max_vectors: MAX_VECTORS,
         }
     }
 }
@@ -164,7 +169,23 @@ fn unit(v: &mut [f32; DIM]) {
     }
 }
 
-/// Topic vectors: for each content word seen at least `min_count` times in the corpora, the
+/// The words that may get a topic vector: those seen at least `min_count` times in the corpora,
+/// or the `max` most frequent of them (ties by hash, so training stays deterministic).
+fn vector_words(corpus_words: &FxHashMap<u64, f64>, min_count: f64, max: usize) -> FxHashSet<u64> {
+    let mut words: Vec<(u64, f64)> = corpus_words
+        .iter()
+        .filter(|(_, k)| **k >= min_count)
+        .map(|(h, k)| (*h, *k))
+        .collect();
+    if words.len() > max {
+        words.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        words.truncate(max);
+    }
+    words.into_iter().map(|(h, _)| h).collect()
+}
+
+/// Topic vectors: for each content word seen at least `min_count` times in the corpora (at most
+/// `max` of them, the most frequent), the
 /// idf-weighted random signatures of the content words within [`WINDOW`] of it in the same line,
 /// plus the PMI-weighted signatures of the words it forms pairs with (from the n-gram tables,
 /// which cover far more text), each part made unit length; the mean vector is removed so
@@ -174,7 +195,9 @@ fn topic_vectors(
     corpus_words: &FxHashMap<u64, f64>,
     total: f64,
     min_count: f64,
+    max: usize,
 ) -> Vec<(u64, [u8; RECORD])> {
+    let eligible = vector_words(corpus_words, min_count, max);
     let n = corpus_words.values().sum::<f64>().max(1.0);
     let idf = |h: u64| -> f32 {
         corpus_words
@@ -188,7 +211,7 @@ fn topic_vectors(
             line_start = i + 1;
             continue;
         }
-        if corpus_words.get(&h).is_none_or(|&k| k < min_count) {
+        if !eligible.contains(&h) {
             continue;
         }
         let acc = ctx.entry(h).or_insert([0.0; DIM]);
@@ -434,7 +457,13 @@ pub fn train(opts: &TrainOptions, progress: &mut dyn FnMut(&str)) -> Result<(Vec
         .collect();
     bigrams.extend(c.reduplications.iter().map(|(h, n)| (*h, quantize(*n))));
     progress("topic vectors");
-    let vectors = topic_vectors(&c, &corpus_words, total, opts.vector_min_count);
+    let vectors = topic_vectors(
+        &c,
+        &corpus_words,
+        total,
+        opts.vector_min_count,
+        opts.max_vectors,
+    );
     stats.unigrams = unigrams.len();
     stats.bigrams = bigrams.len();
     stats.vectors = vectors.len();
@@ -476,6 +505,7 @@ mod tests {
             min_expected: 0.0,
             min_count: 1.0,
             vector_min_count: 1.0,
+            max_vectors: MAX_VECTORS,
         };
         let mut lines = Vec::new();
         let (bytes, stats) = train(&opts, &mut |l| lines.push(l.to_string())).unwrap();
@@ -499,6 +529,33 @@ mod tests {
         let (usual, spread) = minister.usual_fit();
         assert!((-1.0..=1.0).contains(&usual) && spread >= 0.0);
         assert_eq!(stats.vectors, m.sizes().2);
+    }
+
+    #[test]
+    fn at_most_max_vectors_most_frequent_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = file(
+            &dir,
+            "c.txt",
+            "Ministers met farmers.\nMinisters met farmers.\nMinisters met.\nMinisters spoke.\n",
+        );
+        let vectors = |max_vectors| {
+            let opts = TrainOptions {
+                corpora: vec![corpus.clone()],
+                min_count: 1.0,
+                vector_min_count: 1.0,
+                max_vectors,
+                ..TrainOptions::default()
+            };
+            let (bytes, stats) = train(&opts, &mut |_| {}).unwrap();
+            let m = Model::from_bytes(Cow::Owned(bytes), "m".into()).unwrap();
+            assert_eq!(stats.vectors, m.sizes().2);
+            ["ministers", "met", "farmers", "spoke"].map(|w| m.vector(w).is_some())
+        };
+        assert_eq!(vectors(MAX_VECTORS), [true; 4]);
+        // Seen 4, 3, 2 and 1 times: the cap keeps the most frequent.
+        assert_eq!(vectors(2), [true, true, false, false]);
+        assert_eq!(vectors(0), [false; 4]);
     }
 
     #[test]
