@@ -159,20 +159,7 @@ struct XliffFile {
 /// Articles of an XLIFF 1.2 or 2.x document, one per `<file>`; a `<file>` without any target
 /// text is an error naming its line, and the other files still count.
 pub fn xliff(path: &str, stem: &str, text: &str) -> Result<Vec<Result<Article>>> {
-    match xml::root_element(path, text)?.as_deref() {
-        Some("xliff") => {}
-        other => {
-            return Err(Error::Content {
-                path: path.to_string(),
-                message: format!(
-                    "not an XLIFF file ({}, expected <xliff>)",
-                    other.map_or("no XML root element".to_string(), |o| format!(
-                        "the root element is <{o}>"
-                    ))
-                ),
-            });
-        }
-    }
+    xml::expect_root(path, text, &["xliff"], "an XLIFF file")?;
     let mut r = xml::reader(text);
     let mut files: Vec<XliffFile> = Vec::new();
     let mut current: Option<XliffFile> = None;
@@ -304,20 +291,7 @@ pub fn xliff(path: &str, stem: &str, text: &str) -> Result<Vec<Result<Article>>>
 /// The article of a TMX file: the English `<tuv>` of each `<tu>` is the target, the other one
 /// the source.
 pub fn tmx(path: &str, stem: &str, text: &str) -> Result<Article> {
-    match xml::root_element(path, text)?.as_deref() {
-        Some("tmx") => {}
-        other => {
-            return Err(Error::Content {
-                path: path.to_string(),
-                message: format!(
-                    "not a TMX file ({}, expected <tmx>)",
-                    other.map_or("no XML root element".to_string(), |o| format!(
-                        "the root element is <{o}>"
-                    ))
-                ),
-            });
-        }
-    }
+    xml::expect_root(path, text, &["tmx"], "a TMX file")?;
     let mut r = xml::reader(text);
     let mut built = Builder::default();
     let mut header_lang = None;
@@ -473,7 +447,7 @@ mod tests {
     #[test]
     fn bad_bilingual_files_are_clear_errors() {
         type Run = fn(&str) -> String;
-        let cases: [(&str, Run, &str); 5] = [
+        let cases: [(&str, Run, &str); 7] = [
             (
                 "<xliff><file><body>\n<trans-unit><source>x</target>",
                 xliff_error,
@@ -482,7 +456,17 @@ mod tests {
             (
                 "<html/>",
                 xliff_error,
-                "x.xlf: not an XLIFF file (the root element is <html>",
+                "x.xlf: not an XLIFF file (the root element is <html>, expected <xliff>)",
+            ),
+            (
+                "just text",
+                tmx_error,
+                "m.tmx: not a TMX file (no XML root element, expected <tmx>)",
+            ),
+            (
+                "<xliff/>",
+                tmx_error,
+                "m.tmx: not a TMX file (the root element is <xliff>, expected <tmx>)",
             ),
             (
                 "<xliff version=\"1.2\"></xliff>",

@@ -7,23 +7,7 @@ use crate::error::{Error, Result};
 /// Articles of a feed. `path` names the input in messages and article paths (`feed.xml#item-2`);
 /// `stem` gives ids to items with neither guid nor link.
 pub fn articles(path: &str, stem: &str, text: &str) -> Result<Vec<Article>> {
-    match xml::root_element(path, text)?.as_deref() {
-        Some("rss" | "feed" | "rdf") => {}
-        Some(other) => {
-            return Err(Error::Content {
-                path: path.to_string(),
-                message: format!(
-                    "not an RSS or Atom feed (the root element is <{other}>, expected <rss> or <feed>)"
-                ),
-            });
-        }
-        None => {
-            return Err(Error::Content {
-                path: path.to_string(),
-                message: "not an RSS or Atom feed (no XML root element)".into(),
-            });
-        }
-    }
+    xml::expect_root(path, text, &["rss", "feed", "rdf"], "an RSS or Atom feed")?;
     xml::check_well_formed(path, text)?;
     // An item without a guid is known by its link (feed-rs would otherwise make up a hash).
     let parser = feed_rs::parser::Builder::new()
@@ -149,11 +133,11 @@ mod tests {
             ("<rss>\n<channel>\n<item></channel></rss>", "f.xml:3:"),
             (
                 "<html><body>x</body></html>",
-                "f.xml: not an RSS or Atom feed (the root element is <html>",
+                "f.xml: not an RSS or Atom feed (the root element is <html>, expected <rss>, <feed> or <rdf>)",
             ),
             (
                 "hello",
-                "f.xml: not an RSS or Atom feed (no XML root element)",
+                "f.xml: not an RSS or Atom feed (no XML root element, expected <rss>, <feed> or <rdf>)",
             ),
             (
                 "<rss version=\"2.0\"><channel><title>t</title></channel></rss>",

@@ -62,6 +62,31 @@ pub fn root_element(path: &str, text: &str) -> Result<Option<String>> {
     }
 }
 
+/// Checks that the root element is one of `roots`, else an error saying the input is not
+/// `what` ("an XLIFF file") and naming the root element found and the one expected.
+pub fn expect_root(path: &str, text: &str, roots: &[&str], what: &str) -> Result<()> {
+    let found = root_element(path, text)?;
+    if found.as_deref().is_some_and(|r| roots.contains(&r)) {
+        return Ok(());
+    }
+    let mut expected = String::new();
+    for (i, r) in roots.iter().enumerate() {
+        let sep = match i {
+            0 => "",
+            _ if i + 1 == roots.len() => " or ",
+            _ => ", ",
+        };
+        expected.push_str(&format!("{sep}<{r}>"));
+    }
+    let found = found.map_or("no XML root element".to_string(), |r| {
+        format!("the root element is <{r}>")
+    });
+    Err(Error::Content {
+        path: path.to_string(),
+        message: format!("not {what} ({found}, expected {expected})"),
+    })
+}
+
 /// Reads the whole document, so that a malformed file is reported with its line before a parser
 /// that does not say where (feed-rs) sees it.
 pub fn check_well_formed(path: &str, text: &str) -> Result<()> {
