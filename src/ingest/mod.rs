@@ -238,17 +238,12 @@ fn open(source: &Source, format: InputFormat, options: &IngestOptions) -> Result
                 if is_record {
                     // The line read is the first record: not read again from a copy, so that a
                     // huge one is not held twice.
-                    return Ok(Box::new(JsonLines {
+                    return Ok(Box::new(JsonLines::new(
                         reader,
-                        path: PathBuf::from("<stdin>"),
-                        display: "<stdin>".into(),
-                        stem: "stdin".into(),
-                        line: 0,
-                        buf: first,
-                        pending: true,
-                        skipping: false,
-                        done: false,
-                    }));
+                        PathBuf::from("<stdin>"),
+                        "stdin".into(),
+                        first,
+                    )));
                 }
                 format = InputFormat::Text;
                 reader = Box::new(std::io::Cursor::new(first).chain(reader));
@@ -323,17 +318,7 @@ fn read_articles(
         f => f,
     };
     match format {
-        InputFormat::JsonLines => Ok(Box::new(JsonLines {
-            reader,
-            path,
-            display,
-            stem: id,
-            line: 0,
-            buf: Vec::new(),
-            pending: false,
-            skipping: false,
-            done: false,
-        })),
+        InputFormat::JsonLines => Ok(Box::new(JsonLines::new(reader, path, id, Vec::new()))),
         InputFormat::Csv => csv_articles(reader, path, id, options),
         _ => {
             let mut bytes = Vec::new();
@@ -358,17 +343,12 @@ fn open_url(url: &str, format: InputFormat, options: &IngestOptions) -> Result<A
         f => f,
     };
     match format {
-        InputFormat::JsonLines => Ok(Box::new(JsonLines {
-            reader: Box::new(std::io::Cursor::new(text.into_bytes())),
-            path: PathBuf::from(url),
-            display: url.to_string(),
-            stem: id,
-            line: 0,
-            buf: Vec::new(),
-            pending: false,
-            skipping: false,
-            done: false,
-        })),
+        InputFormat::JsonLines => Ok(Box::new(JsonLines::new(
+            Box::new(std::io::Cursor::new(text.into_bytes())),
+            PathBuf::from(url),
+            id,
+            Vec::new(),
+        ))),
         InputFormat::Csv => csv_articles(
             Box::new(std::io::Cursor::new(text.into_bytes())),
             PathBuf::from(url),
@@ -713,6 +693,22 @@ impl Iterator for JsonLines {
 }
 
 impl JsonLines {
+    /// Articles of the JSON lines `reader` yields; a non-empty `first` is the first line,
+    /// already read (from stdin, to sniff the format).
+    fn new(reader: Box<dyn BufRead>, path: PathBuf, stem: String, first: Vec<u8>) -> JsonLines {
+        JsonLines {
+            reader,
+            display: path.display().to_string(),
+            path,
+            stem,
+            line: 0,
+            pending: !first.is_empty(),
+            buf: first,
+            skipping: false,
+            done: false,
+        }
+    }
+
     fn parse_line(&self) -> Result<Article> {
         let err = |message: String| Error::JsonLine {
             path: self.path.clone(),
