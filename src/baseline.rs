@@ -273,32 +273,12 @@ impl Recorder {
 /// Writes `path` through a temporary file beside it, renamed into place once complete.
 fn write_atomically(
     path: &Path,
-    body: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+    body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
-    let tmp = path.with_file_name(format!(
-        ".{}.tmp{}",
-        path.file_name()
-            .map_or_else(|| "baseline".into(), |n| n.to_string_lossy().into_owned()),
-        std::process::id()
-    ));
-    let write_err = |source| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    };
     // Streamed to the file: a run with millions of findings never holds its JSON text too.
-    let written = std::fs::File::create(&tmp).and_then(|f| {
-        let mut w = std::io::BufWriter::new(f);
-        body(&mut w)?;
-        w.write_all(b"\n")?;
-        w.into_inner().map(drop).map_err(|e| e.into_error())
-    });
-    if let Err(source) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(write_err(source));
-    }
-    std::fs::rename(&tmp, path).map_err(|source| {
-        let _ = std::fs::remove_file(&tmp);
-        write_err(source)
+    crate::report::write_atomic(path, true, |w| {
+        body(w)?;
+        w.write_all(b"\n")
     })
 }
 

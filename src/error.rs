@@ -57,6 +57,9 @@ pub enum Error {
     /// Writing a report would overwrite one of the inputs.
     #[error("{path}: refusing to write a report over an input file; choose another --report-dir")]
     WouldOverwriteInput { path: PathBuf },
+    /// An output file (a baseline, a model) would replace one of the inputs.
+    #[error("{path}: refusing to write {what} over an input file")]
+    OutputIsInput { path: PathBuf, what: &'static str },
     /// Several errors, one per line (every bad row of a lexicon, not only the first).
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Multiple(Vec<Error>),

@@ -368,12 +368,11 @@ fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         lm_tokens: args.lm_tokens,
         ..Default::default()
     };
+    let inputs = [opts.corpora.as_slice(), &opts.ngrams].concat();
+    mtlint::report::refuse_input(&args.output, &inputs, "the model")?;
     let (bytes, stats) =
         mtlint::model::train::train(&opts, &mut |line| eprintln!("mtlint: train: {line}"))?;
-    let tmp = args.output.with_extension("tmp");
-    std::fs::write(&tmp, &bytes).with_context(|| format!("{}: cannot write", tmp.display()))?;
-    std::fs::rename(&tmp, &args.output)
-        .with_context(|| format!("{}: cannot write", args.output.display()))?;
+    mtlint::report::write_atomic(&args.output, true, |w| w.write_all(&bytes))?;
     eprintln!(
         "mtlint: wrote {} ({} bytes): {} words, {} pairs, {} topic vectors from {} corpus tokens and {} n-gram rows",
         args.output.display(),
@@ -663,12 +662,10 @@ fn lexicon(cmd: LexiconCommand) -> anyhow::Result<ExitCode> {
             english_lm,
             output,
         } => {
+            let inputs = mtlint::lexicon::foreign::derive_inputs(&wordfreq, english_lm.as_deref());
+            mtlint::report::refuse_input(&output, &inputs, "the word table")?;
             let table = mtlint::lexicon::foreign::derive(&wordfreq, english_lm.as_deref())?;
-            let tmp = output.with_extension("tmp");
-            std::fs::write(&tmp, &table)
-                .with_context(|| format!("{}: cannot write", tmp.display()))?;
-            std::fs::rename(&tmp, &output)
-                .with_context(|| format!("{}: cannot write", output.display()))?;
+            mtlint::report::write_atomic(&output, true, |w| w.write_all(table.as_bytes()))?;
             eprintln!(
                 "mtlint: wrote {} words to {}",
                 table.lines().count() - 1,

@@ -375,11 +375,27 @@ impl ReportDir {
     }
 }
 
+/// An error if `path` is one of `inputs` (compared as canonical paths, so `./a` is `a`): an
+/// output is checked before the work that makes it, and never replaces what it was made from.
+pub fn refuse_input(path: &Path, inputs: &[PathBuf], what: &'static str) -> Result<()> {
+    if let Ok(canon) = std::fs::canonicalize(path)
+        && inputs
+            .iter()
+            .any(|p| std::fs::canonicalize(p).is_ok_and(|c| c == canon))
+    {
+        return Err(Error::OutputIsInput {
+            path: path.to_path_buf(),
+            what,
+        });
+    }
+    Ok(())
+}
+
 /// Writes a file atomically: a temporary file beside it, then renamed over it, so an interrupted
 /// run never leaves a half-written file. `sync` also flushes it to disk first (for the run's own
 /// files, not every article's: one fsync per article made a 100 MB feed take 3 minutes instead
 /// of seconds).
-fn write_atomic(
+pub fn write_atomic(
     path: &Path,
     sync: bool,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,

@@ -243,16 +243,8 @@ pub fn run(
         ));
     }
     // Checked before anything is written: the baseline must not replace an input either.
-    if let Some(b) = &opts.write_baseline
-        && let Ok(canon) = std::fs::canonicalize(b)
-        && input_paths
-            .iter()
-            .any(|p| std::fs::canonicalize(p).is_ok_and(|c| c == canon))
-    {
-        return Err(Error::Usage(format!(
-            "{}: refusing to write the baseline over an input file",
-            b.display()
-        )));
+    if let Some(b) = &opts.write_baseline {
+        crate::report::refuse_input(b, &input_paths, "the baseline")?;
     }
     let mut reports = match &opts.report_dir {
         Some(dir) => Some(ReportDir::create(dir, &input_paths)?),

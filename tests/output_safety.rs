@@ -178,3 +178,44 @@ fn the_baseline_never_replaces_an_input() {
     assert_eq!(std::fs::read_to_string(&input).unwrap(), "The the end.\n");
     assert_eq!(listing(tmp.path()), ["a.txt"]);
 }
+
+/// `train -o` and `lexicon derive-foreign -o` pointed at one of their inputs are refused before
+/// any work, and the input is kept.
+#[test]
+fn trained_and_derived_files_never_replace_an_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus.txt");
+    std::fs::write(&corpus, "The prime minister spoke.\n").unwrap();
+    let wordfreq = tmp.path().join("wordfreq");
+    std::fs::create_dir(&wordfreq).unwrap();
+    let nl = wordfreq.join("large_nl.tsv.xz");
+    std::fs::write(&nl, "not read").unwrap();
+    for (args, kept, message) in [
+        (
+            vec!["train", "--corpus", corpus.to_str().unwrap()],
+            &corpus,
+            "corpus.txt: refusing to write the model over an input file",
+        ),
+        (
+            vec![
+                "lexicon",
+                "derive-foreign",
+                "--wordfreq",
+                wordfreq.to_str().unwrap(),
+            ],
+            &nl,
+            "large_nl.tsv.xz: refusing to write the word table over an input file",
+        ),
+    ] {
+        let before = std::fs::read(kept).unwrap();
+        let mut args = args.clone();
+        args.extend(["-o", kept.to_str().unwrap()]);
+        let out = mtlint(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(message), "{stderr}");
+        assert_eq!(std::fs::read(kept).unwrap(), before);
+    }
+    assert_eq!(listing(tmp.path()), ["corpus.txt", "wordfreq"]);
+    assert_eq!(listing(&wordfreq), ["large_nl.tsv.xz"]);
+}

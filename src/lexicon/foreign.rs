@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::segment::ForeignLookups;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The embedded table, as shipped.
 pub const FOREIGN_TSV: &str = include_str!("../../lexicons/foreign-words.tsv");
@@ -253,19 +253,33 @@ fn read_unigrams(path: &Path) -> Result<FxHashMap<String, f64>> {
         .collect())
 }
 
+/// The wordfreq list of `lang` in `dir`.
+fn wordfreq_file(dir: &Path, lang: &str) -> PathBuf {
+    dir.join(format!("large_{lang}.tsv.xz"))
+}
+
+/// The files [`derive`] reads from `dir`, and the LM if given.
+pub fn derive_inputs(dir: &Path, english_lm: Option<&Path>) -> Vec<PathBuf> {
+    std::iter::once("en")
+        .chain(LANGUAGES.iter().copied())
+        .map(|lang| wordfreq_file(dir, lang))
+        .chain(english_lm.map(Path::to_path_buf))
+        .collect()
+}
+
 /// Derives the table from `DIR/large_{en,nl,de,fr,es}.tsv.xz`: each word goes to the language
 /// where it is most frequent, if it passes the thresholds above; `english_lm` (unigram log
 /// probabilities) removes loans an English model knows. Output is sorted, so the same input
 /// always gives the same file.
 pub fn derive(dir: &Path, english_lm: Option<&Path>) -> Result<String> {
-    let en = read_wordfreq(&dir.join("large_en.tsv.xz"))?;
+    let en = read_wordfreq(&wordfreq_file(dir, "en"))?;
     let lm = english_lm
         .map(read_unigrams)
         .transpose()?
         .unwrap_or_default();
     let mut best: FxHashMap<String, (usize, i32, bool)> = FxHashMap::default();
     for (li, lang) in LANGUAGES.iter().enumerate() {
-        for (w, cb) in read_wordfreq(&dir.join(format!("large_{lang}.tsv.xz")))? {
+        for (w, cb) in read_wordfreq(&wordfreq_file(dir, lang))? {
             if cb < EVIDENCE_MIN_SOURCE_CB
                 || w.chars().count() < MIN_CHARS
                 || !w.chars().all(char::is_alphabetic)
