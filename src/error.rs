@@ -47,8 +47,8 @@ pub enum Error {
         column: usize,
         message: String,
     },
-    /// A report could not be written.
-    #[error("{path}: cannot write report: {source}")]
+    /// An output (a report, a baseline, a model) could not be written.
+    #[error("{path}: cannot write: {source}")]
     Write {
         path: PathBuf,
         #[source]

@@ -218,4 +218,18 @@ fn trained_and_derived_files_never_replace_an_input() {
     }
     assert_eq!(listing(tmp.path()), ["corpus.txt", "wordfreq"]);
     assert_eq!(listing(&wordfreq), ["large_nl.tsv.xz"]);
+    // An output that cannot be written is named, with the reason said once, and no temporary
+    // file is left behind.
+    let out = mtlint(&[
+        "train",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "-o",
+        wordfreq.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("wordfreq: cannot write: "), "{stderr}");
+    assert_eq!(stderr.matches("(os error").count(), 1, "{stderr}");
+    assert_eq!(listing(tmp.path()), ["corpus.txt", "wordfreq"]);
 }
