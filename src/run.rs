@@ -334,7 +334,10 @@ pub fn run(
         // A baseline records today's findings; writing one is not a failure.
         outcome.failed = false;
     }
-    if let Some(r) = reports {
+    // A run that could read none of its inputs has nothing to report: the reports of an earlier
+    // run stay as they were rather than being replaced by empty ones.
+    let nothing_read = outcome.articles == 0 && outcome.input_errors > 0;
+    if let Some(r) = reports.filter(|_| !nothing_read) {
         let found = if streaming {
             counter.discovered(opts.discovery)
         } else {

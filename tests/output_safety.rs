@@ -110,6 +110,48 @@ fn a_report_never_replaces_its_input() {
     assert_eq!(listing(tmp.path()), ["feed.csv"]);
 }
 
+/// A run that can read none of its inputs keeps the reports of the run before; one that reads
+/// some of them reports those.
+#[test]
+fn a_run_that_reads_nothing_keeps_the_earlier_reports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("a.txt");
+    std::fs::write(&input, "The the end.\n").unwrap();
+    let reports = tmp.path().join("reports");
+    let check = |inputs: &[&str]| {
+        let mut args = vec!["check", "--report-dir", reports.to_str().unwrap()];
+        args.extend(inputs);
+        mtlint(&args)
+    };
+    let out = check(&[input.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let summary = std::fs::read_to_string(reports.join("summary.csv")).unwrap();
+    assert!(summary.contains("\na,"), "{summary}");
+    let missing = tmp.path().join("missing.txt");
+    let out = check(&[missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("missing.txt: cannot read") && !stderr.contains("reports in"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(reports.join("summary.csv")).unwrap(),
+        summary
+    );
+    assert_eq!(
+        listing(&reports),
+        ["a.csv", "boilerplate.csv", "sites.csv", "summary.csv"]
+    );
+    // One input read, one missing: the summary is of what was read.
+    let out = check(&[missing.to_str().unwrap(), input.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(reports.join("summary.csv")).unwrap(),
+        summary
+    );
+}
+
 /// Every cell a spreadsheet would evaluate starts with an apostrophe in the report.
 #[test]
 fn formula_prefixes_are_neutralised() {
