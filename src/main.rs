@@ -383,7 +383,7 @@ fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         ..Default::default()
     };
     let inputs = [opts.corpora.as_slice(), &opts.ngrams].concat();
-    mtlint::report::refuse_input(&args.output, &inputs, "the model")?;
+    mtlint::report::check_output(&args.output, &inputs, "the model")?;
     let (bytes, stats) =
         mtlint::model::train::train(&opts, &mut |line| eprintln!("mtlint: train: {line}"))?;
     mtlint::report::write_atomic(&args.output, true, |w| w.write_all(&bytes))?;
@@ -677,7 +677,7 @@ fn lexicon(cmd: LexiconCommand) -> anyhow::Result<ExitCode> {
             output,
         } => {
             let inputs = mtlint::lexicon::foreign::derive_inputs(&wordfreq, english_lm.as_deref());
-            mtlint::report::refuse_input(&output, &inputs, "the word table")?;
+            mtlint::report::check_output(&output, &inputs, "the word table")?;
             let table = mtlint::lexicon::foreign::derive(&wordfreq, english_lm.as_deref())?;
             mtlint::report::write_atomic(&output, true, |w| w.write_all(table.as_bytes()))?;
             eprintln!(

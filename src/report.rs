@@ -222,6 +222,12 @@ pub struct ReportDir {
 impl ReportDir {
     /// Creates the directory if needed and starts the summary rows (as a temporary file).
     pub fn create(dir: &Path, inputs: &[PathBuf]) -> Result<ReportDir> {
+        if dir.exists() && !dir.is_dir() {
+            return Err(Error::Usage(format!(
+                "{}: not a directory; --report-dir names the directory reports go to",
+                dir.display()
+            )));
+        }
         std::fs::create_dir_all(dir).map_err(|source| Error::Write {
             path: dir.to_path_buf(),
             source,
@@ -375,9 +381,16 @@ impl ReportDir {
     }
 }
 
-/// An error if `path` is one of `inputs` (compared as canonical paths, so `./a` is `a`): an
-/// output is checked before the work that makes it, and never replaces what it was made from.
-pub fn refuse_input(path: &Path, inputs: &[PathBuf], what: &'static str) -> Result<()> {
+/// Checks an output file before the work that makes it: an error if `path` is one of `inputs`
+/// (compared as canonical paths, so `./a` is `a`), so that it never replaces what it was made
+/// from, or if it is a directory. `what` names the output in the message.
+pub fn check_output(path: &Path, inputs: &[PathBuf], what: &'static str) -> Result<()> {
+    if path.is_dir() {
+        return Err(Error::Usage(format!(
+            "{}: is a directory; {what} is written to a file",
+            path.display()
+        )));
+    }
     if let Ok(canon) = std::fs::canonicalize(path)
         && inputs
             .iter()

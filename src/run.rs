@@ -244,7 +244,7 @@ pub fn run(
     }
     // Checked before anything is written: the baseline must not replace an input either.
     if let Some(b) = &opts.write_baseline {
-        crate::report::refuse_input(b, &input_paths, "the baseline")?;
+        crate::report::check_output(b, &input_paths, "the baseline")?;
     }
     let mut reports = match &opts.report_dir {
         Some(dir) => Some(ReportDir::create(dir, &input_paths)?),

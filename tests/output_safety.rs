@@ -4,7 +4,7 @@
 #[path = "common/run.rs"]
 mod helpers;
 use helpers::listing;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn mtlint(args: &[&str]) -> Output {
@@ -219,6 +219,32 @@ fn the_baseline_never_replaces_an_input() {
     );
     assert_eq!(std::fs::read_to_string(&input).unwrap(), "The the end.\n");
     assert_eq!(listing(tmp.path()), ["a.txt"]);
+    // Output paths of the wrong kind are refused before the run, not after it.
+    for (args, message) in [
+        (
+            [
+                "--no-report",
+                "--write-baseline",
+                tmp.path().to_str().unwrap(),
+            ],
+            "is a directory; the baseline is written to a file",
+        ),
+        (
+            ["--quiet", "--report-dir", input.to_str().unwrap()],
+            "a.txt: not a directory; --report-dir names the directory reports go to",
+        ),
+    ] {
+        let mut all = vec!["check", input.to_str().unwrap()];
+        all.extend(args);
+        let out = mtlint(&all);
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(message) && !stderr.contains("1 article"),
+            "{stderr}"
+        );
+    }
+    assert_eq!(listing(tmp.path()), ["a.txt"]);
 }
 
 /// `train -o` and `lexicon derive-foreign -o` pointed at one of their inputs are refused before
@@ -260,18 +286,28 @@ fn trained_and_derived_files_never_replace_an_input() {
     }
     assert_eq!(listing(tmp.path()), ["corpus.txt", "wordfreq"]);
     assert_eq!(listing(&wordfreq), ["large_nl.tsv.xz"]);
-    // An output that cannot be written is named, with the reason said once, and no temporary
-    // file is left behind.
-    let out = mtlint(&[
-        "train",
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "-o",
-        wordfreq.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("wordfreq: cannot write: "), "{stderr}");
+    // A directory is refused before the work; an output that cannot be written is named, with
+    // the reason said once, and no temporary file is left behind.
+    let train_to = |output: &Path| {
+        let out = mtlint(&[
+            "train",
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "-o",
+            output.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let stderr = train_to(&wordfreq);
+    assert!(
+        stderr.contains("wordfreq: is a directory; the model is written to a file")
+            && !stderr.contains("mtlint: train:"),
+        "{stderr}"
+    );
+    let stderr = train_to(&tmp.path().join("no-such-dir").join("m.model"));
+    assert!(stderr.contains("m.model.tmp"), "{stderr}");
+    assert!(stderr.contains(": cannot write: "), "{stderr}");
     assert_eq!(stderr.matches("(os error").count(), 1, "{stderr}");
     assert_eq!(listing(tmp.path()), ["corpus.txt", "wordfreq"]);
 }
