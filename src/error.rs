@@ -22,6 +22,14 @@ pub enum Error {
         column: usize,
         offset: usize,
     },
+    /// The input is UTF-16 text, which mtlint does not read.
+    #[error(
+        "{path}: UTF-16 text ({byte_order}); convert it to UTF-8 first (iconv -f UTF-16 -t UTF-8)"
+    )]
+    Utf16 {
+        path: PathBuf,
+        byte_order: &'static str,
+    },
     /// The input looks like a binary file (NUL bytes).
     #[error("{path}: looks like a binary file (NUL byte at offset {offset}), not text")]
     Binary { path: PathBuf, offset: usize },

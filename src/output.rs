@@ -150,8 +150,9 @@ impl<'r> Emitter<'r> {
             crate::Error::Csv { path, line, .. } => {
                 (path.display().to_string(), usize::try_from(*line).ok())
             }
+            crate::Error::NotUtf8 { path, line, .. } => (path.display().to_string(), Some(*line)),
             crate::Error::Read { path, .. }
-            | crate::Error::NotUtf8 { path, .. }
+            | crate::Error::Utf16 { path, .. }
             | crate::Error::Binary { path, .. } => (path.display().to_string(), None),
             _ => (String::new(), None),
         };

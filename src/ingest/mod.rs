@@ -528,8 +528,39 @@ fn unxz(reader: &mut dyn BufRead, path: &Path, cap: usize) -> Result<Vec<u8>> {
     }
 }
 
+/// How bytes look like UTF-16 text, if they do: a byte-order mark, or (without one) a NUL in
+/// every other byte of text that is mostly ASCII, which is how Windows tools often save it.
+fn utf16(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0xff, 0xfe, ..] => return Some("little-endian byte-order mark"),
+        [0xfe, 0xff, ..] => return Some("big-endian byte-order mark"),
+        _ => {}
+    }
+    let head = &bytes[..bytes.len().min(512) & !1];
+    if head.len() < 8 {
+        return None;
+    }
+    let pairs = head.chunks_exact(2);
+    let nul_odd = pairs.clone().filter(|p| p[1] == 0 && p[0] != 0).count();
+    let nul_even = pairs.filter(|p| p[0] == 0 && p[1] != 0).count();
+    let n = head.len() / 2;
+    if nul_odd * 10 >= n * 9 {
+        Some("little-endian, no byte-order mark")
+    } else if nul_even * 10 >= n * 9 {
+        Some("big-endian, no byte-order mark")
+    } else {
+        None
+    }
+}
+
 /// Checks that bytes are UTF-8 text (not binary) and returns them as a `String`.
 pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
+    if let Some(byte_order) = utf16(&bytes) {
+        return Err(Error::Utf16 {
+            path: path.to_path_buf(),
+            byte_order,
+        });
+    }
     if let Some(offset) = bytes.iter().take(8192).position(|&b| b == 0) {
         return Err(Error::Binary {
             path: path.to_path_buf(),
@@ -942,6 +973,44 @@ mod tests {
         std::fs::write(&p, b"\0\0\0").unwrap();
         let e = read_all(&p).remove(0).unwrap_err().to_string();
         assert!(e.contains("binary"), "{e}");
+    }
+
+    #[test]
+    fn utf16_is_named_as_such() {
+        let le: Vec<u8> = "The minister said."
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let be: Vec<u8> = "The minister said."
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        let cases: [(Vec<u8>, Option<&str>); 7] = [
+            (
+                [&[0xff, 0xfe][..], &le].concat(),
+                Some("little-endian byte-order mark"),
+            ),
+            (
+                [&[0xfe, 0xff][..], &be].concat(),
+                Some("big-endian byte-order mark"),
+            ),
+            (le.clone(), Some("little-endian, no byte-order mark")),
+            (be, Some("big-endian, no byte-order mark")),
+            // Too short to tell, text, and binary data with NULs here and there.
+            (le[..6].to_vec(), None),
+            (b"The minister said.".to_vec(), None),
+            (vec![1, 0, 0, 7, 9, 0, 0, 0, 3, 4, 0, 0], None),
+        ];
+        for (bytes, expected) in cases {
+            assert_eq!(utf16(&bytes), expected, "{bytes:?}");
+        }
+        let e = decode(Path::new("w.txt"), [&[0xff, 0xfe][..], &le].concat())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "w.txt: UTF-16 text (little-endian byte-order mark); convert it to UTF-8 first (iconv -f UTF-16 -t UTF-8)"
+        );
     }
 
     #[test]
