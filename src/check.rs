@@ -130,6 +130,31 @@ pub enum SourceLang {
     Fixed(String),
 }
 
+impl SourceLang {
+    /// An error if a fixed language has no entry in `lexicon`: every calque entry would be
+    /// silently dropped ("xx", or "pt" without a `pt-en` lexicon directory).
+    pub fn check(&self, lexicon: &crate::lexicon::entry::Lexicon) -> Result<()> {
+        let SourceLang::Fixed(lang) = self else {
+            return Ok(());
+        };
+        let mut known: Vec<&str> = lexicon
+            .entries()
+            .iter()
+            .map(|e| e.lang.as_str())
+            .filter(|l| *l != "any")
+            .collect();
+        known.sort_unstable();
+        known.dedup();
+        if known.contains(&lang.as_str()) {
+            return Ok(());
+        }
+        Err(Error::Usage(format!(
+            "no lexicon entries for source language '{lang}'; the lexicons have {} (add DIR/{lang}-en/*.csv with --lexicon)",
+            known.join(", ")
+        )))
+    }
+}
+
 /// What happens to findings after detection, before scoring: severity overrides, a confidence
 /// floor, house-style phrases, inline suppression and the baseline.
 #[derive(Debug, Clone, Default)]
@@ -529,6 +554,28 @@ pub(crate) fn context_range(doc: &Document, start: usize, end: usize) -> Context
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fixed_source_language_needs_lexicon_entries() {
+        let lexicon = crate::lexicon::entry::Lexicon::embedded().unwrap();
+        for (lang, ok) in [
+            (SourceLang::Auto, true),
+            (SourceLang::Fixed("nl".into()), true),
+            (SourceLang::Fixed("it".into()), true),
+            (SourceLang::Fixed("xx".into()), false),
+            (SourceLang::Fixed("any".into()), false),
+        ] {
+            let got = lang.check(&lexicon);
+            assert_eq!(got.is_ok(), ok, "{lang:?}: {got:?}");
+            if let Err(e) = got {
+                assert!(
+                    e.to_string()
+                        .contains("; the lexicons have de, es, fr, it, nl (add DIR/"),
+                    "{e}"
+                );
+            }
+        }
+    }
 
     fn check(text: &str, only: &[&str], skip: &[&str]) -> Vec<Finding> {
         let own = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();

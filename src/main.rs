@@ -509,7 +509,7 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         (Some(p), None) => Some(Baseline::load(p)?),
         _ => None,
     };
-    let checker = checker(&resources, &settings).with_policy(Policy {
+    let checker = checker(&resources, &settings)?.with_policy(Policy {
         severity: settings.severity.clone(),
         min_confidence: settings.min_confidence,
         accept: settings.accept.clone(),
@@ -591,9 +591,10 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn checker(resources: &Resources, s: &Settings) -> Checker {
-    Checker::new(resources, s.selection.clone(), s.thresholds)
-        .with_source_lang(s.source_lang.clone())
+fn checker(resources: &Resources, s: &Settings) -> anyhow::Result<Checker> {
+    s.source_lang.check(&resources.lexicon)?;
+    Ok(Checker::new(resources, s.selection.clone(), s.thresholds)
+        .with_source_lang(s.source_lang.clone()))
 }
 
 fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
@@ -612,7 +613,7 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let checker = checker(
         &resources(&settings.lexicon, args.model.as_deref())?,
         &settings,
-    );
+    )?;
     let labels = match &args.labels {
         Some(p) => mtlint::eval::load_labels(p)?,
         None => Vec::new(),
