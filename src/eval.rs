@@ -19,6 +19,8 @@ use std::path::Path;
 /// One labelled artifact.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Label {
+    /// The line of the labels file it is on, for messages.
+    pub line: u64,
     pub article: Option<String>,
     pub span: String,
     pub occurrence: Option<usize>,
@@ -37,14 +39,23 @@ struct LabelRow {
 pub fn load_labels(path: &Path) -> Result<Vec<Label>> {
     let text = crate::ingest::read_text(path)?;
     let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let csv_error = |e: csv::Error| Error::Csv {
+        path: path.to_path_buf(),
+        line: e.position().map_or(0, |p| p.line()),
+        message: e.to_string(),
+    };
+    let headers = rdr.headers().map_err(csv_error)?.clone();
     let mut labels = Vec::new();
-    for row in rdr.deserialize::<LabelRow>() {
-        let row = row.map_err(|e| Error::Csv {
+    for record in rdr.records() {
+        let record = record.map_err(csv_error)?;
+        let line = record.position().map_or(0, |p| p.line());
+        let row: LabelRow = record.deserialize(Some(&headers)).map_err(|e| Error::Csv {
             path: path.to_path_buf(),
-            line: e.position().map_or(0, |p| p.line()),
+            line,
             message: e.to_string(),
         })?;
         labels.push(Label {
+            line,
             article: row.article.filter(|a| !a.is_empty()),
             span: row.span.replace("\\n", "\n"),
             occurrence: row.occurrence,
@@ -83,8 +94,9 @@ pub struct EvalReport {
     pub recall: BTreeMap<String, Recall>,
     /// Labels not found: (article, category, span).
     pub missed: Vec<(String, String, String)>,
-    /// Labels whose span does not occur in the article.
-    pub unlocated: Vec<(String, String)>,
+    /// Labels whose span (or the occurrence of it they name) is not in the article: (line of
+    /// the labels file, article, span, occurrence).
+    pub unlocated: Vec<(u64, String, String, Option<usize>)>,
     pub labelled_articles: usize,
     pub findings_on_labelled: usize,
     pub findings_matching_labels: usize,
@@ -224,7 +236,9 @@ pub fn evaluate(
             None => ranges,
         };
         if ranges.is_empty() {
-            report.unlocated.push((wanted, label.span.clone()));
+            report
+                .unlocated
+                .push((label.line, wanted, label.span.clone(), label.occurrence));
             continue;
         }
         let mut found = false;
@@ -335,10 +349,14 @@ impl std::fmt::Display for EvalReport {
                     );
                 }
             }
-            for (a, span) in &self.unlocated {
+            for (line, a, span, occurrence) in &self.unlocated {
+                let which = match occurrence {
+                    Some(n) if *n > 1 => format!("occurrence {n} of "),
+                    _ => String::new(),
+                };
                 let _ = writeln!(
                     s,
-                    "  warning: label span not found in {a}: {}",
+                    "  warning: label on line {line}: {which}'{}' is not in {a}",
                     span.replace('\n', "\\n")
                 );
             }
@@ -394,7 +412,7 @@ mod tests {
         let labels_path = dir.path().join("mt.labels.csv");
         std::fs::write(
             &labels_path,
-            "span,occurrence,category\ncreaks and creaks,1,calque\nsmall beer,1,calque\nthe the,1,repetition\nabsent,1,x\n",
+            "span,occurrence,category\ncreaks and creaks,1,calque\nsmall beer,1,calque\nthe the,1,repetition\nabsent,1,x\nsmall beer,2,x\n",
         )
         .unwrap();
         let native = dir.path().join("native.txt");
@@ -426,7 +444,7 @@ mod tests {
                 found: 1
             }
         );
-        assert_eq!(r.unlocated.len(), 1);
+        assert_eq!(r.unlocated.len(), 2);
         assert_eq!(r.native_words, 10);
         assert!((r.native_per_1000() - 100.0).abs() < 1e-9);
         assert_eq!(
@@ -439,6 +457,21 @@ mod tests {
             text.contains("missed:\n    mt [calque] small beer"),
             "{text}"
         );
+        assert!(
+            text.contains("  warning: label on line 5: 'absent' is not in mt\n")
+                && text.contains(
+                    "  warning: label on line 6: occurrence 2 of 'small beer' is not in mt\n"
+                ),
+            "{text}"
+        );
+        // A bad row names its line.
+        std::fs::write(
+            &labels_path,
+            "span,occurrence,category\nx,1,calque\ny,two,calque\n",
+        )
+        .unwrap();
+        let e = load_labels(&labels_path).unwrap_err().to_string();
+        assert!(e.contains("mt.labels.csv:3: "), "{e}");
     }
 
     #[test]
