@@ -212,8 +212,8 @@ struct CheckArgs {
     /// the embedded one).
     #[arg(long, value_name = "FILE")]
     model: Option<PathBuf>,
-    /// Worker threads (default: one per core).
-    #[arg(short = 'j', long, value_name = "N")]
+    /// Worker threads, 1 to 1024 (default: one per core).
+    #[arg(short = 'j', long, value_name = "N", value_parser = parse_threads)]
     threads: Option<usize>,
     /// `--format jsonl` records: `article` (one line per article, findings inside; the default
     /// when reading stdin) or `findings` (a line per finding, then the article's line).
@@ -294,6 +294,19 @@ enum InFormat {
 }
 
 /// `20M`, `512K`, `1G` or plain bytes.
+/// Most worker threads `-j` takes: each holds a window of articles and its buffers, so an
+/// absurd count (`-j 100000`) would spend minutes and gigabytes starting threads.
+const MAX_THREADS: usize = 1024;
+
+fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n @ 1..=MAX_THREADS) => Ok(n),
+        _ => Err(format!(
+            "'{s}' is not a number of worker threads from 1 to {MAX_THREADS}"
+        )),
+    }
+}
+
 fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim().to_ascii_uppercase();
     let t = t.strip_suffix('B').unwrap_or(&t);

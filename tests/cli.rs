@@ -388,6 +388,24 @@ fn source_lang_restricts_entries() {
 }
 
 #[test]
+fn worker_threads_are_bounded() {
+    let article = "tests/fixtures/xi-putin-moscow.txt";
+    for bad in ["0", "1025", "100000", "two"] {
+        let out = run(&["check", article, "--no-report", "-q", "-j", bad]);
+        assert_eq!(out.status.code(), Some(2), "-j {bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!(
+                "'{bad}' is not a number of worker threads from 1 to 1024"
+            )),
+            "{err}"
+        );
+    }
+    let out = run(&["check", article, "--no-report", "-q", "-j", "3"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
 fn train_writes_a_model_that_check_can_use() {
     let tmp = tempfile::tempdir().unwrap();
     let corpus = tmp.path().join("corpus.txt");
