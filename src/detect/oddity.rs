@@ -24,6 +24,7 @@
 
 use super::{Detector, Hit};
 use crate::finding::{Category, Severity};
+use crate::model::adverbs::Adverbs;
 use crate::model::train::pairable_key;
 use crate::model::{DIM, Model, UNSCORED_WORDS, WordKey, WordVector, hash_word_const};
 use crate::segment::{Document, Sentence, Token, TokenKind, word_hash};
@@ -56,9 +57,25 @@ const AND: u64 = hash_word_const(b"and");
 /// Fewer content words with vectors than this around a word are too little context to judge.
 const MIN_CONTEXT: usize = 40;
 
+/// `oddity.adverb` judges a word + adjective the model never saw together. It flags it when
+/// the word is followed by the adjective's -ly adverb at least this many times…
+pub const ADVERB_MIN: f64 = 2.0;
+
+/// …and in at least this share of the word's occurrences…
+pub const ADVERB_SHARE: f64 = 3e-4;
+
+/// …and the word is followed by the listed adjectives at most this many times as often as by
+/// their adverbs (verbs that take an adjective, "remains firm", "fell ill", are left alone).
+pub const ADVERB_CLASS_RATIO: f64 = 2.0;
+
+/// Or, without a count of the adverb itself: when the word is followed by the listed adverbs
+/// at least this many times and by the listed adjectives never ("reacted").
+pub const ADVERB_CLASS_MIN: f64 = 30.0;
+
 pub struct Oddity {
     model: Arc<Model>,
     unscored: UnscoredWords,
+    adverbs: &'static Adverbs,
 }
 
 impl Oddity {
@@ -66,6 +83,7 @@ impl Oddity {
         Oddity {
             model,
             unscored: UnscoredWords::new(),
+            adverbs: Adverbs::embedded(),
         }
     }
 }
@@ -177,6 +195,19 @@ impl Detector for Oddity {
                     let expected = c1 * c2 / total;
                     if expected >= MIN_EXPECTED && m.pair_count_of(&k1, w) == 0.0 {
                         hits.push(hit(a, t, doc.word(a), doc.word(t), expected, total));
+                    } else if let Some(adverb) = self.adverbs.adverb_of(key.hash)
+                        && ends_phrase(doc, s, ti)
+                        && !is_adverb(&folded[a.start..a.end])
+                        && let Some(evidence) = adverb_evidence(m, &k1, c1, w, adverb)
+                    {
+                        hits.push(adverb_hit(
+                            a,
+                            t,
+                            doc.word(a),
+                            doc.word(t),
+                            adverb,
+                            &evidence,
+                        ));
                     }
                 }
                 if !(capitalised && k > 0) {
@@ -520,6 +551,100 @@ fn reduplication(doc: &Document, s: &Sentence, k: usize, m: &Model, hits: &mut V
         suggestion: None,
         lang: None,
     });
+}
+
+/// Is token `ti` of sentence `s` the last word of its phrase: followed by punctuation, a
+/// function word or nothing? An adjective followed by a content word usually modifies it
+/// ("reported strong profits"), and is then no adverb slot.
+fn ends_phrase(doc: &Document, s: &Sentence, ti: usize) -> bool {
+    if ti + 1 >= s.tokens.end {
+        return true;
+    }
+    doc.tokens.get(ti + 1).is_none_or(|t| {
+        t.kind == TokenKind::Punct
+            || (t.kind == TokenKind::Word
+                && WordKey::of_letters(&doc.norm.folded.as_bytes()[t.start..t.end])
+                    .is_some_and(|k| k.is_unscored()))
+    })
+}
+
+/// What the model says about a word followed by an adjective where English would put the
+/// adverb: how often the word is followed by the adverb, and by any listed adverb and any
+/// listed adjective.
+struct AdverbEvidence {
+    with_adverb: f64,
+    adverbs: f64,
+    adjectives: f64,
+    total: f64,
+}
+
+/// `oddity.adverb`'s test of `w1` (with its count `c1`) + `adjective`: never
+/// seen together, while `w1` is followed by the adjective's `adverb` often enough (in count and
+/// in share of `w1`'s occurrences) and is no word that takes adjectives, or, the adverb
+/// itself unseen after `w1`, while `w1` takes listed adverbs often and listed adjectives
+/// never.
+fn adverb_evidence(
+    m: &Model,
+    k1: &WordKey,
+    c1: f64,
+    adjective: &[u8],
+    adverb: &str,
+) -> Option<AdverbEvidence> {
+    if m.pair_count_of(k1, adjective) > 0.0 {
+        return None;
+    }
+    let with_adverb = m.pair_count_of(k1, adverb.as_bytes());
+    let (adjectives, adverbs) = m.adverb_classes_of(k1);
+    let specific = with_adverb >= ADVERB_MIN
+        && with_adverb >= ADVERB_SHARE * c1
+        && adjectives <= ADVERB_CLASS_RATIO * adverbs;
+    let by_class = adverbs >= ADVERB_CLASS_MIN && adjectives == 0.0;
+    (specific || by_class).then_some(AdverbEvidence {
+        with_adverb,
+        adverbs,
+        adjectives,
+        total: m.total(),
+    })
+}
+
+/// `oddity.adverb`: "reacted angry", where English says "reacted angrily".
+fn adverb_hit(
+    a: &Token,
+    b: &Token,
+    verb: &str,
+    adjective: &str,
+    adverb: &str,
+    e: &AdverbEvidence,
+) -> Hit {
+    Hit {
+        start: a.start,
+        end: b.end,
+        category: Category::Oddity,
+        rule: "oddity.adverb".into(),
+        severity: Severity::Minor,
+        confidence: if e.with_adverb >= ADVERB_MIN {
+            0.5
+        } else {
+            0.4
+        },
+        explanation: format!(
+            "'{verb} {adjective}' seen 0 times in {} of normal English; {}. An adjective where English needs an adverb: a source language with one form for both (Dutch 'boos reageren', German 'wütend reagieren').",
+            words(e.total),
+            if e.with_adverb >= ADVERB_MIN {
+                format!(
+                    "'{verb} {adverb}' {:.0} times (after '{verb}': -ly adverbs {:.0} times, adjectives {:.0})",
+                    e.with_adverb, e.adverbs, e.adjectives
+                )
+            } else {
+                format!(
+                    "after '{verb}' normal English puts -ly adverbs ({:.0} times), never adjectives: '{verb} {adverb}'",
+                    e.adverbs
+                )
+            },
+        ),
+        suggestion: Some(format!("{verb} {adverb}")),
+        lang: None,
+    }
 }
 
 fn hit(a: &Token, b: &Token, w1: &str, w2: &str, expected: f64, total: f64) -> Hit {
