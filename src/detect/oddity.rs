@@ -21,6 +21,14 @@
 //! for emphasis, rendered word for word). Leaves alone: "Prices rose higher and higher." and
 //! "They walked round and round." (doublings the corpora use), and "air quality and quality of
 //! life" (two phrases with the same head word).
+//!
+//! A fourth rule, `oddity.adverb`, flags an adjective where English needs its -ly adverb, as
+//! Dutch and German (one form for both: *boos reageren*, *wütend reagieren*) make machine
+//! translation write: "The minister reacted angry to the questions." ('reacted angry' seen 0
+//! times; after 'reacted' normal English puts -ly adverbs, never adjectives). Leaves alone:
+//! "The minister felt angry." (a verb that takes adjectives) and "The lab reported positive
+//! results." (an adjective before its noun). The adjectives and their adverbs are
+//! `lexicons/adverbs.csv`.
 
 use super::{Detector, Hit};
 use crate::finding::{Category, Severity};
@@ -751,6 +759,192 @@ mod tests {
         ];
         for text in cases {
             assert!(spans(&d, text).is_empty(), "{text}");
+        }
+    }
+
+    /// Invented machine translation (adjective for adverb), each with the span flagged, or none
+    /// where the model lacks the evidence: 21 of the 40 are found.
+    const ADVERB_MT: &[(&str, Option<&str>)] = &[
+        (
+            "The minister reacted angry to the questions of the journalists.",
+            Some("reacted angry"),
+        ),
+        (
+            "The opposition reacted furious when the plan was presented.",
+            Some("reacted furious"),
+        ),
+        (
+            "The party responded positive to the proposal of the government.",
+            Some("responded positive"),
+        ),
+        (
+            "The unions responded critical to the new pension plan.",
+            Some("responded critical"),
+        ),
+        ("Prices rose strong in the first quarter of the year.", None),
+        (
+            "The price of gas rose sharp after the announcement.",
+            Some("rose sharp"),
+        ),
+        ("Shares fell sharp on Monday after the results.", None),
+        ("Oil prices fell dramatic in March.", None),
+        ("He spoke enthusiastic about the plan.", None),
+        ("The mayor spoke positive about the new stadium.", None),
+        (
+            "The economy grew rapid in the past decade.",
+            Some("grew rapid"),
+        ),
+        (
+            "The number of infections grew steady during the summer.",
+            Some("grew steady"),
+        ),
+        (
+            "The city developed rapid after the war.",
+            Some("developed rapid"),
+        ),
+        ("The company reported wrong about its profits.", None),
+        (
+            "The police reacted calm when the protesters arrived.",
+            Some("reacted calm"),
+        ),
+        (
+            "The ministry reacted cautious to the report.",
+            Some("reacted cautious"),
+        ),
+        (
+            "Unemployment increased significant last year.",
+            Some("increased significant"),
+        ),
+        (
+            "Exports increased sharp in the autumn.",
+            Some("increased sharp"),
+        ),
+        (
+            "The number of tourists declined sharp during the pandemic.",
+            Some("declined sharp"),
+        ),
+        (
+            "The population decreased significant in the north.",
+            Some("decreased significant"),
+        ),
+        (
+            "The government acted quick to stop the spread of the virus.",
+            Some("acted quick"),
+        ),
+        (
+            "The president acted decisive during the crisis.",
+            Some("acted decisive"),
+        ),
+        ("The committee criticized the decision sharp.", None),
+        ("The European Union condemned the attack strong.", None),
+        (
+            "The children reacted happy when they saw the presents.",
+            Some("reacted happy"),
+        ),
+        (
+            "The market reacted nervous to the news.",
+            Some("reacted nervous"),
+        ),
+        (
+            "Investors reacted negative to the figures.",
+            Some("reacted negative"),
+        ),
+        (
+            "The prime minister responded evasive to the question.",
+            None,
+        ),
+        (
+            "The spokesman responded brief to the criticism.",
+            Some("responded brief"),
+        ),
+        ("The company grew explosive in the last year.", None),
+        ("Inflation rose considerable in the spring.", None),
+        ("The stock market fell significant on Friday.", None),
+        ("The situation developed positive in the past weeks.", None),
+        ("The team played excellent in the second half.", None),
+        (
+            "The ambassador spoke open about the problems.",
+            Some("spoke open"),
+        ),
+        ("The newspaper reported extensive on the scandal.", None),
+        ("The ministry reported late about the incident.", None),
+        ("The pope spoke clear about the war.", None),
+        (
+            "The director explained detailed how the system works.",
+            None,
+        ),
+        ("The president reacted surprised to the question.", None),
+    ];
+
+    #[test]
+    fn adverb_flags_adjectives_for_adverbs() {
+        let d = detector();
+        for (text, want) in ADVERB_MT {
+            let want: Vec<&str> = want.iter().copied().collect();
+            assert_eq!(spans(&d, text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn adverb_leaves_native_english_alone() {
+        let d = detector();
+        let cases = [
+            // The adverb itself.
+            "The minister reacted angrily to the questions of the journalists.",
+            "Prices rose sharply after the announcement.",
+            "The government acted quickly to stop the spread of the virus.",
+            // Verbs that take adjectives (copular and resultative).
+            "The minister felt angry.",
+            "Things went wrong.",
+            "He came clean about the affair.",
+            "Both teams must play fair.",
+            "Stay calm and wait for the police.",
+            "The sky turned red.",
+            "The economy grew strong.",
+            "A huge tentacle rises high over the ship.",
+            "It does not come easy.",
+            "The talks remain firm.",
+            "He tested positive for the virus.",
+            // An adjective before its noun, or the verb's object between.
+            "The lab reported positive results.",
+            "The company reported strong profits in the first quarter.",
+            "The union responded critical questions with silence.",
+            "They live and work close to the border.",
+            "She spoke fluent French.",
+            "Keep the users anonymous.",
+            // Adverbs before the adjective, and "due to".
+            "The results were extremely positive.",
+            "Electricity consumption fell due to the crisis.",
+        ];
+        for text in cases {
+            assert!(spans(&d, text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn adverb_explanation_has_the_statistics() {
+        let d = detector();
+        for (text, counts) in [
+            (
+                "The price of gas rose sharp after the announcement.",
+                "'rose sharply' 9 times",
+            ),
+            (
+                "The minister reacted angry to the questions.",
+                "puts -ly adverbs (59 times), never adjectives: 'reacted angrily'",
+            ),
+        ] {
+            let hits = d.check(&Document::new(text));
+            assert_eq!(hits.len(), 1, "{text}");
+            let h = &hits[0];
+            assert_eq!(h.rule, "oddity.adverb");
+            assert!(
+                h.explanation.contains("seen 0 times in 204 million words")
+                    && h.explanation.contains(counts),
+                "{}",
+                h.explanation
+            );
+            assert!(h.suggestion.as_deref().is_some_and(|s| s.ends_with("ly")));
         }
     }
 

@@ -535,6 +535,35 @@ mod tests {
     }
 
     #[test]
+    fn keeps_the_pairs_and_classes_of_listed_adjectives_and_adverbs() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = file(
+            &dir,
+            "c.txt",
+            "The minister reacted angrily.\nThe party reacted positively.\nThe minister felt angry.\nThe minister felt tired and felt happy.\n",
+        );
+        let opts = TrainOptions {
+            corpora: vec![corpus],
+            // So high that no pair is expected often enough to be stored for `oddity.pair`.
+            min_expected: 1e9,
+            min_count: 1.0,
+            ..TrainOptions::default()
+        };
+        let (bytes, _) = train(&opts, &mut |_| {}).unwrap();
+        let m = Model::from_bytes(Cow::Owned(bytes), "m".into()).unwrap();
+        assert!(m.pair_count("reacted", "angrily") > 0.0);
+        assert!(m.pair_count("felt", "angry") > 0.0);
+        assert_eq!(m.pair_count("minister", "reacted"), 0.0);
+        // (adjectives, adverbs) after a word: "tired" is a participle, not listed.
+        let near = |(a, b): (f64, f64), (x, y): (f64, f64)| {
+            (a - x).abs() <= 0.1 * x && (b - y).abs() <= 0.1 * y
+        };
+        assert!(near(m.adverb_classes("reacted"), (0.0, 2.0)));
+        assert!(near(m.adverb_classes("felt"), (2.0, 0.0)));
+        assert_eq!(m.adverb_classes("minister"), (0.0, 0.0));
+    }
+
+    #[test]
     fn bad_probabilities_name_the_file_and_line() {
         let dir = tempfile::tempdir().unwrap();
         let corpus = file(&dir, "c.txt", "The prime minister spoke.\n");
