@@ -83,7 +83,6 @@ pub const ADVERB_CLASS_MIN: f64 = 30.0;
 pub struct Oddity {
     model: Arc<Model>,
     unscored: UnscoredWords,
-    adverbs: &'static Adverbs,
 }
 
 impl Oddity {
@@ -91,7 +90,6 @@ impl Oddity {
         Oddity {
             model,
             unscored: UnscoredWords::new(),
-            adverbs: Adverbs::embedded(),
         }
     }
 }
@@ -118,6 +116,8 @@ impl Detector for Oddity {
     fn check(&self, doc: &Document) -> Vec<Hit> {
         let m = &*self.model;
         let total = m.total();
+        // Parsed on the first article, so runs without `oddity` never parse it.
+        let adverbs = Adverbs::embedded();
         let mut hits = Vec::new();
         // Candidates for `oddity.topic`, gathered in the same pass so each word is hashed and
         // looked up once.
@@ -203,7 +203,7 @@ impl Detector for Oddity {
                     let expected = c1 * c2 / total;
                     if expected >= MIN_EXPECTED && m.pair_count_of(&k1, w) == 0.0 {
                         hits.push(hit(a, t, doc.word(a), doc.word(t), expected, total));
-                    } else if let Some(adverb) = self.adverbs.adverb_of(key.hash)
+                    } else if let Some(adverb) = adverbs.adverb_of(key.hash)
                         && ends_phrase(doc, s, ti)
                         && !is_adverb(&folded[a.start..a.end])
                         && let Some(evidence) = adverb_evidence(m, &k1, c1, w, adverb)

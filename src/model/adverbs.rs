@@ -19,8 +19,14 @@ struct Row {
     adverb: String,
 }
 
+/// Bits of [`Adverbs::adjective_bits`]: about 16 per adjective, so a word that is none (nearly
+/// every word `oddity` asks about) is told by one load and a test, rarely by the map.
+const BITS: usize = 1 << 14;
+
 /// Adjectives and their -ly adverbs, keyed by [`crate::model::hash_word`].
 pub struct Adverbs {
+    /// Bit `hash % BITS` set for each adjective's hash.
+    adjective_bits: Box<[u64; BITS / 64]>,
     by_adjective: FxHashMap<u64, Box<str>>,
     /// The adverbs' hashes.
     adverbs: FxHashMap<u64, ()>,
@@ -39,6 +45,7 @@ impl Adverbs {
     /// Parses an `adjective,adverb` file: lowercase letters, the adverb ending in -ly, each
     /// adjective once.
     pub fn parse(name: &str, text: &str) -> Result<Adverbs> {
+        let mut adjective_bits = Box::new([0u64; BITS / 64]);
         let mut by_adjective = FxHashMap::default();
         let mut adverbs = FxHashMap::default();
         for (line, row) in read_csv::<Row>(name, text)? {
@@ -63,11 +70,14 @@ impl Adverbs {
             }
             adverbs.insert(WordKey::new(&row.adverb).hash, ());
             let key = WordKey::new(&row.adjective).hash;
+            let bit = key as usize % BITS;
+            adjective_bits[bit / 64] |= 1 << (bit % 64);
             if by_adjective.insert(key, row.adverb.into()).is_some() {
                 return Err(error(1, format!("'{}' is listed twice", row.adjective)));
             }
         }
         Ok(Adverbs {
+            adjective_bits,
             by_adjective,
             adverbs,
         })
@@ -76,6 +86,10 @@ impl Adverbs {
     /// The -ly adverb of the adjective of this hash, if it is listed.
     #[inline]
     pub fn adverb_of(&self, hash: u64) -> Option<&str> {
+        let bit = hash as usize % BITS;
+        if self.adjective_bits[bit / 64] & (1 << (bit % 64)) == 0 {
+            return None;
+        }
         self.by_adjective.get(&hash).map(|a| &**a)
     }
 
