@@ -603,8 +603,10 @@ fn adverb_evidence(
     }
     let with_adverb = m.pair_count_of(k1, adverb.as_bytes());
     let (adjectives, adverbs) = m.adverb_classes_of(k1);
+    // A model trained before the class counts has none (nor the rare pairs): it cannot judge.
     let specific = with_adverb >= ADVERB_MIN
         && with_adverb >= ADVERB_SHARE * c1
+        && adverbs > 0.0
         && adjectives <= ADVERB_CLASS_RATIO * adverbs;
     let by_class = adverbs >= ADVERB_CLASS_MIN && adjectives == 0.0;
     (specific || by_class).then_some(AdverbEvidence {
