@@ -57,6 +57,7 @@ use crate::error::{Error, Result};
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
+pub mod adverbs;
 pub mod train;
 
 const MAGIC: &[u8; 8] = b"MTLINTLM";
@@ -1026,6 +1027,22 @@ impl Model {
         self.bigrams
             .count(self.data(), key.pair_hash(b"and"))
             .map_or(0.0, |q| self.level(q))
+    }
+
+    /// How often the lowercase content word `w` is followed by any adjective of
+    /// `lexicons/adverbs.csv`, and by any of their -ly adverbs: (adjectives, adverbs).
+    pub fn adverb_classes(&self, w: &str) -> (f64, f64) {
+        self.adverb_classes_of(&WordKey::new(w))
+    }
+
+    /// [`Model::adverb_classes`] of an already hashed word.
+    pub fn adverb_classes_of(&self, key: &WordKey) -> (f64, f64) {
+        let count = |class: &str| {
+            self.bigrams
+                .count(self.data(), key.pair_hash(class.as_bytes()))
+                .map_or(0.0, |q| self.level(q))
+        };
+        (count(train::ADJECTIVES), count(train::ADVERBS))
     }
 
     /// Serialises counts and vectors into a model file. Entries that share a bucket and a

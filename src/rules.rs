@@ -171,6 +171,15 @@ const STRUCTURAL: &[(&str, Category, Severity, &str, &str, &str, &str)] = &[
         "Rebuilding the bridge is a big job for the town.",
     ),
     (
+        "oddity.adverb",
+        Category::Oddity,
+        Severity::Minor,
+        "an adjective after a verb where English needs its -ly adverb",
+        "Dutch and German have one form for adjective and adverb, so machine translation writes 'reacted angry'. Flagged when the model of normal English never saw the verb with the adjective, but saw it with the adjective's -ly adverb (lexicons/adverbs.csv) often enough, or saw -ly adverbs after the verb and never adjectives. Verbs that take adjectives ('felt angry', 'went wrong') and adjectives before their noun are left alone. The explanation gives the counts.",
+        "The minister reacted angry to the questions.",
+        "The minister felt angry about the questions.",
+    ),
+    (
         "oddity.topic",
         Category::Oddity,
         Severity::Minor,

@@ -21,9 +21,18 @@
 //! for emphasis, rendered word for word). Leaves alone: "Prices rose higher and higher." and
 //! "They walked round and round." (doublings the corpora use), and "air quality and quality of
 //! life" (two phrases with the same head word).
+//!
+//! A fourth rule, `oddity.adverb`, flags an adjective where English needs its -ly adverb, as
+//! Dutch and German (one form for both: *boos reageren*, *wütend reagieren*) make machine
+//! translation write: "The minister reacted angry to the questions." ('reacted angry' seen 0
+//! times; after 'reacted' normal English puts -ly adverbs, never adjectives). Leaves alone:
+//! "The minister felt angry." (a verb that takes adjectives) and "The lab reported positive
+//! results." (an adjective before its noun). The adjectives and their adverbs are
+//! `lexicons/adverbs.csv`.
 
 use super::{Detector, Hit};
 use crate::finding::{Category, Severity};
+use crate::model::adverbs::Adverbs;
 use crate::model::train::pairable_key;
 use crate::model::{DIM, Model, UNSCORED_WORDS, WordKey, WordVector, hash_word_const};
 use crate::segment::{Document, Sentence, Token, TokenKind, word_hash};
@@ -55,6 +64,21 @@ const AND: u64 = hash_word_const(b"and");
 
 /// Fewer content words with vectors than this around a word are too little context to judge.
 const MIN_CONTEXT: usize = 40;
+
+/// `oddity.adverb` judges a word + adjective the model never saw together. It flags it when
+/// the word is followed by the adjective's -ly adverb at least this many times…
+pub const ADVERB_MIN: f64 = 2.0;
+
+/// …and in at least this share of the word's occurrences…
+pub const ADVERB_SHARE: f64 = 3e-4;
+
+/// …and the word is followed by the listed adjectives at most this many times as often as by
+/// their adverbs (verbs that take an adjective, "remains firm", "fell ill", are left alone).
+pub const ADVERB_CLASS_RATIO: f64 = 2.0;
+
+/// Or, without a count of the adverb itself: when the word is followed by the listed adverbs
+/// at least this many times and by the listed adjectives never ("reacted").
+pub const ADVERB_CLASS_MIN: f64 = 30.0;
 
 pub struct Oddity {
     model: Arc<Model>,
@@ -92,6 +116,8 @@ impl Detector for Oddity {
     fn check(&self, doc: &Document) -> Vec<Hit> {
         let m = &*self.model;
         let total = m.total();
+        // Parsed on the first article, so runs without `oddity` never parse it.
+        let adverbs = Adverbs::embedded();
         let mut hits = Vec::new();
         // Candidates for `oddity.topic`, gathered in the same pass so each word is hashed and
         // looked up once.
@@ -177,6 +203,19 @@ impl Detector for Oddity {
                     let expected = c1 * c2 / total;
                     if expected >= MIN_EXPECTED && m.pair_count_of(&k1, w) == 0.0 {
                         hits.push(hit(a, t, doc.word(a), doc.word(t), expected, total));
+                    } else if let Some(adverb) = adverbs.adverb_of(key.hash)
+                        && ends_phrase(doc, s, ti)
+                        && !is_adverb(&folded[a.start..a.end])
+                        && let Some(evidence) = adverb_evidence(m, &k1, c1, w, adverb)
+                    {
+                        hits.push(adverb_hit(
+                            a,
+                            t,
+                            doc.word(a),
+                            doc.word(t),
+                            adverb,
+                            &evidence,
+                        ));
                     }
                 }
                 if !(capitalised && k > 0) {
@@ -522,6 +561,102 @@ fn reduplication(doc: &Document, s: &Sentence, k: usize, m: &Model, hits: &mut V
     });
 }
 
+/// Is token `ti` of sentence `s` the last word of its phrase: followed by punctuation, a
+/// function word or nothing? An adjective followed by a content word usually modifies it
+/// ("reported strong profits"), and is then no adverb slot.
+fn ends_phrase(doc: &Document, s: &Sentence, ti: usize) -> bool {
+    if ti + 1 >= s.tokens.end {
+        return true;
+    }
+    doc.tokens.get(ti + 1).is_none_or(|t| {
+        t.kind == TokenKind::Punct
+            || (t.kind == TokenKind::Word
+                && WordKey::of_letters(&doc.norm.folded.as_bytes()[t.start..t.end])
+                    .is_some_and(|k| k.is_unscored()))
+    })
+}
+
+/// What the model says about a word followed by an adjective where English would put the
+/// adverb: how often the word is followed by the adverb, and by any listed adverb and any
+/// listed adjective.
+struct AdverbEvidence {
+    with_adverb: f64,
+    adverbs: f64,
+    adjectives: f64,
+    total: f64,
+}
+
+/// `oddity.adverb`'s test of `w1` (with its count `c1`) + `adjective`: never
+/// seen together, while `w1` is followed by the adjective's `adverb` often enough (in count and
+/// in share of `w1`'s occurrences) and is no word that takes adjectives, or, the adverb
+/// itself unseen after `w1`, while `w1` takes listed adverbs often and listed adjectives
+/// never.
+fn adverb_evidence(
+    m: &Model,
+    k1: &WordKey,
+    c1: f64,
+    adjective: &[u8],
+    adverb: &str,
+) -> Option<AdverbEvidence> {
+    if m.pair_count_of(k1, adjective) > 0.0 {
+        return None;
+    }
+    let with_adverb = m.pair_count_of(k1, adverb.as_bytes());
+    let (adjectives, adverbs) = m.adverb_classes_of(k1);
+    // A model trained before the class counts has none (nor the rare pairs): it cannot judge.
+    let specific = with_adverb >= ADVERB_MIN
+        && with_adverb >= ADVERB_SHARE * c1
+        && adverbs > 0.0
+        && adjectives <= ADVERB_CLASS_RATIO * adverbs;
+    let by_class = adverbs >= ADVERB_CLASS_MIN && adjectives == 0.0;
+    (specific || by_class).then_some(AdverbEvidence {
+        with_adverb,
+        adverbs,
+        adjectives,
+        total: m.total(),
+    })
+}
+
+/// `oddity.adverb`: "reacted angry", where English says "reacted angrily".
+fn adverb_hit(
+    a: &Token,
+    b: &Token,
+    verb: &str,
+    adjective: &str,
+    adverb: &str,
+    e: &AdverbEvidence,
+) -> Hit {
+    Hit {
+        start: a.start,
+        end: b.end,
+        category: Category::Oddity,
+        rule: "oddity.adverb".into(),
+        severity: Severity::Minor,
+        confidence: if e.with_adverb >= ADVERB_MIN {
+            0.5
+        } else {
+            0.4
+        },
+        explanation: format!(
+            "'{verb} {adjective}' seen 0 times in {} of normal English; {}. An adjective where English needs an adverb: a source language with one form for both (Dutch 'boos reageren', German 'wütend reagieren').",
+            words(e.total),
+            if e.with_adverb >= ADVERB_MIN {
+                format!(
+                    "'{verb} {adverb}' {:.0} times (after '{verb}': -ly adverbs {:.0} times, adjectives {:.0})",
+                    e.with_adverb, e.adverbs, e.adjectives
+                )
+            } else {
+                format!(
+                    "after '{verb}' normal English puts -ly adverbs ({:.0} times), never adjectives: '{verb} {adverb}'",
+                    e.adverbs
+                )
+            },
+        ),
+        suggestion: Some(format!("{verb} {adverb}")),
+        lang: None,
+    }
+}
+
 fn hit(a: &Token, b: &Token, w1: &str, w2: &str, expected: f64, total: f64) -> Hit {
     Hit {
         start: a.start,
@@ -626,6 +761,192 @@ mod tests {
         ];
         for text in cases {
             assert!(spans(&d, text).is_empty(), "{text}");
+        }
+    }
+
+    /// Invented machine translation (adjective for adverb), each with the span flagged, or none
+    /// where the model lacks the evidence: 21 of the 40 are found.
+    const ADVERB_MT: &[(&str, Option<&str>)] = &[
+        (
+            "The minister reacted angry to the questions of the journalists.",
+            Some("reacted angry"),
+        ),
+        (
+            "The opposition reacted furious when the plan was presented.",
+            Some("reacted furious"),
+        ),
+        (
+            "The party responded positive to the proposal of the government.",
+            Some("responded positive"),
+        ),
+        (
+            "The unions responded critical to the new pension plan.",
+            Some("responded critical"),
+        ),
+        ("Prices rose strong in the first quarter of the year.", None),
+        (
+            "The price of gas rose sharp after the announcement.",
+            Some("rose sharp"),
+        ),
+        ("Shares fell sharp on Monday after the results.", None),
+        ("Oil prices fell dramatic in March.", None),
+        ("He spoke enthusiastic about the plan.", None),
+        ("The mayor spoke positive about the new stadium.", None),
+        (
+            "The economy grew rapid in the past decade.",
+            Some("grew rapid"),
+        ),
+        (
+            "The number of infections grew steady during the summer.",
+            Some("grew steady"),
+        ),
+        (
+            "The city developed rapid after the war.",
+            Some("developed rapid"),
+        ),
+        ("The company reported wrong about its profits.", None),
+        (
+            "The police reacted calm when the protesters arrived.",
+            Some("reacted calm"),
+        ),
+        (
+            "The ministry reacted cautious to the report.",
+            Some("reacted cautious"),
+        ),
+        (
+            "Unemployment increased significant last year.",
+            Some("increased significant"),
+        ),
+        (
+            "Exports increased sharp in the autumn.",
+            Some("increased sharp"),
+        ),
+        (
+            "The number of tourists declined sharp during the pandemic.",
+            Some("declined sharp"),
+        ),
+        (
+            "The population decreased significant in the north.",
+            Some("decreased significant"),
+        ),
+        (
+            "The government acted quick to stop the spread of the virus.",
+            Some("acted quick"),
+        ),
+        (
+            "The president acted decisive during the crisis.",
+            Some("acted decisive"),
+        ),
+        ("The committee criticized the decision sharp.", None),
+        ("The European Union condemned the attack strong.", None),
+        (
+            "The children reacted happy when they saw the presents.",
+            Some("reacted happy"),
+        ),
+        (
+            "The market reacted nervous to the news.",
+            Some("reacted nervous"),
+        ),
+        (
+            "Investors reacted negative to the figures.",
+            Some("reacted negative"),
+        ),
+        (
+            "The prime minister responded evasive to the question.",
+            None,
+        ),
+        (
+            "The spokesman responded brief to the criticism.",
+            Some("responded brief"),
+        ),
+        ("The company grew explosive in the last year.", None),
+        ("Inflation rose considerable in the spring.", None),
+        ("The stock market fell significant on Friday.", None),
+        ("The situation developed positive in the past weeks.", None),
+        ("The team played excellent in the second half.", None),
+        (
+            "The ambassador spoke open about the problems.",
+            Some("spoke open"),
+        ),
+        ("The newspaper reported extensive on the scandal.", None),
+        ("The ministry reported late about the incident.", None),
+        ("The pope spoke clear about the war.", None),
+        (
+            "The director explained detailed how the system works.",
+            None,
+        ),
+        ("The president reacted surprised to the question.", None),
+    ];
+
+    #[test]
+    fn adverb_flags_adjectives_for_adverbs() {
+        let d = detector();
+        for (text, want) in ADVERB_MT {
+            let want: Vec<&str> = want.iter().copied().collect();
+            assert_eq!(spans(&d, text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn adverb_leaves_native_english_alone() {
+        let d = detector();
+        let cases = [
+            // The adverb itself.
+            "The minister reacted angrily to the questions of the journalists.",
+            "Prices rose sharply after the announcement.",
+            "The government acted quickly to stop the spread of the virus.",
+            // Verbs that take adjectives (copular and resultative).
+            "The minister felt angry.",
+            "Things went wrong.",
+            "He came clean about the affair.",
+            "Both teams must play fair.",
+            "Stay calm and wait for the police.",
+            "The sky turned red.",
+            "The economy grew strong.",
+            "A huge tentacle rises high over the ship.",
+            "It does not come easy.",
+            "The talks remain firm.",
+            "He tested positive for the virus.",
+            // An adjective before its noun, or the verb's object between.
+            "The lab reported positive results.",
+            "The company reported strong profits in the first quarter.",
+            "The union responded critical questions with silence.",
+            "They live and work close to the border.",
+            "She spoke fluent French.",
+            "Keep the users anonymous.",
+            // Adverbs before the adjective, and "due to".
+            "The results were extremely positive.",
+            "Electricity consumption fell due to the crisis.",
+        ];
+        for text in cases {
+            assert!(spans(&d, text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn adverb_explanation_has_the_statistics() {
+        let d = detector();
+        for (text, counts) in [
+            (
+                "The price of gas rose sharp after the announcement.",
+                "'rose sharply' 9 times",
+            ),
+            (
+                "The minister reacted angry to the questions.",
+                "puts -ly adverbs (59 times), never adjectives: 'reacted angrily'",
+            ),
+        ] {
+            let hits = d.check(&Document::new(text));
+            assert_eq!(hits.len(), 1, "{text}");
+            let h = &hits[0];
+            assert_eq!(h.rule, "oddity.adverb");
+            assert!(
+                h.explanation.contains("seen 0 times in 204 million words")
+                    && h.explanation.contains(counts),
+                "{}",
+                h.explanation
+            );
+            assert!(h.suggestion.as_deref().is_some_and(|s| s.ends_with("ly")));
         }
     }
 

@@ -6,6 +6,7 @@
 //! Text is segmented exactly as `mtlint check` segments it, so the model counts the same tokens
 //! the detector looks up. N-gram probabilities become pseudo-counts over `lm_tokens` tokens.
 
+use super::adverbs::Adverbs;
 use super::{
     DIM, MAX_VECTORS, Model, RECORD, WordKey, hash_pair, hash_word, mix, quantize, quantize_vector,
 };
@@ -91,6 +92,31 @@ struct Counts {
     /// How often each content word is reduplicated ("years and years", "round and round"),
     /// keyed by [`reduplication_key`].
     reduplications: FxHashMap<u64, f64>,
+    /// How often each word is followed by a listed adjective and by a listed -ly adverb,
+    /// keyed by [`class_key`].
+    classes: FxHashMap<u64, f64>,
+}
+
+/// The counts of a word followed by any adjective of `lexicons/adverbs.csv`, and by any of
+/// their adverbs, are stored under the pair keys of the word and these strings, which no
+/// token can be (a token has no space).
+pub const ADJECTIVES: &str = " adjectives";
+pub const ADVERBS: &str = " adverbs";
+
+impl Counts {
+    /// Counts `n` more of the pair `w1 w2` in the class counts if `w2` is a listed adjective
+    /// or adverb.
+    fn add_class(&mut self, w1: &str, h2: u64, n: f64) {
+        let adverbs = Adverbs::embedded();
+        let class = if adverbs.adverb_of(h2).is_some() {
+            ADJECTIVES
+        } else if adverbs.lists(h2) {
+            ADVERBS
+        } else {
+            return;
+        };
+        *self.classes.entry(hash_pair(w1, class)).or_default() += n;
+    }
 }
 
 /// The model key under which the count of "w and w" is stored: the pair hash of `w` and "and",
@@ -132,6 +158,7 @@ impl Counts {
                 if let Some(p) = prev
                     && ok
                 {
+                    self.add_class(p, hash_word(w), 1.0);
                     self.pairs
                         .entry(hash_pair(p, w))
                         .or_insert((hash_word(p), hash_word(w), 0.0))
@@ -426,10 +453,12 @@ pub fn train(opts: &TrainOptions, progress: &mut dyn FnMut(&str)) -> Result<(Vec
                 let Some(p1) = logp.get(&h1) else {
                     continue;
                 };
+                let n = 10f64.powf(p1 + p) * opts.lm_tokens;
+                c.add_class(w1, hash_word(w2), n);
                 c.pairs
                     .entry(hash_pair(w1, w2))
                     .or_insert((h1, hash_word(w2), 0.0))
-                    .2 += 10f64.powf(p1 + p) * opts.lm_tokens;
+                    .2 += n;
             }
             if i % 500_000 == 0 && i > 0 {
                 progress(&format!("{}: {i} rows", path.display()));
@@ -443,6 +472,7 @@ pub fn train(opts: &TrainOptions, progress: &mut dyn FnMut(&str)) -> Result<(Vec
         .filter(|(_, n)| **n >= opts.min_count)
         .map(|(h, n)| (*h, quantize(*n)))
         .collect();
+    let adverbs = Adverbs::embedded();
     let mut bigrams: Vec<(u64, u8)> = c
         .pairs
         .iter()
@@ -451,11 +481,14 @@ pub fn train(opts: &TrainOptions, progress: &mut dyn FnMut(&str)) -> Result<(Vec
                 c.words.get(h1).copied().unwrap_or(0.0),
                 c.words.get(h2).copied().unwrap_or(0.0),
             );
-            c1 * c2 / total >= opts.min_expected
+            // `oddity.adverb` compares a word's pairs with an adjective and with its adverb
+            // ("reacted angry", "reacted angrily"), however rare.
+            c1 * c2 / total >= opts.min_expected || adverbs.lists(*h2)
         })
         .map(|(h, (_, _, n))| (*h, quantize(*n)))
         .collect();
     bigrams.extend(c.reduplications.iter().map(|(h, n)| (*h, quantize(*n))));
+    bigrams.extend(c.classes.iter().map(|(h, n)| (*h, quantize(*n))));
     progress("topic vectors");
     let vectors = topic_vectors(
         &c,
@@ -556,6 +589,35 @@ mod tests {
         // Seen 4, 3, 2 and 1 times: the cap keeps the most frequent.
         assert_eq!(vectors(2), [true, true, false, false]);
         assert_eq!(vectors(0), [false; 4]);
+    }
+
+    #[test]
+    fn keeps_the_pairs_and_classes_of_listed_adjectives_and_adverbs() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = file(
+            &dir,
+            "c.txt",
+            "The minister reacted angrily.\nThe party reacted positively.\nThe minister felt angry.\nThe minister felt tired and felt happy.\n",
+        );
+        let opts = TrainOptions {
+            corpora: vec![corpus],
+            // So high that no pair is expected often enough to be stored for `oddity.pair`.
+            min_expected: 1e9,
+            min_count: 1.0,
+            ..TrainOptions::default()
+        };
+        let (bytes, _) = train(&opts, &mut |_| {}).unwrap();
+        let m = Model::from_bytes(Cow::Owned(bytes), "m".into()).unwrap();
+        assert!(m.pair_count("reacted", "angrily") > 0.0);
+        assert!(m.pair_count("felt", "angry") > 0.0);
+        assert_eq!(m.pair_count("minister", "reacted"), 0.0);
+        // (adjectives, adverbs) after a word: "tired" is a participle, not listed.
+        let near = |(a, b): (f64, f64), (x, y): (f64, f64)| {
+            (a - x).abs() <= 0.1 * x && (b - y).abs() <= 0.1 * y
+        };
+        assert!(near(m.adverb_classes("reacted"), (0.0, 2.0)));
+        assert!(near(m.adverb_classes("felt"), (2.0, 0.0)));
+        assert_eq!(m.adverb_classes("minister"), (0.0, 0.0));
     }
 
     #[test]
