@@ -90,16 +90,39 @@ struct Tagged<'a, T: Serialize> {
     item: &'a T,
 }
 
-/// One line of [`JsonlRecords::Article`].
-#[derive(Serialize)]
+/// One line of [`JsonlRecords::Article`]: the summary's fields, the id as read (`article` is
+/// the unique, file-safe id) and the findings. The summary's count of findings is left out, as
+/// `findings` is the array here: one key twice is JSON that strict parsers refuse and the others
+/// read as the last value.
 struct ArticleLine<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    #[serde(flatten)]
     summary: &'a Summary,
-    /// The article's id as read (`article` is the unique, file-safe id).
     id: &'a str,
     findings: Findings<'a>,
+}
+
+impl Serialize for ArticleLine<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let s = self.summary;
+        let mut map = serializer.serialize_map(Some(16))?;
+        map.serialize_entry("type", "article")?;
+        map.serialize_entry("article", &s.article)?;
+        map.serialize_entry("path", &s.path)?;
+        map.serialize_entry("words", &s.words)?;
+        map.serialize_entry("sentences", &s.sentences)?;
+        map.serialize_entry("minor", &s.minor)?;
+        map.serialize_entry("major", &s.major)?;
+        map.serialize_entry("critical", &s.critical)?;
+        map.serialize_entry("score", &s.score)?;
+        map.serialize_entry("verdict", &s.verdict)?;
+        map.serialize_entry("source_language", &s.source_language)?;
+        map.serialize_entry("source_confidence", &s.source_confidence)?;
+        map.serialize_entry("title", &s.title)?;
+        map.serialize_entry("url", &s.url)?;
+        map.serialize_entry("id", self.id)?;
+        map.serialize_entry("findings", &self.findings)?;
+        map.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -216,7 +239,6 @@ impl<'r> Emitter<'r> {
                 serde_json::to_writer(
                     &mut *out,
                     &ArticleLine {
-                        kind: "article",
                         summary,
                         id,
                         findings,

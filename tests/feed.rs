@@ -71,6 +71,16 @@ fn stdin_json_lines_are_answered_one_line_per_article_as_they_arrive() {
             assert_eq!(v["id"], want["id"], "{answer}");
             assert!(v["findings"].is_array(), "{answer}");
             assert_eq!(v["path"], format!("<stdin>#{}", i + 1));
+            // Every summary column, each key once: `findings` is the array (last), not also
+            // the count.
+            let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+            let (top, _) = answer.split_once("\"findings\":[").unwrap();
+            for column in mtlint::report::SUMMARY_COLUMNS {
+                assert!(keys.contains(column), "{column}: {answer}");
+                let key = format!("\"{column}\":");
+                let once = usize::from(*column != "findings");
+                assert_eq!(top.matches(&key).count(), once, "{key}: {answer}");
+            }
         }
     }
     drop(stdin);
