@@ -466,6 +466,13 @@ pub fn train(opts: &TrainOptions, progress: &mut dyn FnMut(&str)) -> Result<(Vec
         }
         progress(&format!("{}: done", path.display()));
     }
+    // A model of no words judges nothing (and one of no tokens is refused when loaded): say
+    // why here rather than write it.
+    if c.words.is_empty() || total <= 0.0 {
+        return Err(Error::Usage(
+            "nothing to train on: the corpora and n-gram tables hold no words".into(),
+        ));
+    }
     let unigrams: Vec<(u64, u8)> = c
         .words
         .iter()
@@ -618,6 +625,25 @@ mod tests {
         assert!(near(m.adverb_classes("reacted"), (0.0, 2.0)));
         assert!(near(m.adverb_classes("felt"), (2.0, 0.0)));
         assert_eq!(m.adverb_classes("minister"), (0.0, 0.0));
+    }
+
+    #[test]
+    fn no_words_is_an_error_not_an_empty_model() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = file(&dir, "e.txt", "");
+        let header_only = file(&dir, "u.tsv", "#word\tlogp\n");
+        for inputs in [
+            (vec![empty.clone()], vec![]),
+            (vec![empty], vec![header_only]),
+        ] {
+            let opts = TrainOptions {
+                corpora: inputs.0,
+                ngrams: inputs.1,
+                ..TrainOptions::default()
+            };
+            let e = train(&opts, &mut |_| {}).unwrap_err().to_string();
+            assert!(e.contains("nothing to train on"), "{e}");
+        }
     }
 
     #[test]
