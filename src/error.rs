@@ -24,11 +24,13 @@ pub enum Error {
     },
     /// The input is UTF-16 text, which mtlint does not read.
     #[error(
-        "{path}: UTF-16 text ({byte_order}); convert it to UTF-8 first (iconv -f UTF-16 -t UTF-8)"
+        "{path}: UTF-16 text ({byte_order}); convert it to UTF-8 first (iconv -f {encoding} -t UTF-8)"
     )]
     Utf16 {
         path: PathBuf,
         byte_order: &'static str,
+        /// The name `iconv` knows it by.
+        encoding: &'static str,
     },
     /// The input looks like a binary file (NUL bytes).
     #[error("{path}: looks like a binary file (NUL byte at offset {offset}), not text")]

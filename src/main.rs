@@ -293,7 +293,6 @@ enum InFormat {
     Tmx,
 }
 
-/// `20M`, `512K`, `1G` or plain bytes.
 /// Most worker threads `-j` takes: each holds a window of articles and its buffers, so an
 /// absurd count (`-j 100000`) would spend minutes and gigabytes starting threads.
 const MAX_THREADS: usize = 1024;
@@ -307,6 +306,7 @@ fn parse_threads(s: &str) -> Result<usize, String> {
     }
 }
 
+/// `20M`, `512K`, `1G` or plain bytes.
 fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim().to_ascii_uppercase();
     let t = t.strip_suffix('B').unwrap_or(&t);

@@ -103,22 +103,39 @@ struct ArticleLine<'a> {
 impl Serialize for ArticleLine<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let s = self.summary;
+        // Every field named, so a field added to `Summary` does not compile until it is
+        // written here too.
+        let Summary {
+            article,
+            path,
+            words,
+            sentences,
+            findings: _,
+            minor,
+            major,
+            critical,
+            score,
+            verdict,
+            source_language,
+            source_confidence,
+            title,
+            url,
+        } = self.summary;
         let mut map = serializer.serialize_map(Some(16))?;
         map.serialize_entry("type", "article")?;
-        map.serialize_entry("article", &s.article)?;
-        map.serialize_entry("path", &s.path)?;
-        map.serialize_entry("words", &s.words)?;
-        map.serialize_entry("sentences", &s.sentences)?;
-        map.serialize_entry("minor", &s.minor)?;
-        map.serialize_entry("major", &s.major)?;
-        map.serialize_entry("critical", &s.critical)?;
-        map.serialize_entry("score", &s.score)?;
-        map.serialize_entry("verdict", &s.verdict)?;
-        map.serialize_entry("source_language", &s.source_language)?;
-        map.serialize_entry("source_confidence", &s.source_confidence)?;
-        map.serialize_entry("title", &s.title)?;
-        map.serialize_entry("url", &s.url)?;
+        map.serialize_entry("article", article)?;
+        map.serialize_entry("path", path)?;
+        map.serialize_entry("words", words)?;
+        map.serialize_entry("sentences", sentences)?;
+        map.serialize_entry("minor", minor)?;
+        map.serialize_entry("major", major)?;
+        map.serialize_entry("critical", critical)?;
+        map.serialize_entry("score", score)?;
+        map.serialize_entry("verdict", verdict)?;
+        map.serialize_entry("source_language", source_language)?;
+        map.serialize_entry("source_confidence", source_confidence)?;
+        map.serialize_entry("title", title)?;
+        map.serialize_entry("url", url)?;
         map.serialize_entry("id", self.id)?;
         map.serialize_entry("findings", &self.findings)?;
         map.end()

@@ -391,6 +391,16 @@ pub fn check_output(path: &Path, inputs: &[PathBuf], what: &'static str) -> Resu
             path.display()
         )));
     }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if let Some(dir) = parent
+        && !dir.is_dir()
+    {
+        return Err(Error::Usage(format!(
+            "{}: no directory {} to write {what} in",
+            path.display(),
+            dir.display()
+        )));
+    }
     if let Ok(canon) = std::fs::canonicalize(path)
         && inputs
             .iter()
@@ -413,32 +423,35 @@ pub fn write_atomic(
     sync: bool,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
-    let tmp = temp_path(path);
-    // A new file, never an existing one (an input least of all) opened for writing.
-    let result = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&tmp)
-        .and_then(|f| {
-            let mut bw = std::io::BufWriter::new(f);
-            write(&mut bw)?;
-            let file = bw.into_inner().map_err(|e| e.into_error())?;
-            if sync { file.sync_all() } else { Ok(()) }
-        })
-        .map_err(|source| Error::Write {
-            path: tmp.clone(),
-            source,
-        })
-        .and_then(|()| {
-            std::fs::rename(&tmp, path).map_err(|source| Error::Write {
-                path: path.to_path_buf(),
-                source,
-            })
-        });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let err = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    // A new file under a name no other run uses (a stale one left by a killed run cannot
+    // block it), never an existing file opened for writing; removed if anything fails.
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // Readable as any file the user writes (tempfile's own default is owner-only).
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(dir).map_err(err)?;
+    let mut bw = std::io::BufWriter::new(tmp.as_file_mut());
+    write(&mut bw).map_err(err)?;
+    bw.flush().map_err(err)?;
+    drop(bw);
+    if sync {
+        tmp.as_file().sync_all().map_err(err)?;
     }
-    result
+    tmp.persist(path).map_err(|e| err(e.error))?;
+    Ok(())
 }
 
 impl Drop for ReportDir {

@@ -329,14 +329,30 @@ pub fn run(
         let written = emitter.finish(&mut *out, &totals);
         stdout_result(written, &mut outcome)?;
     }
+    // A baseline records every finding of every input: one written without the findings of an
+    // input that could not be read would report them all as new next time.
     if let Some(recorded) = recorded {
-        recorded.finish()?;
-        // A baseline records today's findings; writing one is not a failure.
-        outcome.failed = false;
+        if outcome.input_errors == 0 {
+            recorded.finish()?;
+            // A baseline records today's findings; writing one is not a failure.
+            outcome.failed = false;
+        } else {
+            let _ = writeln!(
+                err,
+                "mtlint: baseline not written: {} input error(s); the previous one is kept",
+                outcome.input_errors
+            );
+        }
     }
     // A run that could read none of its inputs has nothing to report: the reports of an earlier
     // run stay as they were rather than being replaced by empty ones.
     let nothing_read = outcome.articles == 0 && outcome.input_errors > 0;
+    if nothing_read && reports.is_some() {
+        let _ = writeln!(
+            err,
+            "mtlint: no report written: no input could be read; the previous ones are kept"
+        );
+    }
     if let Some(r) = reports.filter(|_| !nothing_read) {
         let found = if streaming {
             counter.discovered(opts.discovery)

@@ -143,13 +143,52 @@ fn a_run_that_reads_nothing_keeps_the_earlier_reports() {
         listing(&reports),
         ["a.csv", "boilerplate.csv", "sites.csv", "summary.csv"]
     );
-    // One input read, one missing: the summary is of what was read.
+    assert!(
+        stderr.contains("no report written: no input could be read; the previous ones are kept"),
+        "{stderr}"
+    );
+    // One input read, one missing: the reports are of what was read.
+    std::fs::write(&input, "The end of the the story.\n").unwrap();
     let out = check(&[missing.to_str().unwrap(), input.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        std::fs::read_to_string(reports.join("summary.csv")).unwrap(),
-        summary
-    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("reports in"), "{stderr}");
+    let now = std::fs::read_to_string(reports.join("summary.csv")).unwrap();
+    assert!(now != summary && now.contains("\na,"), "{now}");
+}
+
+/// A baseline is written only from a run that read every input: one without an unreadable
+/// input's findings would report them all as new next time.
+#[test]
+fn a_run_with_input_errors_keeps_the_baseline() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("a.txt");
+    std::fs::write(&input, "The the end.\n").unwrap();
+    let baseline = tmp.path().join("base.json");
+    let write = |inputs: &[&Path]| {
+        let mut args = vec!["check", "--no-report", "-q", "--write-baseline"];
+        args.push(baseline.to_str().unwrap());
+        args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
+        mtlint(&args)
+    };
+    assert_eq!(write(&[&input]).status.code(), Some(0));
+    let kept = std::fs::read_to_string(&baseline).unwrap();
+    assert!(kept.contains("repetition.doubled-word"), "{kept}");
+    let missing = tmp.path().join("mistyped.txt");
+    for inputs in [
+        vec![missing.as_path()],
+        vec![missing.as_path(), input.as_path()],
+    ] {
+        let out = write(&inputs);
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("baseline not written: 1 input error(s); the previous one is kept"),
+            "{stderr}"
+        );
+        assert_eq!(std::fs::read_to_string(&baseline).unwrap(), kept);
+    }
+    assert_eq!(listing(tmp.path()), ["a.txt", "base.json"]);
 }
 
 /// Every cell a spreadsheet would evaluate starts with an apostrophe in the report.
@@ -306,8 +345,17 @@ fn trained_and_derived_files_never_replace_an_input() {
         "{stderr}"
     );
     let stderr = train_to(&tmp.path().join("no-such-dir").join("m.model"));
-    assert!(stderr.contains("m.model.tmp"), "{stderr}");
-    assert!(stderr.contains(": cannot write: "), "{stderr}");
-    assert_eq!(stderr.matches("(os error").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("m.model: no directory ") && stderr.contains(" to write the model in"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("mtlint: train:"), "{stderr}");
     assert_eq!(listing(tmp.path()), ["corpus.txt", "wordfreq"]);
+    // An error's I/O reason is said once, though it is also the error's source.
+    let missing = tmp.path().join("missing.toml");
+    let out = mtlint(&["check", "--config", missing.to_str().unwrap(), "-"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("missing.toml: cannot read: "), "{stderr}");
+    assert_eq!(stderr.matches("(os error").count(), 1, "{stderr}");
 }

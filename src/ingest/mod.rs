@@ -303,6 +303,15 @@ fn read_articles(
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
+    // JSON Lines and CSV are read as they stream, never through `decode`: UTF-16 is told here.
+    let head = reader.fill_buf().map_err(read_err)?;
+    if let Some((byte_order, encoding)) = utf16(head) {
+        return Err(Error::Utf16 {
+            path,
+            byte_order,
+            encoding,
+        });
+    }
     let format = match format {
         InputFormat::Auto => match ext.as_deref() {
             Some("jsonl" | "ndjson") => InputFormat::JsonLines,
@@ -530,10 +539,12 @@ fn unxz(reader: &mut dyn BufRead, path: &Path, cap: usize) -> Result<Vec<u8>> {
 
 /// How bytes look like UTF-16 text, if they do: a byte-order mark, or (without one) a NUL in
 /// every other byte of text that is mostly ASCII, which is how Windows tools often save it.
-fn utf16(bytes: &[u8]) -> Option<&'static str> {
+fn utf16(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
     match bytes {
-        [0xff, 0xfe, ..] => return Some("little-endian byte-order mark"),
-        [0xfe, 0xff, ..] => return Some("big-endian byte-order mark"),
+        // UTF-32's little-endian mark starts like UTF-16's: left to the binary check.
+        [0xff, 0xfe, 0, 0, ..] => return None,
+        [0xff, 0xfe, ..] => return Some(("little-endian byte-order mark", "UTF-16")),
+        [0xfe, 0xff, ..] => return Some(("big-endian byte-order mark", "UTF-16")),
         _ => {}
     }
     let head = &bytes[..bytes.len().min(512) & !1];
@@ -544,10 +555,12 @@ fn utf16(bytes: &[u8]) -> Option<&'static str> {
     let nul_odd = pairs.clone().filter(|p| p[1] == 0 && p[0] != 0).count();
     let nul_even = pairs.filter(|p| p[0] == 0 && p[1] != 0).count();
     let n = head.len() / 2;
+    // Binary data made of small 16-bit numbers looks the same; the message says how to convert
+    // it if it is text, which it then almost always is.
     if nul_odd * 10 >= n * 9 {
-        Some("little-endian, no byte-order mark")
+        Some(("little-endian, no byte-order mark", "UTF-16LE"))
     } else if nul_even * 10 >= n * 9 {
-        Some("big-endian, no byte-order mark")
+        Some(("big-endian, no byte-order mark", "UTF-16BE"))
     } else {
         None
     }
@@ -555,10 +568,11 @@ fn utf16(bytes: &[u8]) -> Option<&'static str> {
 
 /// Checks that bytes are UTF-8 text (not binary) and returns them as a `String`.
 pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
-    if let Some(byte_order) = utf16(&bytes) {
+    if let Some((byte_order, encoding)) = utf16(&bytes) {
         return Err(Error::Utf16 {
             path: path.to_path_buf(),
             byte_order,
+            encoding,
         });
     }
     if let Some(offset) = bytes.iter().take(8192).position(|&b| b == 0) {
@@ -985,21 +999,27 @@ mod tests {
             .encode_utf16()
             .flat_map(u16::to_be_bytes)
             .collect();
-        let cases: [(Vec<u8>, Option<&str>); 7] = [
+        // (bytes, (byte order, iconv's name) if UTF-16)
+        type Case<'a> = (Vec<u8>, Option<(&'a str, &'a str)>);
+        let cases: [Case; 8] = [
             (
                 [&[0xff, 0xfe][..], &le].concat(),
-                Some("little-endian byte-order mark"),
+                Some(("little-endian byte-order mark", "UTF-16")),
             ),
             (
                 [&[0xfe, 0xff][..], &be].concat(),
-                Some("big-endian byte-order mark"),
+                Some(("big-endian byte-order mark", "UTF-16")),
             ),
-            (le.clone(), Some("little-endian, no byte-order mark")),
-            (be, Some("big-endian, no byte-order mark")),
-            // Too short to tell, text, and binary data with NULs here and there.
+            (
+                le.clone(),
+                Some(("little-endian, no byte-order mark", "UTF-16LE")),
+            ),
+            (be, Some(("big-endian, no byte-order mark", "UTF-16BE"))),
+            // Too short to tell, text, binary data with NULs here and there, and UTF-32.
             (le[..6].to_vec(), None),
             (b"The minister said.".to_vec(), None),
             (vec![1, 0, 0, 7, 9, 0, 0, 0, 3, 4, 0, 0], None),
+            (vec![0xff, 0xfe, 0, 0, b'T', 0, 0, 0, b'h', 0, 0, 0], None),
         ];
         for (bytes, expected) in cases {
             assert_eq!(utf16(&bytes), expected, "{bytes:?}");
@@ -1011,6 +1031,19 @@ mod tests {
             e,
             "w.txt: UTF-16 text (little-endian byte-order mark); convert it to UTF-8 first (iconv -f UTF-16 -t UTF-8)"
         );
+        // JSON Lines and CSV, which are read as they stream, are told too.
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["u.jsonl", "u.csv"] {
+            let p = dir.path().join(name);
+            std::fs::write(&p, &le).unwrap();
+            let e = read_all(&p).remove(0).unwrap_err().to_string();
+            assert!(
+                e.ends_with(&format!(
+                    "{name}: UTF-16 text (little-endian, no byte-order mark); convert it to UTF-8 first (iconv -f UTF-16LE -t UTF-8)"
+                )),
+                "{e}"
+            );
+        }
     }
 
     #[test]

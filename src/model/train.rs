@@ -204,6 +204,8 @@ fn vector_words(corpus_words: &FxHashMap<u64, f64>, min_count: f64, max: usize) 
         .filter(|(_, k)| **k >= min_count)
         .map(|(h, k)| (*h, *k))
         .collect();
+    // Never more than a model may hold, whatever a library caller asks for.
+    let max = max.min(MAX_VECTORS);
     if words.len() > max {
         words.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         words.truncate(max);
