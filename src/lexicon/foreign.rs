@@ -258,7 +258,7 @@ fn wordfreq_file(dir: &Path, lang: &str) -> PathBuf {
     dir.join(format!("large_{lang}.tsv.xz"))
 }
 
-/// The files [`derive`] reads from `dir`, and the LM if given.
+/// The files [`derive()`] reads from `dir`, and the LM if given.
 pub fn derive_inputs(dir: &Path, english_lm: Option<&Path>) -> Vec<PathBuf> {
     std::iter::once("en")
         .chain(LANGUAGES.iter().copied())
