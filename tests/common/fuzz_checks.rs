@@ -18,12 +18,17 @@ use mtlint::suppress::Suppressions;
 use std::path::Path;
 use std::sync::OnceLock;
 
-/// Bytes → text: `decode` accepts exactly UTF-8 without NUL and names the first bad byte; the
-/// same bytes as an `.xz` file give a clean error or articles.
+/// Bytes → text: `decode` accepts exactly UTF-8 without NUL, names the first bad byte or says
+/// UTF-16; the same bytes as an `.xz` file give a clean error or articles.
 pub fn decode(data: &[u8]) {
     match decode_bytes(Path::new("input.txt"), data.to_vec()) {
         Ok(text) => assert_eq!(text.as_bytes(), data),
         Err(Error::Binary { offset, .. }) => assert_eq!(data[offset], 0),
+        // Named UTF-16 only for what cannot be UTF-8 text: a byte-order mark (invalid UTF-8)
+        // or NULs.
+        Err(Error::Utf16 { .. }) => {
+            assert!(std::str::from_utf8(data).is_err() || data.contains(&0));
+        }
         Err(Error::NotUtf8 {
             line,
             column,
