@@ -244,16 +244,11 @@ impl ReportDir {
             offset: 0,
         };
         let target = rd.target("summary.csv")?;
-        let tmp = temp_path(&target.with_file_name("summary-rows.csv"));
-        // Read back in ranked order by `finish`.
-        // A new file, never an existing one (an input least of all) opened for writing.
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
+        // Read back in ranked order by `finish`, and removed by it or by `drop`.
+        let (file, tmp) = new_temp(&target, "summary-rows.csv")
+            .and_then(|t| t.keep().map_err(|e| e.error))
             .map_err(|source| Error::Write {
-                path: tmp.clone(),
+                path: target.clone(),
                 source,
             })?;
         rd.rows = Some((tmp, std::io::BufWriter::new(file)));
@@ -427,22 +422,11 @@ pub fn write_atomic(
         path: path.to_path_buf(),
         source,
     };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
     let name = path
         .file_name()
         .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    // A new file under a name no other run uses (a stale one left by a killed run cannot
-    // block it), never an existing file opened for writing; removed if anything fails.
-    let prefix = format!(".{name}.");
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
-    // Readable as any file the user writes (tempfile's own default is owner-only).
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut tmp = builder.tempfile_in(dir).map_err(err)?;
+    // Removed if anything fails.
+    let mut tmp = new_temp(path, &name).map_err(err)?;
     let mut bw = std::io::BufWriter::new(tmp.as_file_mut());
     write(&mut bw).map_err(err)?;
     bw.flush().map_err(err)?;
@@ -463,11 +447,21 @@ impl Drop for ReportDir {
     }
 }
 
-fn temp_path(target: &Path) -> PathBuf {
-    let name = target
-        .file_name()
-        .map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
-    target.with_file_name(format!(".{name}.tmp{}", std::process::id()))
+/// A new temporary file beside `target`, named after `name` under a name no other run uses (a
+/// stale one left by a killed run cannot block a write), never an existing file opened for
+/// writing (an input least of all).
+fn new_temp(target: &Path, name: &str) -> std::io::Result<tempfile::NamedTempFile> {
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // Readable as any file the user writes (tempfile's own default is owner-only).
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    builder.tempfile_in(dir)
 }
 
 fn write_error(path: &Path, e: csv::Error) -> Error {
