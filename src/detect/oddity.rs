@@ -580,6 +580,9 @@ fn ends_phrase(doc: &Document, s: &Sentence, ti: usize) -> bool {
 /// adverb: how often the word is followed by the adverb, and by any listed adverb and any
 /// listed adjective.
 struct AdverbEvidence {
+    /// Flagged by the adverb's own count after the word (else by the classes alone), which
+    /// the confidence and the explanation follow.
+    specific: bool,
     with_adverb: f64,
     adverbs: f64,
     adjectives: f64,
@@ -610,6 +613,7 @@ fn adverb_evidence(
         && adjectives <= ADVERB_CLASS_RATIO * adverbs;
     let by_class = adverbs >= ADVERB_CLASS_MIN && adjectives == 0.0;
     (specific || by_class).then_some(AdverbEvidence {
+        specific,
         with_adverb,
         adverbs,
         adjectives,
@@ -632,15 +636,11 @@ fn adverb_hit(
         category: Category::Oddity,
         rule: "oddity.adverb".into(),
         severity: Severity::Minor,
-        confidence: if e.with_adverb >= ADVERB_MIN {
-            0.5
-        } else {
-            0.4
-        },
+        confidence: if e.specific { 0.5 } else { 0.4 },
         explanation: format!(
             "'{verb} {adjective}' seen 0 times in {} of normal English; {}. An adjective where English needs an adverb: a source language with one form for both (Dutch 'boos reageren', German 'wütend reagieren').",
             words(e.total),
-            if e.with_adverb >= ADVERB_MIN {
+            if e.specific {
                 format!(
                     "'{verb} {adverb}' {:.0} times (after '{verb}': -ly adverbs {:.0} times, adjectives {:.0})",
                     e.with_adverb, e.adverbs, e.adjectives
