@@ -103,14 +103,21 @@ struct ArticleLine<'a> {
 impl Serialize for ArticleLine<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        // Every field named, so a field added to `Summary` does not compile until it is
-        // written here too.
-        let Summary {
+        let mut map = serializer.serialize_map(Some(16))?;
+        map.serialize_entry("type", "article")?;
+        // Each field under its own name, in `summary.csv`'s order. The pattern names every
+        // field, so one added to `Summary` does not compile until it is listed here too.
+        macro_rules! entries {
+            ($($field:ident),*) => {
+                let Summary { $($field,)* findings: _ } = self.summary;
+                $(map.serialize_entry(stringify!($field), $field)?;)*
+            };
+        }
+        entries!(
             article,
             path,
             words,
             sentences,
-            findings: _,
             minor,
             major,
             critical,
@@ -119,23 +126,8 @@ impl Serialize for ArticleLine<'_> {
             source_language,
             source_confidence,
             title,
-            url,
-        } = self.summary;
-        let mut map = serializer.serialize_map(Some(16))?;
-        map.serialize_entry("type", "article")?;
-        map.serialize_entry("article", article)?;
-        map.serialize_entry("path", path)?;
-        map.serialize_entry("words", words)?;
-        map.serialize_entry("sentences", sentences)?;
-        map.serialize_entry("minor", minor)?;
-        map.serialize_entry("major", major)?;
-        map.serialize_entry("critical", critical)?;
-        map.serialize_entry("score", score)?;
-        map.serialize_entry("verdict", verdict)?;
-        map.serialize_entry("source_language", source_language)?;
-        map.serialize_entry("source_confidence", source_confidence)?;
-        map.serialize_entry("title", title)?;
-        map.serialize_entry("url", url)?;
+            url
+        );
         map.serialize_entry("id", self.id)?;
         map.serialize_entry("findings", &self.findings)?;
         map.end()

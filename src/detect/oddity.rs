@@ -215,6 +215,7 @@ impl Detector for Oddity {
                             doc.word(t),
                             adverb,
                             &evidence,
+                            total,
                         ));
                     }
                 }
@@ -586,7 +587,6 @@ struct AdverbEvidence {
     with_adverb: f64,
     adverbs: f64,
     adjectives: f64,
-    total: f64,
 }
 
 /// `oddity.adverb`'s test of `w1` (with its count `c1`) + `adjective`: never
@@ -617,7 +617,6 @@ fn adverb_evidence(
         with_adverb,
         adverbs,
         adjectives,
-        total: m.total(),
     })
 }
 
@@ -629,6 +628,7 @@ fn adverb_hit(
     adjective: &str,
     adverb: &str,
     e: &AdverbEvidence,
+    total: f64,
 ) -> Hit {
     Hit {
         start: a.start,
@@ -639,7 +639,7 @@ fn adverb_hit(
         confidence: if e.specific { 0.5 } else { 0.4 },
         explanation: format!(
             "'{verb} {adjective}' seen 0 times in {} of normal English; {}. An adjective where English needs an adverb: a source language with one form for both (Dutch 'boos reageren', German 'wütend reagieren').",
-            words(e.total),
+            words(total),
             if e.specific {
                 format!(
                     "'{verb} {adverb}' {:.0} times (after '{verb}': -ly adverbs {:.0} times, adjectives {:.0})",

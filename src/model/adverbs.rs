@@ -5,7 +5,7 @@
 use crate::error::{Error, Result};
 use crate::lexicon::read_csv;
 use crate::model::WordKey;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::OnceLock;
 
 /// The embedded `lexicons/adverbs.csv`.
@@ -29,7 +29,7 @@ pub struct Adverbs {
     adjective_bits: Box<[u64; BITS / 64]>,
     by_adjective: FxHashMap<u64, Box<str>>,
     /// The adverbs' hashes.
-    adverbs: FxHashMap<u64, ()>,
+    adverbs: FxHashSet<u64>,
 }
 
 impl Adverbs {
@@ -47,7 +47,7 @@ impl Adverbs {
     pub fn parse(name: &str, text: &str) -> Result<Adverbs> {
         let mut adjective_bits = Box::new([0u64; BITS / 64]);
         let mut by_adjective = FxHashMap::default();
-        let mut adverbs = FxHashMap::default();
+        let mut adverbs = FxHashSet::default();
         for (line, row) in read_csv::<Row>(name, text)? {
             let word = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase());
             let error = |column, message: String| Error::Lexicon {
@@ -68,7 +68,7 @@ impl Adverbs {
                     format!("'{}' is not a lowercase word ending in -ly", row.adverb),
                 ));
             }
-            adverbs.insert(WordKey::new(&row.adverb).hash, ());
+            adverbs.insert(WordKey::new(&row.adverb).hash);
             let key = WordKey::new(&row.adjective).hash;
             let bit = key as usize % BITS;
             adjective_bits[bit / 64] |= 1 << (bit % 64);
@@ -95,7 +95,7 @@ impl Adverbs {
 
     /// Is the word of this hash a listed adjective or adverb?
     pub fn lists(&self, hash: u64) -> bool {
-        self.by_adjective.contains_key(&hash) || self.adverbs.contains_key(&hash)
+        self.by_adjective.contains_key(&hash) || self.adverbs.contains(&hash)
     }
 }
 
